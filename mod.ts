@@ -1,0 +1,123 @@
+/**
+ * spikeproof: spiking neural networks trained exactly, with every claim checked numerically.
+ *
+ * - TTFS networks (Stanojevic et al. 2024): each neuron fires at most once and its spike time
+ *   encodes a ReLU activation exactly; the B = 1 model trains along the ReLU trajectory.
+ * - The readable float64 reference model is the ground truth; see `proofs/` for derivations.
+ *
+ * @example
+ * ```ts
+ * import { loadFashionMnist, trainTtfs } from "./mod.ts";
+ * const data = await loadFashionMnist({ dir: "embedded" });
+ * const r = trainTtfs(data.train, data.test, { hidden: [64], epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
+ * console.log(r.testAccuracy, r.spikesPerNeuron);
+ * ```
+ *
+ * @module
+ */
+
+export {
+  assertFinite,
+  assertLength,
+  DataError,
+  IntervalError,
+  OptionError,
+  ShapeError,
+  SpikeproofError,
+  ValueError,
+} from "./src/errors.ts";
+
+// shared pieces
+export { Rng } from "./src/nn/rng.ts";
+export { glorotUniform } from "./src/nn/init.ts";
+export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
+export { Adam, type AdamOptions, exponentialDecay } from "./src/nn/optim.ts";
+export {
+  initReluMlp,
+  type ReluForward,
+  type ReluLayer,
+  type ReluMlp,
+  reluMlpBackward,
+  reluMlpForward,
+  reluMlpParams,
+} from "./src/nn/mlp.ts";
+export type { Backend } from "./src/backend/backend.ts";
+export { refBackend } from "./src/backend/ref.ts";
+
+// TTFS model
+export {
+  chainIntervals,
+  chainLengths,
+  type CodingIntervals,
+  scratchIntervals,
+  validateIntervals,
+  widenIntervals,
+} from "./src/ttfs/intervals.ts";
+export { encodeInput } from "./src/ttfs/encoding.ts";
+export {
+  argsortTimes,
+  membranePotential,
+  simulateSpikeTime,
+  type Spike,
+  spikeTime,
+} from "./src/ttfs/neuron.ts";
+export {
+  b1Backward,
+  type B1Forward,
+  b1Forward,
+  type B1Layer,
+  type B1Network,
+  b1Params,
+  initB1Network,
+} from "./src/ttfs/b1.ts";
+export {
+  generalBackward,
+  type GeneralForward,
+  generalForward,
+  type GeneralLayer,
+  type GeneralNetwork,
+  generalParams,
+} from "./src/ttfs/general.ts";
+export {
+  b1FromRelu,
+  calibrateIntervals,
+  type ExactMapping,
+  mapReluExactly,
+  mapReluToTtfs,
+  reluFromB1,
+  type RescaleBounds,
+  rescaleReluMlp,
+  reverseMapTtfs,
+} from "./src/ttfs/mapping.ts";
+export { countSpikes, type SpikeCount } from "./src/ttfs/spikes.ts";
+
+// data
+export { gunzip, type IdxArray, parseIdx, readIdxGz } from "./src/data/idx.ts";
+export {
+  DEBIAN_FASHION_MNIST_DIR,
+  FASHION_MNIST_FILES,
+  type FashionMnist,
+  type ImageSet,
+  imageSetFromIdx,
+  loadFashionMnist,
+  type LoadFashionMnistOptions,
+} from "./src/data/fashion_mnist.ts";
+export { type Batch, gatherBatch, toFloatImages } from "./src/data/batching.ts";
+
+// training drivers
+export {
+  type TwinEvaluation,
+  type TwinStep,
+  TwinTrainer,
+  type TwinTrainerOptions,
+} from "./src/experiments/twin_trainer.ts";
+export {
+  type EpochRecord,
+  type TrainProgress,
+  trainTtfs,
+  type TrainTtfsOptions,
+  type TrainTtfsResult,
+} from "./src/experiments/train_ttfs.ts";
+
+// io
+export { writeFileAtomic } from "./src/io/atomic.ts";

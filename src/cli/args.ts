@@ -1,0 +1,130 @@
+/**
+ * Command-line options: one declarative spec per command gives both the parser and the
+ * `--help` text, so they cannot drift apart. Unknown options and bad values throw
+ * {@link OptionError} with a message that names the option.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { OptionError } from "../errors.ts";
+
+/** One option of a command. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  /** Shown in the help as `--name VALUE`. */
+  value?: string;
+  default?: string;
+  help: string;
+}
+
+/** A command: its name, a one-line summary and its options. */
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  options: Record<string, OptionSpec>;
+  /** Extra help text after the options. */
+  notes?: string;
+}
+
+/** Parsed option values (strings, booleans; absent options are undefined unless defaulted). */
+export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/**
+ * Parse `argv` against a command spec. `--help` is always accepted.
+ *
+ * @example
+ * ```ts
+ * import { parseCommand } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, help: "" } } };
+ * console.log(parseCommand(spec, ["--n", "3"]).n); // "3"
+ * ```
+ */
+export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
+  const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
+  for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type };
+  let values: ParsedOptions, positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      options,
+      strict: true,
+      allowPositionals: true,
+    }));
+  } catch (e) {
+    const msg = (e as Error).message.replace(/\. To specify a positional.*$/s, "");
+    throw new OptionError(`${spec.name}: ${msg}; see \`${spec.name} --help\``);
+  }
+  if (positionals.length) {
+    throw new OptionError(
+      `${spec.name}: unexpected argument '${positionals[0]}'; see \`${spec.name} --help\``,
+    );
+  }
+  for (const [name, o] of Object.entries(spec.options)) {
+    if (values[name] === undefined && o.default !== undefined) values[name] = o.default;
+  }
+  return values;
+}
+
+/**
+ * The `--help` text of a command.
+ *
+ * @example
+ * ```ts
+ * import { helpText } from "./args.ts";
+ * console.log(helpText({ name: "demo", summary: "Run the demo.", options: {} }));
+ * ```
+ */
+export function helpText(spec: CommandSpec): string {
+  const rows = Object.entries(spec.options).map(([name, o]) => {
+    const left = `  --${name}${o.value ? ` ${o.value}` : ""}`;
+    const def = o.default !== undefined ? ` (default: ${o.default})` : "";
+    return `${left.padEnd(26)} ${o.help}${def}`;
+  });
+  rows.push(`${"  --help".padEnd(26)} Show this help.`);
+  const usage = `usage: spikeproof ${spec.name} [options]`;
+  return [usage, "", spec.summary, "", "options:", ...rows, ...(spec.notes ? ["", spec.notes] : [])]
+    .join("\n");
+}
+
+/**
+ * Read a number option, checking it is finite and in range (and an integer if asked).
+ *
+ * @example
+ * ```ts
+ * import { numberOption } from "./args.ts";
+ * console.log(numberOption({ lr: "5e-4" }, "lr", { min: 0 })); // 0.0005
+ * ```
+ */
+export function numberOption(
+  values: ParsedOptions,
+  name: string,
+  { integer = false, min = -Infinity, max = Infinity } = {},
+): number {
+  const raw = values[name];
+  const v = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+  if (!Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+    const what = integer ? "an integer" : "a number";
+    throw new OptionError(`--${name} must be ${what} in [${min}, ${max}], got '${raw}'`);
+  }
+  return v;
+}
+
+/**
+ * Read a comma-separated list of positive integers, e.g. `--hidden 340,340`.
+ *
+ * @example
+ * ```ts
+ * import { intListOption } from "./args.ts";
+ * console.log(intListOption({ hidden: "340,128" }, "hidden")); // [340, 128]
+ * ```
+ */
+export function intListOption(values: ParsedOptions, name: string): number[] {
+  const raw = String(values[name] ?? "");
+  const list = raw.split(",").map((s) => Number(s.trim()));
+  if (!raw || list.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new OptionError(
+      `--${name} must be a comma-separated list of integers >= 1, got '${raw}'`,
+    );
+  }
+  return list;
+}

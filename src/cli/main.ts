@@ -1,0 +1,75 @@
+/**
+ * The `spikeproof` command line: dispatch to a command, print help, and turn typed errors into
+ * one clear line and an exit code (2 for bad options, 1 for everything else).
+ *
+ * @module
+ */
+import { OptionError, SpikeproofError } from "../errors.ts";
+import { type CommandSpec, helpText } from "./args.ts";
+import { demoSpec, runDemo } from "./demo.ts";
+import { runTrain, trainSpec } from "./train.ts";
+
+const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
+  train: { spec: trainSpec, run: runTrain },
+  demo: { spec: demoSpec, run: runDemo },
+};
+
+/**
+ * The top-level help.
+ *
+ * @example
+ * ```ts
+ * import { usage } from "./main.ts";
+ * console.log(usage().startsWith("usage")); // true
+ * ```
+ */
+export function usage(): string {
+  const rows = Object.values(COMMANDS).map(({ spec }) =>
+    `  ${spec.name.padEnd(8)} ${spec.summary}`
+  );
+  return [
+    "usage: spikeproof <command> [options]",
+    "",
+    "commands:",
+    ...rows,
+    "",
+    "Run `spikeproof <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+/**
+ * Run the CLI with `argv` (without the program name); resolves to the exit code.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./main.ts";
+ * const code = await main(["demo", "--help"]);
+ * ```
+ */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    console.log(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  try {
+    if (!command) {
+      throw new OptionError(
+        `unknown command '${name}'; known: ${Object.keys(COMMANDS).join(", ")}`,
+      );
+    }
+    if (rest.includes("--help") || rest.includes("-h")) {
+      console.log(helpText(command.spec));
+      return 0;
+    }
+    await command.run(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof SpikeproofError) {
+      console.error(`spikeproof: ${e.name}: ${e.message}`);
+      return e instanceof OptionError ? 2 : 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * `spikeproof train`: train a TTFS model and its ReLU twin on Fashion-MNIST.
+ *
+ * @module
+ */
+import process from "node:process";
+import { loadFashionMnist } from "../data/fashion_mnist.ts";
+import { OptionError } from "../errors.ts";
+import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import { stderrProgress } from "./progress.ts";
+
+/** The models `train` knows, by name: hidden widths (input 784 and 10 classes around them). */
+export const TTFS_MODELS: Record<string, number[]> = { "ttfs-fc2": [340] };
+
+/** `train`'s options and help. */
+export const trainSpec: CommandSpec = {
+  name: "train",
+  summary: "Train a TTFS network (B = 1 model) and its ReLU twin side by side on Fashion-MNIST.",
+  options: {
+    model: { type: "string", value: "NAME", default: "ttfs-fc2", help: "ttfs-fc2 = 784-340-10" },
+    hidden: {
+      type: "string",
+      value: "W,W,...",
+      help: "hidden widths, overriding the model's (e.g. 340,340)",
+    },
+    data: {
+      type: "string",
+      value: "DIR|embedded",
+      help:
+        "Fashion-MNIST directory (IDX .gz); default: /usr/share/datasets/fashion-mnist, else embedded",
+    },
+    epochs: { type: "string", value: "N", default: "12", help: "epochs" },
+    batch: { type: "string", value: "N", default: "32", help: "batch size" },
+    lr: {
+      type: "string",
+      value: "X",
+      default: "5e-4",
+      help: "initial Adam learning rate (x0.9 every 5000 steps)",
+    },
+    seed: {
+      type: "string",
+      value: "N",
+      default: "0",
+      help: "seed of the weights and the batch order",
+    },
+    json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
+    out: { type: "string", value: "FILE", help: "also write the JSON result to FILE (atomically)" },
+  },
+  notes: "Spikes per neuron count hidden neurons only (SPEC A9).",
+};
+
+/** The train result with the run's description, as printed by `--json`. */
+export interface TrainReport extends TrainTtfsResult {
+  model: string;
+  data: string;
+  runtime: string;
+}
+
+/**
+ * Which runtime runs this: "deno 2.x", "bun 1.x" or "node 20.x".
+ *
+ * @example
+ * ```ts
+ * import { runtimeName } from "./train.ts";
+ * console.log(runtimeName());
+ * ```
+ */
+export function runtimeName(): string {
+  const v = process.versions as Record<string, string | undefined>;
+  if (v.deno) return `deno ${v.deno}`;
+  if (v.bun) return `bun ${v.bun}`;
+  return `node ${v.node}`;
+}
+
+/**
+ * A few lines a person reads after training.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(summarize(report));
+ * ```
+ */
+export function summarize(r: TrainReport): string {
+  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+  return [
+    `${r.model} (${
+      r.sizes.join("-")
+    }) on ${r.data}: ${r.trainCount} train / ${r.testCount} test images`,
+    `${r.epochs} epochs, batch ${r.batch}, lr ${r.lr}, seed ${r.seed}, ${
+      r.seconds.toFixed(1)
+    } s (${r.runtime})`,
+    `  SNN test accuracy          ${pct(r.testAccuracy)}`,
+    `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}  (same prediction on ${
+      pct(r.agreementWithReluTwin)
+    })`,
+    `  max |logit SNN - twin|     ${r.maxAbsLogitDiffVsReluTwin.toExponential(2)}`,
+    `  max |weight SNN - twin|    ${r.maxAbsWeightDiffVsReluTwin.toExponential(2)}`,
+    `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden layers)`,
+  ].join("\n");
+}
+
+/**
+ * Run `train` with command-line arguments; returns the report.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTrain } from "./train.ts";
+ * await runTrain(["--data", "embedded", "--epochs", "1"]);
+ * ```
+ */
+export async function runTrain(argv: string[]): Promise<TrainReport> {
+  const o = parseCommand(trainSpec, argv);
+  const model = String(o.model);
+  if (!(model in TTFS_MODELS)) {
+    throw new OptionError(
+      `unknown --model '${model}'; known: ${Object.keys(TTFS_MODELS).join(", ")}`,
+    );
+  }
+  const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : TTFS_MODELS[model];
+  const epochs = numberOption(o, "epochs", { integer: true, min: 1 });
+  const batch = numberOption(o, "batch", { integer: true, min: 1 });
+  const lr = numberOption(o, "lr", { min: Number.MIN_VALUE, max: 10 });
+  const seed = numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 });
+  const data = await loadFashionMnist({ dir: o.data as string | undefined });
+  const result = trainTtfs(data.train, data.test, {
+    hidden,
+    epochs,
+    batch,
+    lr,
+    seed,
+    onProgress: stderrProgress(),
+  });
+  const report: TrainReport = {
+    model: o.hidden !== undefined ? `ttfs-fc${hidden.length + 1}` : model,
+    data: data.source,
+    runtime: runtimeName(),
+    ...result,
+  };
+  const json = JSON.stringify(report);
+  if (typeof o.out === "string") await writeFileAtomic(o.out, json + "\n");
+  console.log(o.json ? json : summarize(report));
+  return report;
+}

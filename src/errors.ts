@@ -1,0 +1,69 @@
+/**
+ * Typed errors. Every check on user input throws one of these, with a message that names the
+ * problem (which argument, which shape, which value), so that nothing fails deep inside a kernel.
+ *
+ * @module
+ */
+
+/** Base class of every error spikeproof throws on purpose. */
+export class SpikeproofError extends Error {
+  /**
+   * @param message What is wrong, naming the argument and the value.
+   * @example
+   * ```ts
+   * import { SpikeproofError } from "./errors.ts";
+   * try { throw new SpikeproofError("bad"); } catch (e) { console.log(e instanceof Error); }
+   * ```
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Two arrays whose sizes must agree do not. */
+export class ShapeError extends SpikeproofError {}
+
+/** A value is NaN or infinite, or outside its allowed range. */
+export class ValueError extends SpikeproofError {}
+
+/** A coding interval [tmin, tmax] is empty or inverted, or intervals do not chain. */
+export class IntervalError extends SpikeproofError {}
+
+/** A data file is missing, corrupt or truncated. */
+export class DataError extends SpikeproofError {}
+
+/** A command-line or API option is unknown or has a bad value. */
+export class OptionError extends SpikeproofError {}
+
+/**
+ * Throws {@link ValueError} unless every entry of `a` is finite.
+ *
+ * @example
+ * ```ts
+ * import { assertFinite } from "./errors.ts";
+ * assertFinite(new Float64Array([1, 2]), "x"); // ok
+ * ```
+ */
+export function assertFinite(a: ArrayLike<number>, name: string): void {
+  for (let i = 0; i < a.length; i++) {
+    if (!Number.isFinite(a[i])) {
+      throw new ValueError(`${name}[${i}] is ${a[i]}; expected a finite number`);
+    }
+  }
+}
+
+/**
+ * Throws {@link ShapeError} unless `actual === expected`.
+ *
+ * @example
+ * ```ts
+ * import { assertLength } from "./errors.ts";
+ * assertLength(new Float64Array(3), 3, "x"); // ok
+ * ```
+ */
+export function assertLength(a: ArrayLike<unknown>, expected: number, name: string): void {
+  if (a.length !== expected) {
+    throw new ShapeError(`${name} has length ${a.length}; expected ${expected}`);
+  }
+}

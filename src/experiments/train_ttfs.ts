@@ -1,0 +1,190 @@
+/**
+ * The main job: train a B = 1 TTFS network and its ReLU twin on an image set, evaluate both on
+ * the test set after every epoch, and report accuracy, agreement and spikes per neuron.
+ * The CLI's `train` and `demo` commands and the tests all call `trainTtfs`.
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import { gatherBatch, toFloatImages } from "../data/batching.ts";
+import type { ImageSet } from "../data/fashion_mnist.ts";
+import { OptionError } from "../errors.ts";
+import { Rng } from "../nn/rng.ts";
+import type { CodingIntervals } from "../ttfs/intervals.ts";
+import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
+
+/** Options of {@link trainTtfs}. */
+export interface TrainTtfsOptions {
+  /** Hidden layer widths, e.g. [340] for ttfs-fc2 (784-340-10). */
+  hidden: number[];
+  epochs: number;
+  batch: number;
+  /** Initial Adam learning rate. */
+  lr: number;
+  /** Seed of the initial weights and of the batch order. */
+  seed: number;
+  /** Learning-rate decay factor per `decaySteps` steps (default 0.9 per 5000, SPEC A10). */
+  decayRate?: number;
+  decaySteps?: number;
+  /** Kernels (default the float64 reference). */
+  backend?: Backend;
+  /** Called after every step. */
+  onProgress?: (p: TrainProgress) => void;
+}
+
+/** Where training is, for a progress bar. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Running mean loss and accuracy of the SNN over this epoch so far. */
+  loss: number;
+  accuracy: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
+
+/** One epoch's figures. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  reluTwinTrainLoss: number;
+  testAccuracy: number;
+  reluTwinTestAccuracy: number;
+  seconds: number;
+}
+
+/** What {@link trainTtfs} measured. */
+export interface TrainTtfsResult {
+  sizes: number[];
+  epochs: number;
+  batch: number;
+  lr: number;
+  seed: number;
+  trainCount: number;
+  testCount: number;
+  /** SNN test accuracy, in [0, 1]. */
+  testAccuracy: number;
+  /** Test accuracy of the ReLU twin, in [0, 1]. */
+  reluTwinTestAccuracy: number;
+  /** Fraction of test images on which SNN and twin predict the same class. */
+  agreementWithReluTwin: number;
+  maxAbsLogitDiffVsReluTwin: number;
+  maxAbsWeightDiffVsReluTwin: number;
+  /** Spikes per hidden neuron on the test set (SPEC A9: hidden layers only). */
+  spikesPerNeuron: number;
+  spikesPerLayer: number[];
+  /** Coding intervals at the end of training. */
+  intervals: CodingIntervals;
+  history: EpochRecord[];
+  seconds: number;
+}
+
+const max = (a: number, b: number): number => (a > b ? a : b);
+
+function checkPositiveInt(v: number, name: string): void {
+  if (!Number.isInteger(v) || v < 1) {
+    throw new OptionError(`${name} must be an integer >= 1, got ${v}`);
+  }
+}
+
+/**
+ * Train on `train`, evaluate on `test`.
+ *
+ * @example
+ * ```ts
+ * import { loadFashionMnist } from "../data/fashion_mnist.ts";
+ * import { trainTtfs } from "./train_ttfs.ts";
+ * const data = await loadFashionMnist({ dir: "embedded" });
+ * const r = trainTtfs(data.train, data.test, { hidden: [32], epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
+ * console.log(r.testAccuracy > 0.5); // true
+ * ```
+ */
+export function trainTtfs(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainTtfsOptions,
+): TrainTtfsResult {
+  const { hidden, epochs, batch, lr, seed } = options;
+  checkPositiveInt(epochs, "epochs");
+  checkPositiveInt(batch, "batch");
+  hidden.forEach((h) => checkPositiveInt(h, "hidden width"));
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new OptionError(`lr must be > 0, got ${lr}`);
+  if (train.rows * train.cols !== test.rows * test.cols) {
+    throw new OptionError(
+      `train images are ${train.rows}x${train.cols}, test ${test.rows}x${test.cols}`,
+    );
+  }
+  const classes = 1 + Math.max(train.labels.reduce(max, 0), test.labels.reduce(max, 0));
+  const sizes = [train.rows * train.cols, ...hidden, classes];
+  const trainer = new TwinTrainer(sizes, {
+    seed,
+    lr,
+    decayRate: options.decayRate,
+    decaySteps: options.decaySteps,
+    backend: options.backend,
+  });
+  const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
+  const stepsPerEpoch = Math.ceil(train.count / batch), totalSteps = epochs * stepsPerEpoch;
+  const start = performance.now(), history: EpochRecord[] = [];
+  const evaluations: TwinEvaluation[] = [];
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    const order = rng.permutation(train.count), t0 = performance.now();
+    let loss = 0, twinLoss = 0, correct = 0, seen = 0;
+    for (let step = 0; step < stepsPerEpoch; step++) {
+      const b = gatherBatch(train, order, step * batch, batch);
+      const s = trainer.step(b.x, b.labels, b.size);
+      loss += s.loss * b.size;
+      twinLoss += s.twinLoss * b.size;
+      correct += s.correct;
+      seen += b.size;
+      if (options.onProgress) {
+        const done = (epoch - 1) * stepsPerEpoch + step + 1;
+        const elapsed = (performance.now() - start) / 1000;
+        options.onProgress({
+          epoch,
+          epochs,
+          step: step + 1,
+          stepsPerEpoch,
+          loss: loss / seen,
+          accuracy: correct / seen,
+          elapsedSeconds: elapsed,
+          etaSeconds: (elapsed / done) * (totalSteps - done),
+        });
+      }
+    }
+    const evaluation = trainer.evaluate(testX, test.labels, test.count);
+    evaluations.push(evaluation);
+    history.push({
+      epoch,
+      trainLoss: loss / seen,
+      trainAccuracy: correct / seen,
+      reluTwinTrainLoss: twinLoss / seen,
+      testAccuracy: evaluation.accuracy,
+      reluTwinTestAccuracy: evaluation.twinAccuracy,
+      seconds: (performance.now() - t0) / 1000,
+    });
+  }
+  const evaluation = evaluations[evaluations.length - 1];
+  return {
+    sizes,
+    epochs,
+    batch,
+    lr,
+    seed,
+    trainCount: train.count,
+    testCount: test.count,
+    testAccuracy: evaluation.accuracy,
+    reluTwinTestAccuracy: evaluation.twinAccuracy,
+    agreementWithReluTwin: evaluation.agreement,
+    maxAbsLogitDiffVsReluTwin: evaluation.maxAbsLogitDiff,
+    maxAbsWeightDiffVsReluTwin: trainer.maxAbsWeightDiff(),
+    spikesPerNeuron: evaluation.spikesPerNeuron,
+    spikesPerLayer: evaluation.spikesPerLayer,
+    intervals: trainer.snn.intervals,
+    history,
+    seconds: (performance.now() - start) / 1000,
+  };
+}

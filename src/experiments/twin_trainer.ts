@@ -1,0 +1,140 @@
+/**
+ * Train a B = 1 TTFS network and its ReLU twin side by side, from the same initial weights,
+ * on the same batches, with two independent Adam optimizers (SPEC A5, A10). The twin is an
+ * ordinary ReLU MLP (`nn/mlp.ts`); the SNN runs on spike times (`ttfs/b1.ts`). If the
+ * equivalence holds, their weights stay equal up to float64 round-off.
+ *
+ * One step: encode the batch as spike times (A2), forward both, softmax cross-entropy (A6),
+ * backward both (A7), one Adam step each, then widen the SNN's coding intervals (A1).
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+import { refBackend } from "../backend/ref.ts";
+import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
+import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
+import { Adam, type AdamOptions } from "../nn/optim.ts";
+import { Rng } from "../nn/rng.ts";
+import { b1Backward, b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
+import { encodeInput } from "../ttfs/encoding.ts";
+import { widenIntervals } from "../ttfs/intervals.ts";
+import { reluFromB1 } from "../ttfs/mapping.ts";
+import { countSpikes } from "../ttfs/spikes.ts";
+
+/** Options of a twin trainer. */
+export interface TwinTrainerOptions extends AdamOptions {
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+  /** Interval margin zeta (default 0.5). */
+  zeta?: number;
+  /** Kernels (default the float64 reference). */
+  backend?: Backend;
+}
+
+/** Losses and correct predictions of one step. */
+export interface TwinStep {
+  loss: number;
+  twinLoss: number;
+  correct: number;
+  twinCorrect: number;
+}
+
+/** Accuracy of both models and their agreement on a data set. */
+export interface TwinEvaluation {
+  accuracy: number;
+  twinAccuracy: number;
+  /** Fraction of samples on which SNN and twin predict the same class. */
+  agreement: number;
+  maxAbsLogitDiff: number;
+  /** Spikes per hidden neuron, overall and per layer (SPEC A9). */
+  spikesPerNeuron: number;
+  spikesPerLayer: number[];
+}
+
+/** A B = 1 SNN and its ReLU twin, trained in lockstep. */
+export class TwinTrainer {
+  /** The spiking network. */
+  readonly snn: B1Network;
+  /** The ReLU twin. */
+  readonly twin: ReluMlp;
+  readonly #snnOpt: Adam;
+  readonly #twinOpt: Adam;
+  readonly #backend: Backend;
+
+  /**
+   * @param sizes Layer sizes, input first, e.g. [784, 340, 10].
+   * @example
+   * ```ts
+   * import { TwinTrainer } from "./twin_trainer.ts";
+   * const tr = new TwinTrainer([4, 3, 2], { seed: 1, lr: 1e-2 });
+   * const s = tr.step(new Float64Array(8).fill(0.5), new Int32Array([0, 1]), 2);
+   * console.log(Number.isFinite(s.loss)); // true
+   * ```
+   */
+  constructor(sizes: number[], options: TwinTrainerOptions = {}) {
+    const { seed = 0, zeta = 0.5, backend = refBackend, ...adam } = options;
+    this.snn = initB1Network(sizes, new Rng(seed), zeta);
+    this.twin = reluFromB1(this.snn);
+    this.#snnOpt = new Adam(b1Params(this.snn), adam);
+    this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);
+    this.#backend = backend;
+  }
+
+  /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
+  step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
+    const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
+    const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
+    const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);
+    this.#snnOpt.step(b1Backward(this.snn, fwd, loss.dLogits, this.#backend));
+    this.snn.intervals = widenIntervals(this.snn.intervals, fwd.maxActivation);
+
+    const tf = reluMlpForward(this.twin, x, batch, this.#backend);
+    const tl = softmaxCrossEntropy(tf.logits, labels, batch, classes);
+    this.#twinOpt.step(reluMlpBackward(this.twin, tf, tl.dLogits, this.#backend));
+    return { loss: loss.loss, twinLoss: tl.loss, correct: loss.correct, twinCorrect: tl.correct };
+  }
+
+  /** Evaluate both models on x [count, nIn], in chunks of `chunk` samples. */
+  evaluate(x: Float64Array, labels: ArrayLike<number>, count: number, chunk = 500): TwinEvaluation {
+    const nIn = this.snn.layers[0].nIn;
+    const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
+    let correct = 0, twinCorrect = 0, agree = 0, maxDiff = 0, spikes = 0, neurons = 0;
+    const perLayer = new Array(this.snn.layers.length - 1).fill(0);
+    for (let s = 0; s < count; s += chunk) {
+      const m = Math.min(chunk, count - s), xs = x.subarray(s * nIn, (s + m) * nIn);
+      const fwd = b1Forward(this.snn, encodeInput(xs), m, this.#backend);
+      const tw = reluMlpForward(this.twin, xs, m, this.#backend);
+      const p = argmaxRows(fwd.logits, m, classes), q = argmaxRows(tw.logits, m, classes);
+      for (let b = 0; b < m; b++) {
+        correct += +(p[b] === labels[s + b]);
+        twinCorrect += +(q[b] === labels[s + b]);
+        agree += +(p[b] === q[b]);
+      }
+      for (let k = 0; k < fwd.logits.length; k++) {
+        maxDiff = Math.max(maxDiff, Math.abs(fwd.logits[k] - tw.logits[k]));
+      }
+      const c = countSpikes(fwd.spikeTimes, this.snn.intervals);
+      spikes += c.spikes;
+      neurons += c.neurons;
+      c.perLayer.forEach((r, n) => (perLayer[n] += r * m));
+    }
+    return {
+      accuracy: correct / count,
+      twinAccuracy: twinCorrect / count,
+      agreement: agree / count,
+      maxAbsLogitDiff: maxDiff,
+      spikesPerNeuron: neurons ? spikes / neurons : 0,
+      spikesPerLayer: perLayer.map((v) => v / count),
+    };
+  }
+
+  /** Largest |W - w| and |D - b| between the SNN and its twin. */
+  maxAbsWeightDiff(): number {
+    const a = b1Params(this.snn), b = reluMlpParams(this.twin);
+    let m = 0;
+    for (let p = 0; p < a.length; p++) {
+      for (let k = 0; k < a[p].length; k++) m = Math.max(m, Math.abs(a[p][k] - b[p][k]));
+    }
+    return m;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Adam with an exponentially decaying learning rate (SPEC A10: lr 5e-4, x0.9 every 5000 steps).
+ * The update follows Keras/TensorFlow, which the reference code uses:
+ *   lr_t = lr(t) sqrt(1 - beta2^t) / (1 - beta1^t)
+ *   m <- beta1 m + (1 - beta1) g,   v <- beta2 v + (1 - beta2) g^2
+ *   p <- p - lr_t m / (sqrt(v) + epsilon)
+ * with lr(t) = lr0 decayRate^(t / decaySteps) (Keras ExponentialDecay, staircase = false).
+ *
+ * @module
+ */
+import { OptionError, ShapeError } from "../errors.ts";
+
+/** Adam hyper-parameters. */
+export interface AdamOptions {
+  /** Initial learning rate (default 5e-4). */
+  lr?: number;
+  /** First-moment decay (default 0.9). */
+  beta1?: number;
+  /** Second-moment decay (default 0.999). */
+  beta2?: number;
+  /** Denominator guard (default 1e-7, the Keras default). */
+  epsilon?: number;
+  /** Learning-rate factor per `decaySteps` steps (default 0.9). */
+  decayRate?: number;
+  /** Steps per decay factor (default 5000). */
+  decaySteps?: number;
+}
+
+/**
+ * The learning rate after `step` steps: lr0 * rate^(step / steps).
+ *
+ * @example
+ * ```ts
+ * import { exponentialDecay } from "./optim.ts";
+ * console.log(exponentialDecay(1, 5000, 0.9, 5000)); // 0.9
+ * ```
+ */
+export function exponentialDecay(lr0: number, step: number, rate: number, steps: number): number {
+  return lr0 * Math.pow(rate, step / steps);
+}
+
+/** Adam over a fixed list of parameter arrays. */
+export class Adam {
+  readonly lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly decayRate: number;
+  readonly decaySteps: number;
+  /** The arrays that `step` updates, in order. */
+  readonly params: Float64Array[];
+  /** Steps taken so far. */
+  t = 0;
+  #m: Float64Array[];
+  #v: Float64Array[];
+
+  /**
+   * @param params The arrays that `step` will update, in a fixed order.
+   * @example
+   * ```ts
+   * import { Adam } from "./optim.ts";
+   * const w = new Float64Array([1]);
+   * const opt = new Adam([w], { lr: 0.1 });
+   * opt.step([new Float64Array([2])]);
+   * console.log(w[0] < 1); // true
+   * ```
+   */
+  constructor(params: Float64Array[], options: AdamOptions = {}) {
+    this.params = params;
+    this.lr = options.lr ?? 5e-4;
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-7;
+    this.decayRate = options.decayRate ?? 0.9;
+    this.decaySteps = options.decaySteps ?? 5000;
+    for (const [k, v] of Object.entries(options)) {
+      if (v !== undefined && (!Number.isFinite(v) || v < 0)) {
+        throw new OptionError(`Adam option ${k} = ${v}; expected a finite non-negative number`);
+      }
+    }
+    if (!(this.lr > 0)) throw new OptionError(`learning rate must be > 0, got ${this.lr}`);
+    this.#m = params.map((p) => new Float64Array(p.length));
+    this.#v = params.map((p) => new Float64Array(p.length));
+  }
+
+  /** The learning rate the next step will use. @example `new Adam([]).currentLr()` */
+  currentLr(): number {
+    return exponentialDecay(this.lr, this.t, this.decayRate, this.decaySteps);
+  }
+
+  /** One update with gradients in the same order as `params`. @example see the class. */
+  step(grads: Float64Array[]): void {
+    if (grads.length !== this.params.length) {
+      throw new ShapeError(`${grads.length} gradients for ${this.params.length} parameters`);
+    }
+    const lr = this.currentLr();
+    this.t++;
+    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const lrT = lr * Math.sqrt(1 - Math.pow(b2, this.t)) / (1 - Math.pow(b1, this.t));
+    for (let p = 0; p < grads.length; p++) {
+      const w = this.params[p], g = grads[p], m = this.#m[p], v = this.#v[p];
+      if (g.length !== w.length) {
+        throw new ShapeError(`gradient ${p} has ${g.length} entries; parameter has ${w.length}`);
+      }
+      for (let k = 0; k < w.length; k++) {
+        m[k] = b1 * m[k] + (1 - b1) * g[k];
+        v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k];
+        w[k] -= lrT * m[k] / (Math.sqrt(v[k]) + eps);
+      }
+    }
+  }
+}

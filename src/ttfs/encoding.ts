@@ -1,0 +1,32 @@
+/**
+ * Input encoding (SPEC A2): a value x in [p, q] spikes at t(0) = 1 - (x - p) / (q - p), inside
+ * the input coding interval [0, 1]. Larger values spike earlier; x = p spikes at tmax(0) = 1,
+ * which codes activation 0. Fashion-MNIST: x = pixel / 255, p = 0, q = 1.
+ *
+ * @module
+ */
+import { IntervalError, ValueError } from "../errors.ts";
+
+/**
+ * Encode values as input spike times.
+ *
+ * @example
+ * ```ts
+ * import { encodeInput } from "./encoding.ts";
+ * console.log(encodeInput(new Float64Array([0, 0.25, 1]))); // Float64Array [1, 0.75, 0]
+ * ```
+ */
+export function encodeInput(x: ArrayLike<number>, p = 0, q = 1): Float64Array {
+  if (!Number.isFinite(p) || !Number.isFinite(q) || !(p < q)) {
+    throw new IntervalError(`input range [${p}, ${q}] is empty or inverted`);
+  }
+  const t = new Float64Array(x.length);
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k];
+    if (!(v >= p && v <= q)) {
+      throw new ValueError(`input[${k}] = ${v} is outside the coding range [${p}, ${q}]`);
+    }
+    t[k] = 1 - (v - p) / (q - p);
+  }
+  return t;
+}

@@ -1,0 +1,93 @@
+/**
+ * Shared fast-check settings and random models for the claim tests. Every property runs with
+ * a fixed seed unless SPIKEPROOF_FC_SEED is set, so a failure replays exactly.
+ */
+import fc from "fast-check";
+import process from "node:process";
+import type { ReluMlp } from "../src/nn/mlp.ts";
+import { Rng } from "../src/nn/rng.ts";
+
+/** fast-check parameters: at least `runs` runs, a fixed (or given) seed. */
+export function fcParams(runs = 100): fc.Parameters<unknown> {
+  const env = process.env.SPIKEPROOF_FC_SEED;
+  return {
+    numRuns: runs,
+    seed: env ? Number(env) : 20241123,
+    endOnFailure: false,
+    includeErrorInReport: true,
+  };
+}
+
+/** A random network shape: depth (weight layers) 1..maxDepth, widths 1..maxWidth. */
+export interface NetSpec {
+  sizes: number[];
+  seed: number;
+  weightScale: number;
+  biasScale: number;
+  batch: number;
+}
+
+/** Arbitrary network specs; the output layer gets at least `minClasses` units. */
+export function netSpec(
+  { maxDepth = 6, maxWidth = 32, minClasses = 1, minDepth = 1, minWidth = 1 } = {},
+): fc.Arbitrary<NetSpec> {
+  return fc.record({
+    sizes: fc.integer({ min: minDepth, max: maxDepth }).chain((d) =>
+      fc.tuple(
+        fc.array(fc.integer({ min: minWidth, max: maxWidth }), { minLength: d, maxLength: d }),
+        fc.integer({ min: Math.max(minClasses, minWidth), max: maxWidth }),
+      ).map(([hidden, out]) => [...hidden, out])
+    ),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    weightScale: fc.double({ min: 0.1, max: 3, noNaN: true }),
+    biasScale: fc.double({ min: 0, max: 1, noNaN: true }),
+    batch: fc.integer({ min: 1, max: 8 }),
+  });
+}
+
+/**
+ * A random ReLU MLP from a spec: w_ij uniform in +-weightScale * sqrt(3 / nIn) around a random
+ * per-row offset (so row sums of either sign occur), b uniform in +-biasScale.
+ */
+export function randomRelu(spec: NetSpec): ReluMlp {
+  const rng = new Rng(spec.seed);
+  const layers = [];
+  for (let n = 1; n < spec.sizes.length; n++) {
+    const nIn = spec.sizes[n - 1], nOut = spec.sizes[n];
+    const w = new Float64Array(nIn * nOut), b = new Float64Array(nOut);
+    const lim = spec.weightScale * Math.sqrt(3 / nIn);
+    for (let i = 0; i < nOut; i++) {
+      const offset = rng.uniformIn(-0.5, 0.5) * lim;
+      for (let j = 0; j < nIn; j++) w[i * nIn + j] = offset + rng.uniformIn(-lim, lim);
+      b[i] = rng.uniformIn(-spec.biasScale, spec.biasScale);
+    }
+    layers.push({ nIn, nOut, w, b });
+  }
+  return { layers };
+}
+
+/** Random inputs in [0, 1], [batch, n]; about a quarter are exactly 0 (like dark pixels). */
+export function randomInputs(seed: number, batch: number, n: number): Float64Array {
+  const rng = new Rng(seed ^ 0x5bd1e995);
+  return Float64Array.from({ length: batch * n }, () => (rng.uniform() < 0.25 ? 0 : rng.uniform()));
+}
+
+/** Random integer labels in 0..classes-1. */
+export function randomLabels(seed: number, batch: number, classes: number): Int32Array {
+  const rng = new Rng(seed ^ 0x27d4eb2f);
+  return Int32Array.from({ length: batch }, () => rng.int(classes));
+}
+
+/** max |a - b| over two arrays of the same length. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+  return m;
+}
+
+/** max |a| over an array. */
+export function maxAbs(a: ArrayLike<number>): number {
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]));
+  return m;
+}

@@ -1,0 +1,101 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { helpText, intListOption, numberOption, parseCommand } from "../../src/cli/args.ts";
+import { main } from "../../src/cli/main.ts";
+import { formatDuration, progressLine } from "../../src/cli/progress.ts";
+import { demoSpec } from "../../src/cli/demo.ts";
+import { trainSpec } from "../../src/cli/train.ts";
+import { OptionError } from "../../src/errors.ts";
+
+test("CLI: --help works for every command and lists every option", async () => {
+  for (const spec of [trainSpec, demoSpec]) {
+    assert.equal(await main([spec.name, "--help"]), 0);
+    for (const name of Object.keys(spec.options)) {
+      assert.match(helpText(spec), new RegExp(`--${name}\\b`));
+    }
+  }
+  assert.equal(await main(["--help"]), 0);
+});
+
+test("CLI: unknown commands, unknown options and bad values are OptionErrors (exit 2)", async () => {
+  assert.equal(await main(["trian"]), 2);
+  assert.equal(await main(["train", "--bogus", "1"]), 2);
+  assert.equal(await main(["train", "--model", "ttfs-nope"]), 2);
+  assert.throws(() => parseCommand(trainSpec, ["--epochs"]), OptionError);
+  assert.throws(
+    () => numberOption({ epochs: "1.5" }, "epochs", { integer: true }),
+    /--epochs must be an integer/,
+  );
+  assert.throws(() => numberOption({ lr: "NaN" }, "lr"), OptionError);
+  assert.throws(() => intListOption({ hidden: "340,,3" }, "hidden"), /--hidden/);
+  assert.deepEqual(intListOption({ hidden: "340, 128" }, "hidden"), [340, 128]);
+});
+
+test("CLI: a missing data directory is a DataError (exit 1), not a fallback", async () => {
+  assert.equal(await main(["train", "--data", "/nonexistent/fashion", "--epochs", "1"]), 1);
+});
+
+test("CLI: progress line shows the bar, loss, accuracy and ETA", () => {
+  const p = {
+    epoch: 2,
+    epochs: 3,
+    step: 3,
+    stepsPerEpoch: 4,
+    loss: 0.25,
+    accuracy: 0.5,
+    elapsedSeconds: 5,
+    etaSeconds: 125,
+  };
+  assert.equal(progressLine(p, 8), "epoch 2/3 [######..]  75% loss 0.2500 acc 50.00% ETA 2m05s");
+  assert.equal(formatDuration(3725), "1h02m");
+});
+
+test("CLI: train --json prints one JSON object last and --out writes it atomically", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-cli-"));
+  const out = join(dir, "result.json");
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    const code = await main([
+      "train",
+      "--data",
+      "embedded",
+      "--hidden",
+      "24",
+      "--epochs",
+      "1",
+      "--batch",
+      "50",
+      "--lr",
+      "3e-3",
+      "--json",
+      "--out",
+      out,
+    ]);
+    assert.equal(code, 0);
+  } finally {
+    console.log = log;
+  }
+  const printed = JSON.parse(lines[lines.length - 1]);
+  for (
+    const key of [
+      "testAccuracy",
+      "reluTwinTestAccuracy",
+      "maxAbsLogitDiffVsReluTwin",
+      "spikesPerNeuron",
+      "epochs",
+      "seconds",
+    ]
+  ) {
+    assert.ok(key in printed, `JSON has ${key}`);
+  }
+  assert.deepEqual(JSON.parse(await readFile(out, "utf8")), printed);
+  assert.deepEqual(await readdir(dir), ["result.json"], "no temporary file is left behind");
+  assert.equal(printed.testAccuracy, printed.reluTwinTestAccuracy);
+  assert.ok(printed.testAccuracy > 0.6, `accuracy ${printed.testAccuracy}`);
+  await rm(dir, { recursive: true });
+});
