@@ -19,12 +19,13 @@
 
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { FASHION_MNIST_FILES, type ImageSet, imageSetFromIdx } from "../src/data/fashion_mnist.ts";
 import { readIdxGz } from "../src/data/idx.ts";
+import { writeFileAtomic } from "../src/io/atomic.ts";
 
 const SOURCE_DIR = fileURLToPath(new URL("../../shared/data/fashion-mnist/", import.meta.url));
 const OUTPUT = fileURLToPath(new URL("../src/data/embedded_subset.ts", import.meta.url));
@@ -160,9 +161,7 @@ async function main(): Promise<void> {
       gzBase64([test.count], test.labels),
     ),
   ].join("\n");
-  const temp = `${OUTPUT}.${Date.now()}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, OUTPUT);
+  await writeFileAtomic(OUTPUT, text);
   console.log(`wrote ${OUTPUT}: ${text.length} bytes (${train.count} + ${test.count} images)`);
 }
 

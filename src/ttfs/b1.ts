@@ -16,8 +16,8 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
-import { OptionError, ShapeError } from "../errors.ts";
-import { glorotUniform } from "../nn/init.ts";
+import { ShapeError } from "../errors.ts";
+import { initReluMlp } from "../nn/mlp.ts";
 import type { Rng } from "../nn/rng.ts";
 import { type CodingIntervals, scratchIntervals, validateIntervals } from "./intervals.ts";
 
@@ -48,7 +48,8 @@ export interface B1Forward {
 }
 
 /**
- * A B = 1 network with Glorot-uniform W, D = 0 and from-scratch intervals (SPEC A10).
+ * A B = 1 network with Glorot-uniform W, D = 0 (the same draw as `initReluMlp` with this rng)
+ * and from-scratch intervals (SPEC A10).
  *
  * @example
  * ```ts
@@ -59,15 +60,12 @@ export interface B1Forward {
  * ```
  */
 export function initB1Network(sizes: number[], rng: Rng, zeta = 0.5): B1Network {
-  if (sizes.length < 2) throw new OptionError(`need at least 2 layer sizes, got ${sizes.length}`);
-  for (const s of sizes) {
-    if (!Number.isInteger(s) || s < 1) throw new OptionError(`layer size ${s} is not >= 1`);
-  }
-  const layers: B1Layer[] = [];
-  for (let n = 1; n < sizes.length; n++) {
-    const nIn = sizes[n - 1], nOut = sizes[n];
-    layers.push({ nIn, nOut, W: glorotUniform(rng, nOut, nIn), D: new Float64Array(nOut) });
-  }
+  const layers = initReluMlp(sizes, rng).layers.map(({ nIn, nOut, w, b }) => ({
+    nIn,
+    nOut,
+    W: w,
+    D: b,
+  }));
   return { layers, intervals: scratchIntervals(sizes.length - 2, zeta) };
 }
 
