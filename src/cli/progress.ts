@@ -6,7 +6,7 @@
  * @module
  */
 import process from "node:process";
-import type { TrainProgress } from "../experiments/train_ttfs.ts";
+import type { EpochRecord, TrainProgress } from "../experiments/train_ttfs.ts";
 
 /**
  * Format seconds as `1h02m`, `3m05s` or `42s`.
@@ -65,4 +65,21 @@ export function stderrProgress(): (p: TrainProgress) => void {
       process.stderr.write(`${progressLine(p)}\n`);
     }
   };
+}
+
+/**
+ * Print an epoch's test accuracies on stderr, under its progress line.
+ *
+ * @example
+ * ```ts ignore
+ * import { stderrEpoch } from "./progress.ts";
+ * stderrEpoch({ epoch: 1, trainLoss: 0.5, trainAccuracy: 0.8, reluTwinTrainLoss: 0.5, testAccuracy: 0.85, reluTwinTestAccuracy: 0.85, seconds: 60 });
+ * ```
+ */
+export function stderrEpoch(r: EpochRecord): void {
+  const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+  process.stderr.write(
+    `  test accuracy ${pct(r.testAccuracy)} (ReLU twin ${pct(r.reluTwinTestAccuracy)}), ` +
+      `epoch took ${formatDuration(r.seconds)}\n`,
+  );
 }

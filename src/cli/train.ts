@@ -9,7 +9,7 @@ import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
-import { stderrProgress } from "./progress.ts";
+import { stderrEpoch, stderrProgress } from "./progress.ts";
 
 /** The models `train` knows, by name: hidden widths (input 784 and 10 classes around them). */
 export const TTFS_MODELS: Record<string, number[]> = { "ttfs-fc2": [340] };
@@ -37,7 +37,19 @@ export const trainSpec: CommandSpec = {
       type: "string",
       value: "X",
       default: "5e-4",
-      help: "initial Adam learning rate (x0.9 every 5000 steps)",
+      help: "initial Adam learning rate",
+    },
+    "decay-rate": {
+      type: "string",
+      value: "X",
+      default: "0.9",
+      help: "learning-rate factor per --decay-steps steps",
+    },
+    "decay-steps": {
+      type: "string",
+      value: "N",
+      default: "5000",
+      help: "steps per decay factor (SPEC A10: x0.9 every 5000 steps)",
     },
     seed: {
       type: "string",
@@ -84,17 +96,14 @@ export function runtimeName(): string {
  */
 export function summarize(r: TrainReport): string {
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+  const schedule = `lr ${r.lr} (x${r.decayRate} per ${r.decaySteps} steps)`;
   return [
-    `${r.model} (${
-      r.sizes.join("-")
-    }) on ${r.data}: ${r.trainCount} train / ${r.testCount} test images`,
-    `${r.epochs} epochs, batch ${r.batch}, lr ${r.lr}, seed ${r.seed}, ${
-      r.seconds.toFixed(1)
-    } s (${r.runtime})`,
+    `${r.model} (${r.sizes.join("-")}) on ${r.data}: ${r.trainCount} train / ${r.testCount} test`,
+    `${r.epochs} epochs, batch ${r.batch}, ${schedule}, seed ${r.seed}`,
+    `${r.seconds.toFixed(1)} s on ${r.runtime}`,
     `  SNN test accuracy          ${pct(r.testAccuracy)}`,
-    `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}  (same prediction on ${
-      pct(r.agreementWithReluTwin)
-    })`,
+    `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}`,
+    `  same prediction            ${pct(r.agreementWithReluTwin)} of test images`,
     `  max |logit SNN - twin|     ${r.maxAbsLogitDiffVsReluTwin.toExponential(2)}`,
     `  max |weight SNN - twin|    ${r.maxAbsWeightDiffVsReluTwin.toExponential(2)}`,
     `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden layers)`,
@@ -122,6 +131,8 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
   const epochs = numberOption(o, "epochs", { integer: true, min: 1 });
   const batch = numberOption(o, "batch", { integer: true, min: 1 });
   const lr = numberOption(o, "lr", { min: Number.MIN_VALUE, max: 10 });
+  const decayRate = numberOption(o, "decay-rate", { min: Number.MIN_VALUE, max: 1 });
+  const decaySteps = numberOption(o, "decay-steps", { min: 1 });
   const seed = numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 });
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   const result = trainTtfs(data.train, data.test, {
@@ -129,11 +140,14 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     epochs,
     batch,
     lr,
+    decayRate,
+    decaySteps,
     seed,
     onProgress: stderrProgress(),
+    onEpoch: stderrEpoch,
   });
   const report: TrainReport = {
-    model: o.hidden !== undefined ? `ttfs-fc${hidden.length + 1}` : model,
+    model: o.hidden !== undefined ? `ttfs-fc${hidden.length + 1} (--hidden ${hidden})` : model,
     data: data.source,
     runtime: runtimeName(),
     ...result,

@@ -30,6 +30,8 @@ export interface TrainTtfsOptions {
   backend?: Backend;
   /** Called after every step. */
   onProgress?: (p: TrainProgress) => void;
+  /** Called after every epoch's evaluation. */
+  onEpoch?: (r: EpochRecord) => void;
 }
 
 /** Where training is, for a progress bar. */
@@ -62,6 +64,8 @@ export interface TrainTtfsResult {
   epochs: number;
   batch: number;
   lr: number;
+  decayRate: number;
+  decaySteps: number;
   seed: number;
   trainCount: number;
   testCount: number;
@@ -166,6 +170,7 @@ export function trainTtfs(
       reluTwinTestAccuracy: evaluation.twinAccuracy,
       seconds: (performance.now() - t0) / 1000,
     });
+    options.onEpoch?.(history[history.length - 1]);
   }
   const evaluation = evaluations[evaluations.length - 1];
   return {
@@ -173,6 +178,8 @@ export function trainTtfs(
     epochs,
     batch,
     lr,
+    decayRate: options.decayRate ?? 0.9,
+    decaySteps: options.decaySteps ?? 5000,
     seed,
     trainCount: train.count,
     testCount: test.count,
