@@ -119,5 +119,18 @@ export {
   type TrainTtfsResult,
 } from "./src/experiments/train_ttfs.ts";
 
+export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/ttfs/checkpoint.ts";
+
 // io
 export { writeFileAtomic } from "./src/io/atomic.ts";
+export {
+  decodeSafetensors,
+  type DType,
+  encodeSafetensors,
+  readSafetensors,
+  type Safetensors,
+  type Tensor,
+  tensor,
+  type TensorData,
+  writeSafetensors,
+} from "./src/io/safetensors.ts";

@@ -8,6 +8,7 @@ import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
+import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 
@@ -57,14 +58,24 @@ export const trainSpec: CommandSpec = {
       default: "0",
       help: "seed of the weights and the batch order",
     },
+    save: {
+      type: "string",
+      value: "FILE",
+      help: "save the trained SNN as safetensors (atomically)",
+    },
+    load: {
+      type: "string",
+      value: "FILE",
+      help: "start from a saved SNN (its layer sizes replace --model/--hidden)",
+    },
     json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
     out: { type: "string", value: "FILE", help: "also write the JSON result to FILE (atomically)" },
   },
   notes: "Spikes per neuron count hidden neurons only (SPEC A9).",
 };
 
-/** The train result with the run's description, as printed by `--json`. */
-export interface TrainReport extends TrainTtfsResult {
+/** The train result (less the network) with the run's description, as printed by `--json`. */
+export interface TrainReport extends Omit<TrainTtfsResult, "network"> {
   model: string;
   data: string;
   runtime: string;
@@ -127,7 +138,15 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
       `unknown --model '${model}'; known: ${Object.keys(TTFS_MODELS).join(", ")}`,
     );
   }
-  const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : TTFS_MODELS[model];
+  if (o.load !== undefined && o.hidden !== undefined) {
+    throw new OptionError("--load and --hidden both set the layer sizes; give one");
+  }
+  const init = typeof o.load === "string" ? await loadB1Network(o.load) : undefined;
+  const hidden = init
+    ? init.layers.slice(0, -1).map((l) => l.nOut)
+    : o.hidden !== undefined
+    ? intListOption(o, "hidden")
+    : TTFS_MODELS[model];
   const epochs = numberOption(o, "epochs", { integer: true, min: 1 });
   const batch = numberOption(o, "batch", { integer: true, min: 1 });
   const lr = numberOption(o, "lr", { min: Number.MIN_VALUE, max: 10 });
@@ -145,12 +164,19 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     seed,
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,
+    init,
   });
+  const { network, ...figures } = result;
+  if (typeof o.save === "string") await saveB1Network(o.save, network);
   const report: TrainReport = {
-    model: o.hidden !== undefined ? `ttfs-fc${hidden.length + 1} (--hidden ${hidden})` : model,
+    model: init
+      ? `ttfs-fc${hidden.length + 1} (--load ${o.load})`
+      : o.hidden !== undefined
+      ? `ttfs-fc${hidden.length + 1} (--hidden ${hidden})`
+      : model,
     data: data.source,
     runtime: runtimeName(),
-    ...result,
+    ...figures,
   };
   const json = JSON.stringify(report);
   if (typeof o.out === "string") await writeFileAtomic(o.out, json + "\n");

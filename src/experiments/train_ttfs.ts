@@ -10,6 +10,7 @@ import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { Rng } from "../nn/rng.ts";
+import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
 import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
 
@@ -28,6 +29,8 @@ export interface TrainTtfsOptions {
   decaySteps?: number;
   /** Kernels (default the float64 reference). */
   backend?: Backend;
+  /** Continue from this network (e.g. a loaded checkpoint); its sizes must fit the data. */
+  init?: B1Network;
   /** Called after every step. */
   onProgress?: (p: TrainProgress) => void;
   /** Called after every epoch's evaluation. */
@@ -82,6 +85,8 @@ export interface TrainTtfsResult {
   spikesPerLayer: number[];
   /** Coding intervals at the end of training. */
   intervals: CodingIntervals;
+  /** The trained SNN (its ReLU twin has the same weights up to round-off). */
+  network: B1Network;
   history: EpochRecord[];
   seconds: number;
 }
@@ -122,13 +127,23 @@ export function trainTtfs(
     );
   }
   const classes = 1 + Math.max(train.labels.reduce(max, 0), test.labels.reduce(max, 0));
-  const sizes = [train.rows * train.cols, ...hidden, classes];
+  const sizes = options.init
+    ? [options.init.layers[0].nIn, ...options.init.layers.map((l) => l.nOut)]
+    : [train.rows * train.cols, ...hidden, classes];
+  if (sizes[0] !== train.rows * train.cols || sizes[sizes.length - 1] < classes) {
+    throw new OptionError(
+      `a ${
+        sizes.join("-")
+      } network does not fit ${train.rows}x${train.cols} images in ${classes} classes`,
+    );
+  }
   const trainer = new TwinTrainer(sizes, {
     seed,
     lr,
     decayRate: options.decayRate,
     decaySteps: options.decaySteps,
     backend: options.backend,
+    init: options.init,
   });
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
   const stepsPerEpoch = Math.ceil(train.count / batch), totalSteps = epochs * stepsPerEpoch;
@@ -191,6 +206,7 @@ export function trainTtfs(
     spikesPerNeuron: evaluation.spikesPerNeuron,
     spikesPerLayer: evaluation.spikesPerLayer,
     intervals: trainer.snn.intervals,
+    network: trainer.snn,
     history,
     seconds: (performance.now() - start) / 1000,
   };

@@ -11,6 +11,7 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
+import { ShapeError } from "../errors.ts";
 import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Adam, type AdamOptions } from "../nn/optim.ts";
@@ -29,6 +30,8 @@ export interface TwinTrainerOptions extends AdamOptions {
   zeta?: number;
   /** Kernels (default the float64 reference). */
   backend?: Backend;
+  /** Start from this network (copied) instead of a fresh Glorot init; `sizes` must match. */
+  init?: B1Network;
 }
 
 /** Losses and correct predictions of one step. */
@@ -49,6 +52,16 @@ export interface TwinEvaluation {
   /** Spikes per hidden neuron, overall and per layer (SPEC A9). */
   spikesPerNeuron: number;
   spikesPerLayer: number[];
+}
+
+/** A deep copy of `net`, after checking that its layer sizes are `sizes`. */
+function copyB1(net: B1Network, sizes: number[]): B1Network {
+  const have = [net.layers[0].nIn, ...net.layers.map((l) => l.nOut)];
+  if (have.join() !== sizes.join()) {
+    throw new ShapeError(`the initial network is ${have.join("-")}, expected ${sizes.join("-")}`);
+  }
+  const layers = net.layers.map((l) => ({ ...l, W: l.W.slice(), D: l.D.slice() }));
+  return { layers, intervals: { tmin: [...net.intervals.tmin], tmax: [...net.intervals.tmax] } };
 }
 
 /** A B = 1 SNN and its ReLU twin, trained in lockstep. */
@@ -72,8 +85,8 @@ export class TwinTrainer {
    * ```
    */
   constructor(sizes: number[], options: TwinTrainerOptions = {}) {
-    const { seed = 0, zeta = 0.5, backend = refBackend, ...adam } = options;
-    this.snn = initB1Network(sizes, new Rng(seed), zeta);
+    const { seed = 0, zeta = 0.5, backend = refBackend, init, ...adam } = options;
+    this.snn = init ? copyB1(init, sizes) : initB1Network(sizes, new Rng(seed), zeta);
     this.twin = reluFromB1(this.snn);
     this.#snnOpt = new Adam(b1Params(this.snn), adam);
     this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);

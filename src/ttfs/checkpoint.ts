@@ -1,0 +1,161 @@
+/**
+ * TTFS and ReLU checkpoints in safetensors (see `io/safetensors.ts`), named the way PyTorch
+ * names a stack of `nn.Linear` layers, so weights move both ways:
+ *
+ *   fc{n}.weight   [nOut, nIn]   W (B = 1 SNN) or w (ReLU), n = 1..L, float64 (float32 accepted)
+ *   fc{n}.bias     [nOut]        D (B = 1 SNN) or b (ReLU)
+ *
+ * Metadata (strings): format = "spikeproof", kind = "ttfs-b1" | "relu-mlp",
+ * sizes = JSON layer sizes, and for ttfs-b1 intervals = JSON {tmin, tmax}.
+ * A ReLU file without metadata (written by other code) is read from its fc{n} tensors alone.
+ *
+ * @module
+ */
+import { DataError, IntervalError } from "../errors.ts";
+import { readSafetensors, type Tensor, tensor, writeSafetensors } from "../io/safetensors.ts";
+import type { ReluMlp } from "../nn/mlp.ts";
+import type { B1Network } from "./b1.ts";
+import { type CodingIntervals, validateIntervals } from "./intervals.ts";
+
+type Dense = { nIn: number; nOut: number; weight: Float64Array; bias: Float64Array };
+
+function denseTensors(layers: Dense[]): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  layers.forEach((l, k) => {
+    out[`fc${k + 1}.weight`] = tensor(l.weight, [l.nOut, l.nIn]);
+    out[`fc${k + 1}.bias`] = tensor(l.bias, [l.nOut]);
+  });
+  return out;
+}
+
+/** Read fc1, fc2, ... as float64 dense layers, checking that shapes chain. */
+function denseLayers(tensors: Record<string, Tensor>, path: string): Dense[] {
+  const layers: Dense[] = [];
+  for (let n = 1; `fc${n}.weight` in tensors; n++) {
+    const w = tensors[`fc${n}.weight`], b = tensors[`fc${n}.bias`];
+    if (!b) throw new DataError(`${path}: fc${n}.weight has no fc${n}.bias`);
+    for (const t of [w, b]) {
+      if (t.dtype !== "F64" && t.dtype !== "F32") {
+        throw new DataError(`${path}: fc${n} has dtype ${t.dtype}; expected F64 or F32`);
+      }
+    }
+    if (w.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== w.shape[0]) {
+      throw new DataError(
+        `${path}: fc${n}.weight [${w.shape}] and fc${n}.bias [${b.shape}] do not match`,
+      );
+    }
+    const [nOut, nIn] = w.shape;
+    if (n > 1 && nIn !== layers[n - 2].nOut) {
+      throw new DataError(
+        `${path}: fc${n}.weight takes ${nIn} inputs but fc${n - 1} has ${
+          layers[n - 2].nOut
+        } outputs`,
+      );
+    }
+    layers.push({ nIn, nOut, weight: Float64Array.from(w.data), bias: Float64Array.from(b.data) });
+  }
+  if (!layers.length) throw new DataError(`${path}: no fc1.weight tensor`);
+  const expected = new Set(layers.flatMap((_, k) => [`fc${k + 1}.weight`, `fc${k + 1}.bias`]));
+  const extra = Object.keys(tensors).filter((k) => !expected.has(k));
+  if (extra.length) throw new DataError(`${path}: unexpected tensors ${extra.join(", ")}`);
+  return layers;
+}
+
+function sizesOf(layers: Dense[]): number[] {
+  return [layers[0].nIn, ...layers.map((l) => l.nOut)];
+}
+
+/**
+ * Save a B = 1 TTFS network with its coding intervals.
+ *
+ * @example
+ * ```ts ignore
+ * import { saveB1Network } from "./checkpoint.ts";
+ * await saveB1Network("fc2.safetensors", net);
+ * ```
+ */
+export async function saveB1Network(path: string, net: B1Network): Promise<void> {
+  const layers = net.layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, weight: l.W, bias: l.D }));
+  await writeSafetensors(path, denseTensors(layers), {
+    format: "spikeproof",
+    kind: "ttfs-b1",
+    sizes: JSON.stringify(sizesOf(layers)),
+    intervals: JSON.stringify(net.intervals),
+  });
+}
+
+/**
+ * Load a B = 1 TTFS network saved by {@link saveB1Network}.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadB1Network } from "./checkpoint.ts";
+ * const net = await loadB1Network("fc2.safetensors");
+ * ```
+ */
+export async function loadB1Network(path: string): Promise<B1Network> {
+  const { tensors, metadata } = await readSafetensors(path);
+  if (metadata.kind !== "ttfs-b1") {
+    throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "ttfs-b1"`);
+  }
+  const layers = denseLayers(tensors, path);
+  let intervals: CodingIntervals;
+  try {
+    intervals = JSON.parse(metadata.intervals ?? "");
+    validateIntervals(intervals);
+  } catch (e) {
+    throw new DataError(`${path}: bad intervals metadata (${(e as Error).message})`);
+  }
+  if (intervals.tmin.length !== layers.length) {
+    throw new IntervalError(
+      `${path}: ${intervals.tmin.length} intervals for ${layers.length - 1} hidden layers + input`,
+    );
+  }
+  return {
+    layers: layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, W: l.weight, D: l.bias })),
+    intervals,
+  };
+}
+
+/**
+ * Save a ReLU MLP.
+ *
+ * @example
+ * ```ts ignore
+ * import { saveReluMlp } from "./checkpoint.ts";
+ * await saveReluMlp("relu.safetensors", net);
+ * ```
+ */
+export async function saveReluMlp(path: string, net: ReluMlp): Promise<void> {
+  const layers = net.layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, weight: l.w, bias: l.b }));
+  await writeSafetensors(path, denseTensors(layers), {
+    format: "spikeproof",
+    kind: "relu-mlp",
+    sizes: JSON.stringify(sizesOf(layers)),
+  });
+}
+
+/**
+ * Load a ReLU MLP: a file from {@link saveReluMlp}, or any safetensors file whose tensors are
+ * fc1.weight, fc1.bias, fc2.weight, ... (float32 or float64).
+ *
+ * @example
+ * ```ts ignore
+ * import { loadReluMlp } from "./checkpoint.ts";
+ * const relu = await loadReluMlp("from_pytorch.safetensors");
+ * ```
+ */
+export async function loadReluMlp(path: string): Promise<ReluMlp> {
+  const { tensors, metadata } = await readSafetensors(path);
+  if (metadata.kind !== undefined && metadata.kind !== "relu-mlp") {
+    throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "relu-mlp"`);
+  }
+  return {
+    layers: denseLayers(tensors, path).map((l) => ({
+      nIn: l.nIn,
+      nOut: l.nOut,
+      w: l.weight,
+      b: l.bias,
+    })),
+  };
+}

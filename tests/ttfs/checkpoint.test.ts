@@ -1,0 +1,102 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DataError, IntervalError } from "../../src/errors.ts";
+import { tensor, writeSafetensors } from "../../src/io/safetensors.ts";
+import { initReluMlp } from "../../src/nn/mlp.ts";
+import { Rng } from "../../src/nn/rng.ts";
+import { initB1Network } from "../../src/ttfs/b1.ts";
+import {
+  loadB1Network,
+  loadReluMlp,
+  saveB1Network,
+  saveReluMlp,
+} from "../../src/ttfs/checkpoint.ts";
+import { main } from "../../src/cli/main.ts";
+
+async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-ckpt-"));
+  try {
+    await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+test("checkpoints: a B = 1 network and a ReLU MLP round-trip exactly through safetensors", () =>
+  withDir(async (dir) => {
+    const net = initB1Network([7, 5, 4, 3], new Rng(4));
+    net.intervals = { tmin: [0, 1, 2.5], tmax: [1, 2.5, 9] };
+    await saveB1Network(join(dir, "snn.safetensors"), net);
+    assert.deepEqual(await loadB1Network(join(dir, "snn.safetensors")), net);
+    const relu = initReluMlp([6, 4, 2], new Rng(5));
+    await saveReluMlp(join(dir, "relu.safetensors"), relu);
+    assert.deepEqual(await loadReluMlp(join(dir, "relu.safetensors")), relu);
+  }));
+
+test("checkpoints: a PyTorch-style float32 file without metadata loads as a ReLU MLP", () =>
+  withDir(async (dir) => {
+    const path = join(dir, "torch.safetensors");
+    await writeSafetensors(path, {
+      "fc1.weight": tensor(Float32Array.from([0.5, -1, 2, 0.25]), [2, 2]),
+      "fc1.bias": tensor(Float32Array.from([0, 1]), [2]),
+      "fc2.weight": tensor(Float32Array.from([1, -1]), [1, 2]),
+      "fc2.bias": tensor(Float32Array.from([0.5]), [1]),
+    });
+    const relu = await loadReluMlp(path);
+    assert.deepEqual(relu.layers.map((l) => [l.nIn, l.nOut]), [[2, 2], [2, 1]]);
+    assert.deepEqual([...relu.layers[0].w], [0.5, -1, 2, 0.25]);
+  }));
+
+test("checkpoints: mismatched shapes, wrong kinds, dtypes and intervals are clear errors", () =>
+  withDir(async (dir) => {
+    const p = (name: string) => join(dir, name);
+    await writeSafetensors(p("chain.safetensors"), {
+      "fc1.weight": tensor(new Float64Array(6), [3, 2]),
+      "fc1.bias": tensor(new Float64Array(3), [3]),
+      "fc2.weight": tensor(new Float64Array(4), [1, 4]),
+      "fc2.bias": tensor(new Float64Array(1), [1]),
+    });
+    await assert.rejects(
+      loadReluMlp(p("chain.safetensors")),
+      /fc2.weight takes 4 inputs but fc1 has 3 outputs/,
+    );
+    await writeSafetensors(p("int.safetensors"), {
+      "fc1.weight": tensor(new Int32Array(2), [1, 2]),
+      "fc1.bias": tensor(new Int32Array(1), [1]),
+    });
+    await assert.rejects(loadReluMlp(p("int.safetensors")), /dtype I32/);
+    await writeSafetensors(p("extra.safetensors"), {
+      "fc1.weight": tensor(new Float64Array(2), [1, 2]),
+      "fc1.bias": tensor(new Float64Array(1), [1]),
+      "conv.weight": tensor(new Float64Array(1), [1]),
+    });
+    await assert.rejects(loadReluMlp(p("extra.safetensors")), /unexpected tensors conv.weight/);
+    await saveReluMlp(p("relu.safetensors"), initReluMlp([2, 2], new Rng(0)));
+    await assert.rejects(loadB1Network(p("relu.safetensors")), DataError);
+    const net = initB1Network([3, 2, 2], new Rng(1));
+    net.intervals = { tmin: [0, 1], tmax: [1, 1] };
+    await saveB1Network(p("empty.safetensors"), net);
+    await assert.rejects(loadB1Network(p("empty.safetensors")), /empty or inverted/);
+    net.intervals = { tmin: [0], tmax: [1] };
+    await saveB1Network(p("count.safetensors"), net);
+    await assert.rejects(loadB1Network(p("count.safetensors")), IntervalError);
+  }));
+
+test("CLI: train --save writes a checkpoint that --load continues from", () =>
+  withDir(async (dir) => {
+    const path = join(dir, "fc.safetensors"), log = console.log;
+    console.log = () => {};
+    try {
+      const args = ["--data", "embedded", "--hidden", "8", "--epochs", "1", "--batch", "100"];
+      assert.equal(await main(["train", ...args, "--save", path]), 0);
+      const saved = await loadB1Network(path);
+      assert.deepEqual(saved.layers.map((l) => l.nOut), [8, 10]);
+      assert.equal(await main(["train", "--data", "embedded", "--epochs", "1", "--load", path]), 0);
+      assert.equal(await main(["train", "--load", path, "--hidden", "8"]), 2);
+    } finally {
+      console.log = log;
+    }
+  }));
