@@ -32,6 +32,7 @@ export { Rng } from "./src/nn/rng.ts";
 export { glorotUniform } from "./src/nn/init.ts";
 export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
 export { Adam, type AdamOptions, exponentialDecay } from "./src/nn/optim.ts";
+export { type Eigenvalues, eigenvalues, matmul, singularValues } from "./src/nn/linalg.ts";
 export {
   initReluMlp,
   type ReluForward,
@@ -90,6 +91,15 @@ export {
   reverseMapTtfs,
 } from "./src/ttfs/mapping.ts";
 export { countSpikes, type SpikeCount } from "./src/ttfs/spikes.ts";
+export {
+  b1Jacobians,
+  endToEndJacobian,
+  generalJacobians,
+  type LayerJacobians,
+  reluJacobians,
+  type Spectrum,
+  spectrum,
+} from "./src/ttfs/jacobian.ts";
 
 // data
 export { gunzip, type IdxArray, parseIdx, readIdxGz } from "./src/data/idx.ts";

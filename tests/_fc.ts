@@ -4,7 +4,7 @@
  */
 import fc from "fast-check";
 import process from "node:process";
-import type { ReluMlp } from "../src/nn/mlp.ts";
+import { type ReluMlp, reluMlpForward } from "../src/nn/mlp.ts";
 import { Rng } from "../src/nn/rng.ts";
 
 /** fast-check parameters: at least `runs` runs, a fixed (or given) seed. */
@@ -90,4 +90,20 @@ export function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k]));
   return m;
+}
+
+/** The pre-activations z(n) = w(n) h(n-1) + b(n) of every hidden layer, [batch, size]. */
+export function preActivations(net: ReluMlp, x: Float64Array, batch: number): Float64Array[] {
+  const fwd = reluMlpForward(net, x, batch);
+  return net.layers.slice(0, -1).map(({ nIn, nOut, w, b }, k) => {
+    const z = new Float64Array(batch * nOut), h = fwd.inputs[k];
+    for (let s = 0; s < batch; s++) {
+      for (let i = 0; i < nOut; i++) {
+        let v = b[i];
+        for (let j = 0; j < nIn; j++) v += w[i * nIn + j] * h[s * nIn + j];
+        z[s * nOut + i] = v;
+      }
+    }
+    return z;
+  });
 }

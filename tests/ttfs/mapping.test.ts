@@ -13,7 +13,15 @@ import {
   rescaleReluMlp,
   reverseMapTtfs,
 } from "../../src/ttfs/mapping.ts";
-import { fcParams, maxAbs, maxAbsDiff, netSpec, randomInputs, randomRelu } from "../_fc.ts";
+import {
+  fcParams,
+  maxAbs,
+  maxAbsDiff,
+  netSpec,
+  preActivations,
+  randomInputs,
+  randomRelu,
+} from "../_fc.ts";
 
 /** A random ReLU net, its inputs, and its exact TTFS image (rescaled, calibrated, mapped). */
 function mapped(spec: Parameters<typeof randomRelu>[0]) {
@@ -89,19 +97,9 @@ test("A4/A5 claim 3: a neuron is silent exactly when its ReLU activation is <= 0
       const general = generalForward(snn, t0, spec.batch);
       const b1 = b1Forward(b1FromRelu(rescaled, intervals), t0, spec.batch);
       const relu = reluMlpForward(rescaled, x, spec.batch);
+      const zs = preActivations(rescaled, x, spec.batch);
       for (let n = 1; n < general.spikeTimes.length; n++) {
-        const act = relu.inputs[n], band = 1e-9 * Math.max(1, maxAbs(act));
-        const ws = rescaled.layers[n - 1], pre = new Float64Array(act.length);
-        // the ReLU pre-activation z = w h + b, to tell z <= 0 from z > 0
-        for (let b = 0; b < spec.batch; b++) {
-          for (let i = 0; i < ws.nOut; i++) {
-            let z = ws.b[i];
-            for (let j = 0; j < ws.nIn; j++) {
-              z += ws.w[i * ws.nIn + j] * relu.inputs[n - 1][b * ws.nIn + j];
-            }
-            pre[b * ws.nOut + i] = z;
-          }
-        }
+        const act = relu.inputs[n], band = 1e-9 * Math.max(1, maxAbs(act)), pre = zs[n - 1];
         for (let k = 0; k < pre.length; k++) {
           if (Math.abs(pre[k]) <= band) continue; // round-off decides at the kink itself
           decided++;

@@ -1,0 +1,281 @@
+/**
+ * Dense linear algebra for Jacobian spectra, float64, row-major [rows, cols]:
+ *
+ * - `matmul`: C = A B.
+ * - `singularValues`: one-sided Jacobi (Hestenes): rotate pairs of columns of a copy of A (or
+ *   of A^T, whichever has fewer columns) until every pair is orthogonal to 1e-15 relative;
+ *   the singular values are then the column norms. Accurate to about eps * sigma_max for
+ *   every singular value (no squaring, unlike eig(A^T A)).
+ * - `eigenvalues`: reduce to upper Hessenberg form by Householder reflections, then the
+ *   Francis double-shift QR iteration (the EISPACK `hqr` scheme) deflates 1x1 and 2x2
+ *   blocks; returns real and imaginary parts, complex pairs adjacent.
+ *
+ * @module
+ */
+import { ShapeError, ValueError } from "../errors.ts";
+
+/**
+ * C = A B for A [m, k] and B [k, n].
+ *
+ * @example
+ * ```ts
+ * import { matmul } from "./linalg.ts";
+ * console.log(matmul(new Float64Array([1, 2]), new Float64Array([3, 4]), 1, 2, 1)); // Float64Array [11]
+ * ```
+ */
+export function matmul(
+  A: Float64Array,
+  B: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
+  if (A.length !== m * k || B.length !== k * n) {
+    throw new ShapeError(`matmul: [${m}x${k}] (${A.length}) times [${k}x${n}] (${B.length})`);
+  }
+  const C = new Float64Array(m * n);
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const a = A[i * k + p];
+      if (a === 0) continue;
+      for (let j = 0; j < n; j++) C[i * n + j] += a * B[p * n + j];
+    }
+  }
+  return C;
+}
+
+/**
+ * Singular values of A [rows, cols], largest first (min(rows, cols) of them).
+ *
+ * @example
+ * ```ts
+ * import { singularValues } from "./linalg.ts";
+ * console.log(singularValues(new Float64Array([3, 0, 0, -2]), 2, 2)); // Float64Array [3, 2]
+ * ```
+ */
+export function singularValues(A: Float64Array, rows: number, cols: number): Float64Array {
+  if (A.length !== rows * cols) {
+    throw new ShapeError(`A has ${A.length} entries, not ${rows}x${cols}`);
+  }
+  for (const v of A) if (!Number.isFinite(v)) throw new ValueError(`singularValues: A has ${v}`);
+  // work on column vectors stored contiguously: n columns of length m, n = min(rows, cols)
+  const tall = rows >= cols, m = tall ? rows : cols, n = tall ? cols : rows;
+  const U = new Float64Array(n * m);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) U[tall ? c * m + r : r * m + c] = A[r * cols + c];
+  }
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < n - 1; p++) {
+      for (let q = p + 1; q < n; q++) {
+        let a = 0, b = 0, g = 0;
+        for (let k = 0; k < m; k++) {
+          const x = U[p * m + k], y = U[q * m + k];
+          a += x * x;
+          b += y * y;
+          g += x * y;
+        }
+        if (Math.abs(g) <= 1e-15 * Math.sqrt(a * b) || g === 0) continue;
+        rotated = true;
+        const zeta = (b - a) / (2 * g);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t), s = c * t;
+        for (let k = 0; k < m; k++) {
+          const x = U[p * m + k], y = U[q * m + k];
+          U[p * m + k] = c * x - s * y;
+          U[q * m + k] = s * x + c * y;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  const sv = new Float64Array(n);
+  for (let p = 0; p < n; p++) {
+    let s = 0;
+    for (let k = 0; k < m; k++) s += U[p * m + k] * U[p * m + k];
+    sv[p] = Math.sqrt(s);
+  }
+  return sv.sort().reverse();
+}
+
+/** Eigenvalues of a square matrix: real and imaginary parts. */
+export interface Eigenvalues {
+  re: Float64Array;
+  im: Float64Array;
+}
+
+/**
+ * Eigenvalues of A [n, n], in no particular order; complex ones come in adjacent conjugate pairs.
+ *
+ * @example
+ * ```ts
+ * import { eigenvalues } from "./linalg.ts";
+ * const e = eigenvalues(new Float64Array([0, -1, 1, 0]), 2); // rotation by 90 degrees
+ * console.log([...e.im].map(Math.abs)); // [1, 1]
+ * ```
+ */
+export function eigenvalues(A: Float64Array, n: number): Eigenvalues {
+  if (A.length !== n * n) throw new ShapeError(`A has ${A.length} entries, not ${n}x${n}`);
+  for (const v of A) if (!Number.isFinite(v)) throw new ValueError(`eigenvalues: A has ${v}`);
+  const H = A.slice(), at = (i: number, j: number) => i * n + j;
+  // Householder reduction to upper Hessenberg form
+  for (let k = 0; k < n - 2; k++) {
+    let alpha = 0;
+    for (let i = k + 1; i < n; i++) alpha += H[at(i, k)] ** 2;
+    alpha = Math.sqrt(alpha);
+    if (alpha === 0) continue;
+    if (H[at(k + 1, k)] > 0) alpha = -alpha;
+    const v = new Float64Array(n);
+    v[k + 1] = H[at(k + 1, k)] - alpha;
+    for (let i = k + 2; i < n; i++) v[i] = H[at(i, k)];
+    let vv = 0;
+    for (let i = k + 1; i < n; i++) vv += v[i] * v[i];
+    if (vv === 0) continue;
+    for (let j = 0; j < n; j++) { // H <- (I - 2vv^T/vv) H
+      let s = 0;
+      for (let i = k + 1; i < n; i++) s += v[i] * H[at(i, j)];
+      s = (2 * s) / vv;
+      for (let i = k + 1; i < n; i++) H[at(i, j)] -= s * v[i];
+    }
+    for (let i = 0; i < n; i++) { // H <- H (I - 2vv^T/vv)
+      let s = 0;
+      for (let j = k + 1; j < n; j++) s += H[at(i, j)] * v[j];
+      s = (2 * s) / vv;
+      for (let j = k + 1; j < n; j++) H[at(i, j)] -= s * v[j];
+    }
+  }
+  return hessenbergQr(H, n);
+}
+
+/** Francis double-shift QR on an upper Hessenberg matrix (EISPACK hqr), in place. */
+function hessenbergQr(a: Float64Array, n: number): Eigenvalues {
+  const re = new Float64Array(n), im = new Float64Array(n), h = (i: number, j: number) => i * n + j;
+  let anorm = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = Math.max(i - 1, 0); j < n; j++) anorm += Math.abs(a[h(i, j)]);
+  }
+  let nn = n - 1, t = 0;
+  while (nn >= 0) {
+    let its = 0, l: number;
+    do {
+      for (l = nn; l >= 1; l--) {
+        const s = Math.abs(a[h(l - 1, l - 1)]) + Math.abs(a[h(l, l)]);
+        if (Math.abs(a[h(l, l - 1)]) <= Number.EPSILON * (s === 0 ? anorm : s)) {
+          a[h(l, l - 1)] = 0;
+          break;
+        }
+      }
+      const x = a[h(nn, nn)];
+      if (l === nn) { // one root found
+        re[nn] = x + t;
+        im[nn--] = 0;
+      } else {
+        const y = a[h(nn - 1, nn - 1)], w = a[h(nn, nn - 1)] * a[h(nn - 1, nn)];
+        if (l === nn - 1) { // two roots found
+          const p = 0.5 * (y - x), q = p * p + w, z = Math.sqrt(Math.abs(q));
+          const xs = x + t;
+          if (q >= 0) {
+            const zz = p + (p >= 0 ? z : -z);
+            re[nn - 1] = re[nn] = xs + zz;
+            if (zz !== 0) re[nn] = xs - w / zz;
+            im[nn - 1] = im[nn] = 0;
+          } else {
+            re[nn - 1] = re[nn] = xs + p;
+            im[nn - 1] = -z;
+            im[nn] = z;
+          }
+          nn -= 2;
+        } else {
+          if (its === 60) throw new ValueError("eigenvalues: QR iteration did not converge");
+          let xx = x, yy = y, ww = w;
+          if (its === 10 || its === 20) { // exceptional shift
+            t += xx;
+            for (let i = 0; i <= nn; i++) a[h(i, i)] -= xx;
+            const s = Math.abs(a[h(nn, nn - 1)]) + Math.abs(a[h(nn - 1, nn - 2)]);
+            yy = xx = 0.75 * s;
+            ww = -0.4375 * s * s;
+          }
+          its++;
+          francisStep(a, n, l, nn, xx, yy, ww);
+        }
+      }
+    } while (l < nn - 1);
+  }
+  return { re, im };
+}
+
+/** One double-shift QR sweep on rows/columns l..nn with shifts from x, y, w. */
+function francisStep(
+  a: Float64Array,
+  n: number,
+  l: number,
+  nn: number,
+  x: number,
+  y: number,
+  w: number,
+) {
+  const h = (i: number, j: number) => i * n + j;
+  let m: number, p = 0, q = 0, r = 0, z: number;
+  for (m = nn - 2; m >= l; m--) {
+    z = a[h(m, m)];
+    const rr = x - z, s0 = y - z;
+    p = (rr * s0 - w) / a[h(m + 1, m)] + a[h(m, m + 1)];
+    q = a[h(m + 1, m + 1)] - z - rr - s0;
+    r = a[h(m + 2, m + 1)];
+    const s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+    p /= s;
+    q /= s;
+    r /= s;
+    if (m === l) break;
+    const u = Math.abs(a[h(m, m - 1)]) * (Math.abs(q) + Math.abs(r));
+    const v = Math.abs(p) *
+      (Math.abs(a[h(m - 1, m - 1)]) + Math.abs(z) + Math.abs(a[h(m + 1, m + 1)]));
+    if (u <= Number.EPSILON * v) break;
+  }
+  for (let i = m + 2; i <= nn; i++) {
+    a[h(i, i - 2)] = 0;
+    if (i !== m + 2) a[h(i, i - 3)] = 0;
+  }
+  for (let k = m; k <= nn - 1; k++) {
+    if (k !== m) {
+      p = a[h(k, k - 1)];
+      q = a[h(k + 1, k - 1)];
+      r = k !== nn - 1 ? a[h(k + 2, k - 1)] : 0;
+      x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+      if (x === 0) continue;
+      p /= x;
+      q /= x;
+      r /= x;
+    }
+    const s = (p >= 0 ? 1 : -1) * Math.sqrt(p * p + q * q + r * r);
+    if (s === 0) continue;
+    if (k === m) {
+      if (l !== m) a[h(k, k - 1)] = -a[h(k, k - 1)];
+    } else a[h(k, k - 1)] = -s * x;
+    p += s;
+    x = p / s;
+    y = q / s;
+    z = r / s;
+    q /= p;
+    r /= p;
+    for (let j = k; j <= nn; j++) {
+      p = a[h(k, j)] + q * a[h(k + 1, j)];
+      if (k !== nn - 1) {
+        p += r * a[h(k + 2, j)];
+        a[h(k + 2, j)] -= p * z;
+      }
+      a[h(k + 1, j)] -= p * y;
+      a[h(k, j)] -= p * x;
+    }
+    const mmin = nn < k + 3 ? nn : k + 3;
+    for (let i = l; i <= mmin; i++) {
+      p = x * a[h(i, k)] + y * a[h(i, k + 1)];
+      if (k !== nn - 1) {
+        p += z * a[h(i, k + 2)];
+        a[h(i, k + 2)] -= p * r;
+      }
+      a[h(i, k + 1)] -= p * q;
+      a[h(i, k)] -= p;
+    }
+  }
+}
