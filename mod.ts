@@ -131,6 +131,8 @@ export {
 
 export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/ttfs/checkpoint.ts";
 
+export { type AlphaFixedStep, AlphaFixedTrainer } from "./src/experiments/alpha_fixed_trainer.ts";
+
 // io
 export { writeFileAtomic } from "./src/io/atomic.ts";
 export {

@@ -118,12 +118,12 @@ export function numberOption(
  * console.log(intListOption({ hidden: "340,128" }, "hidden")); // [340, 128]
  * ```
  */
-export function intListOption(values: ParsedOptions, name: string): number[] {
+export function intListOption(values: ParsedOptions, name: string, min = 1): number[] {
   const raw = String(values[name] ?? "");
-  const list = raw.split(",").map((s) => Number(s.trim()));
-  if (!raw || list.some((v) => !Number.isInteger(v) || v < 1)) {
+  const list = raw.split(",").map((s) => (s.trim() === "" ? NaN : Number(s)));
+  if (!raw || list.some((v) => !Number.isInteger(v) || v < min)) {
     throw new OptionError(
-      `--${name} must be a comma-separated list of integers >= 1, got '${raw}'`,
+      `--${name} must be a comma-separated list of integers >= ${min}, got '${raw}'`,
     );
   }
   return list;

@@ -6,13 +6,26 @@
  */
 import { OptionError, SpikeproofError } from "../errors.ts";
 import { type CommandSpec, helpText } from "./args.ts";
+import {
+  analyzeJacobianSpec,
+  experimentDepthSpec,
+  runAnalyzeJacobian,
+  runExperimentDepth,
+} from "./depth.ts";
 import { demoSpec, runDemo } from "./demo.ts";
 import { runTrain, trainSpec } from "./train.ts";
 
 const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
   train: { spec: trainSpec, run: runTrain },
   demo: { spec: demoSpec, run: runDemo },
+  "experiment depth": { spec: experimentDepthSpec, run: runExperimentDepth },
+  "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
 };
+
+/** Commands of two words ("experiment depth") are looked up by both words. */
+const GROUPS = new Set(
+  Object.keys(COMMANDS).filter((k) => k.includes(" ")).map((k) => k.split(" ")[0]),
+);
 
 /**
  * The top-level help.
@@ -25,7 +38,7 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Pro
  */
 export function usage(): string {
   const rows = Object.values(COMMANDS).map(({ spec }) =>
-    `  ${spec.name.padEnd(8)} ${spec.summary}`
+    `  ${spec.name.padEnd(18)} ${spec.summary}`
   );
   return [
     "usage: spikeproof <command> [options]",
@@ -47,7 +60,9 @@ export function usage(): string {
  * ```
  */
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [first, ...tail] = argv;
+  const grouped = GROUPS.has(first) && tail.length > 0 && !tail[0].startsWith("-");
+  const name = grouped ? `${first} ${tail[0]}` : first, rest = grouped ? tail.slice(1) : tail;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     console.log(usage());
     return name === undefined ? 2 : 0;

@@ -7,9 +7,9 @@ import process from "node:process";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
-import { writeFileAtomic } from "../io/atomic.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import { dataOption, emitReport, reportOptions } from "./output.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 
 /** The models `train` knows, by name: hidden widths (input 784 and 10 classes around them). */
@@ -26,12 +26,7 @@ export const trainSpec: CommandSpec = {
       value: "W,W,...",
       help: "hidden widths, overriding the model's (e.g. 340,340)",
     },
-    data: {
-      type: "string",
-      value: "DIR|embedded",
-      help:
-        "Fashion-MNIST directory (IDX .gz); default: /usr/share/datasets/fashion-mnist, else embedded",
-    },
+    data: dataOption,
     epochs: { type: "string", value: "N", default: "12", help: "epochs" },
     batch: { type: "string", value: "N", default: "32", help: "batch size" },
     lr: {
@@ -68,8 +63,7 @@ export const trainSpec: CommandSpec = {
       value: "FILE",
       help: "start from a saved SNN (its layer sizes replace --model/--hidden)",
     },
-    json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
-    out: { type: "string", value: "FILE", help: "also write the JSON result to FILE (atomically)" },
+    ...reportOptions,
   },
   notes: "Spikes per neuron count hidden neurons only (SPEC A9).",
 };
@@ -178,8 +172,6 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     runtime: runtimeName(),
     ...figures,
   };
-  const json = JSON.stringify(report);
-  if (typeof o.out === "string") await writeFileAtomic(o.out, json + "\n");
-  console.log(o.json ? json : summarize(report));
+  await emitReport(o, report, summarize(report));
   return report;
 }

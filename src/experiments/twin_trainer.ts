@@ -12,6 +12,7 @@
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { ShapeError } from "../errors.ts";
+import { l2Norm } from "../nn/linalg.ts";
 import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Adam, type AdamOptions } from "../nn/optim.ts";
@@ -34,12 +35,16 @@ export interface TwinTrainerOptions extends AdamOptions {
   init?: B1Network;
 }
 
-/** Losses and correct predictions of one step. */
+/** Losses, correct predictions and gradient norms of one step. */
 export interface TwinStep {
   loss: number;
   twinLoss: number;
   correct: number;
   twinCorrect: number;
+  /** ||dL/dW(n)|| of the SNN for every layer n = 1..L (the readout last). */
+  gradNorms: number[];
+  /** ||dL/dw(n)|| of the twin, same layers. */
+  twinGradNorms: number[];
 }
 
 /** Accuracy of both models and their agreement on a data set. */
@@ -98,13 +103,24 @@ export class TwinTrainer {
     const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
     const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
     const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);
-    this.#snnOpt.step(b1Backward(this.snn, fwd, loss.dLogits, this.#backend));
+    const grads = b1Backward(this.snn, fwd, loss.dLogits, this.#backend);
+    this.#snnOpt.step(grads);
     this.snn.intervals = widenIntervals(this.snn.intervals, fwd.maxActivation);
 
     const tf = reluMlpForward(this.twin, x, batch, this.#backend);
     const tl = softmaxCrossEntropy(tf.logits, labels, batch, classes);
-    this.#twinOpt.step(reluMlpBackward(this.twin, tf, tl.dLogits, this.#backend));
-    return { loss: loss.loss, twinLoss: tl.loss, correct: loss.correct, twinCorrect: tl.correct };
+    const twinGrads = reluMlpBackward(this.twin, tf, tl.dLogits, this.#backend);
+    this.#twinOpt.step(twinGrads);
+    const gradNorms = grads.filter((_, k) => k % 2 === 0).map(l2Norm);
+    const twinGradNorms = twinGrads.filter((_, k) => k % 2 === 0).map(l2Norm);
+    return {
+      loss: loss.loss,
+      twinLoss: tl.loss,
+      correct: loss.correct,
+      twinCorrect: tl.correct,
+      gradNorms,
+      twinGradNorms,
+    };
   }
 
   /** Evaluate both models on x [count, nIn], in chunks of `chunk` samples. */

@@ -15,6 +15,21 @@
 import { ShapeError, ValueError } from "../errors.ts";
 
 /**
+ * The Euclidean norm of a vector (or the Frobenius norm of a matrix).
+ *
+ * @example
+ * ```ts
+ * import { l2Norm } from "./linalg.ts";
+ * console.log(l2Norm(new Float64Array([3, 4]))); // 5
+ * ```
+ */
+export function l2Norm(a: ArrayLike<number>): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k] * a[k];
+  return Math.sqrt(s);
+}
+
+/**
  * C = A B for A [m, k] and B [k, n].
  *
  * @example

@@ -1,0 +1,37 @@
+/**
+ * How every command reports: a human summary on stdout, or with `--json` one JSON object as the
+ * last stdout line; with `--out FILE` the same JSON is also written to FILE atomically.
+ *
+ * @module
+ */
+import { writeFileAtomic } from "../io/atomic.ts";
+import type { OptionSpec, ParsedOptions } from "./args.ts";
+
+/**
+ * Print `report` (as JSON with --json, else `human`) and write it to --out if given.
+ *
+ * @example
+ * ```ts ignore
+ * import { emitReport } from "./output.ts";
+ * await emitReport({ json: true }, { accuracy: 0.9 }, "accuracy 90%");
+ * ```
+ */
+export async function emitReport(o: ParsedOptions, report: object, human: string): Promise<void> {
+  const json = JSON.stringify(report);
+  if (typeof o.out === "string") await writeFileAtomic(o.out, json + "\n");
+  console.log(o.json ? json : human);
+}
+
+/** The `--json` and `--out` options every reporting command takes. */
+export const reportOptions: Record<string, OptionSpec> = {
+  json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
+  out: { type: "string", value: "FILE", help: "also write the JSON result to FILE (atomically)" },
+};
+
+/** The `--data` option of every command that reads Fashion-MNIST. */
+export const dataOption: OptionSpec = {
+  type: "string",
+  value: "DIR|embedded",
+  help:
+    "Fashion-MNIST directory (IDX .gz); default: /usr/share/datasets/fashion-mnist, else embedded",
+};

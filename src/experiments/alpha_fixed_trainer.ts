@@ -1,0 +1,87 @@
+/**
+ * The 2023 parametrization trained directly: map a ReLU network onto general TTFS neurons
+ * with alpha = 1 (`mapReluExactly`), then train J, theta and the readout with Adam while alpha
+ * stays fixed, side by side with the ReLU twin (the rescaled ReLU network) on the same
+ * batches. Here the layer Jacobian is M B^-1 J_C with B_i = alpha_i + sum_j J_ij free to drift
+ * per neuron, so the two trajectories part (SPEC A7, proofs/ttfs-equivalence.md step 6).
+ *
+ * @module
+ */
+import { l2Norm } from "../nn/linalg.ts";
+import { softmaxCrossEntropy } from "../nn/loss.ts";
+import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
+import { Adam, type AdamOptions } from "../nn/optim.ts";
+import { encodeInput } from "../ttfs/encoding.ts";
+import { generalBackward, generalForward, type GeneralNetwork } from "../ttfs/general.ts";
+import { mapReluExactly, reverseMapTtfs } from "../ttfs/mapping.ts";
+
+/** Losses and per-layer gradient norms of one step. */
+export interface AlphaFixedStep {
+  loss: number;
+  twinLoss: number;
+  /** ||dL/dJ(n)|| for each hidden layer n, then ||dL/dW|| of the readout. */
+  gradNorms: number[];
+  /** ||dL/dw(n)|| of the twin, same layers. */
+  twinGradNorms: number[];
+}
+
+/** A general TTFS network trained with alpha fixed, and its ReLU twin. */
+export class AlphaFixedTrainer {
+  /** The spiking network (alpha, J, theta hidden layers; B = 1 readout). */
+  readonly snn: GeneralNetwork;
+  /** The rescaled ReLU network it was mapped from, trained as a ReLU MLP. */
+  readonly twin: ReluMlp;
+  readonly #snnOpt: Adam;
+  readonly #twinOpt: Adam;
+
+  /**
+   * @param relu The initial ReLU network (not modified).
+   * @param calibration Inputs in [0, 1], [count, nIn], that set the coding intervals.
+   * @example
+   * ```ts
+   * import { Rng } from "../nn/rng.ts";
+   * import { initReluMlp } from "../nn/mlp.ts";
+   * import { AlphaFixedTrainer } from "./alpha_fixed_trainer.ts";
+   * const tr = new AlphaFixedTrainer(initReluMlp([4, 3, 2], new Rng(0)), new Float64Array(4).fill(0.5), 1);
+   * console.log(tr.step(new Float64Array(4).fill(0.5), [1], 1).gradNorms.length); // 2
+   * ```
+   */
+  constructor(relu: ReluMlp, calibration: Float64Array, count: number, options: AdamOptions = {}) {
+    const { snn, rescaled } = mapReluExactly(relu, calibration, count);
+    this.snn = snn;
+    this.twin = { layers: rescaled.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })) };
+    const trainable = [...snn.hidden.flatMap((l) => [l.J, l.theta]), snn.readout.W, snn.readout.D];
+    this.#snnOpt = new Adam(trainable, options);
+    this.#twinOpt = new Adam(reluMlpParams(this.twin), options);
+  }
+
+  /** One step on x [batch, nIn] (values in [0, 1]) for both networks. */
+  step(x: Float64Array, labels: ArrayLike<number>, batch: number): AlphaFixedStep {
+    const classes = this.snn.readout.nOut, H = this.snn.hidden.length;
+    const f = generalForward(this.snn, encodeInput(x), batch);
+    const loss = softmaxCrossEntropy(f.logits, labels, batch, classes);
+    const g = generalBackward(this.snn, f, loss.dLogits); // [da1, dJ1, dth1, ..., dW, dD]
+    this.#snnOpt.step(g.filter((_, k) => k >= 3 * H || k % 3 !== 0)); // alpha is held fixed
+    const tf = reluMlpForward(this.twin, x, batch);
+    const tl = softmaxCrossEntropy(tf.logits, labels, batch, classes);
+    const tg = reluMlpBackward(this.twin, tf, tl.dLogits);
+    this.#twinOpt.step(tg);
+    return {
+      loss: loss.loss,
+      twinLoss: tl.loss,
+      gradNorms: [...this.snn.hidden.map((_, n) => l2Norm(g[3 * n + 1])), l2Norm(g[3 * H])],
+      twinGradNorms: tg.filter((_, k) => k % 2 === 0).map(l2Norm),
+    };
+  }
+
+  /** Largest |w - w_twin| between the reverse-mapped SNN and the twin, over all layers. */
+  maxAbsWeightDiff(): number {
+    const back = reverseMapTtfs(this.snn);
+    let m = 0;
+    back.layers.forEach((l, n) => {
+      const w = this.twin.layers[n].w;
+      for (let k = 0; k < w.length; k++) m = Math.max(m, Math.abs(l.w[k] - w[k]));
+    });
+    return m;
+  }
+}
