@@ -133,6 +133,15 @@ export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/tt
 
 export { type AlphaFixedStep, AlphaFixedTrainer } from "./src/experiments/alpha_fixed_trainer.ts";
 
+export {
+  type DepthRun,
+  type DepthStudy,
+  depthStudy,
+  type DepthStudyOptions,
+  type SigmaSummary,
+  type SpectraRecord,
+} from "./src/experiments/depth.ts";
+
 // io
 export { writeFileAtomic } from "./src/io/atomic.ts";
 export {

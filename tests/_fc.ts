@@ -5,6 +5,9 @@
 import fc from "fast-check";
 import process from "node:process";
 import { type ReluMlp, reluMlpForward } from "../src/nn/mlp.ts";
+import type { B1Forward } from "../src/ttfs/b1.ts";
+import type { GeneralForward } from "../src/ttfs/general.ts";
+import type { CodingIntervals } from "../src/ttfs/intervals.ts";
 import { Rng } from "../src/nn/rng.ts";
 
 /** fast-check parameters: at least `runs` runs, a fixed (or given) seed. */
@@ -106,4 +109,21 @@ export function preActivations(net: ReluMlp, x: Float64Array, batch: number): Fl
     }
     return z;
   });
+}
+
+/**
+ * The piecewise region of a B = 1 forward pass: which hidden neurons fire. A derivative
+ * exists only where a small perturbation leaves this unchanged.
+ */
+export function b1Region(f: B1Forward, intervals: CodingIntervals): string {
+  return f.spikeTimes.slice(1)
+    .map((t, n) => Array.from(t, (ti) => +(ti < intervals.tmax[n + 1])).join(""))
+    .join("|");
+}
+
+/** The piecewise region of a general forward pass: causal-set sizes and firing neurons. */
+export function generalRegion(f: GeneralForward): string {
+  return f.causal
+    .map((c, n) => `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}`)
+    .join("|");
 }

@@ -92,14 +92,9 @@ export interface DepthRun {
   seconds: number;
 }
 
-/** What {@link depthStudy} measured. */
-export interface DepthStudy {
-  depth: number;
-  width: number;
-  steps: number;
-  batch: number;
-  lr: number;
-  seed: number;
+/** What {@link depthStudy} measured, with the options that shaped it. */
+export interface DepthStudy
+  extends Pick<DepthStudyOptions, "depth" | "width" | "steps" | "batch" | "lr" | "seed"> {
   runs: DepthRun[];
 }
 

@@ -12,7 +12,15 @@ import {
   generalParams,
 } from "../../src/ttfs/general.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../../src/ttfs/mapping.ts";
-import { fcParams, netSpec, randomInputs, randomLabels, randomRelu } from "../_fc.ts";
+import {
+  b1Region,
+  fcParams,
+  generalRegion,
+  netSpec,
+  randomInputs,
+  randomLabels,
+  randomRelu,
+} from "../_fc.ts";
 
 /**
  * Compare hand-written gradients with central finite differences on up to `perArray` random
@@ -60,11 +68,7 @@ test("A7 claim 5: hand-written B = 1 SNN gradients equal finite differences", ()
       const labels = randomLabels(spec.seed, spec.batch, classes);
       const loss = () =>
         softmaxCrossEntropy(b1Forward(net, t0, spec.batch).logits, labels, spec.batch, classes);
-      const signature = () =>
-        b1Forward(net, t0, spec.batch).spikeTimes.slice(1)
-          .map((t, n) => Array.from(t, (ti) => +(ti < net.intervals.tmax[n + 1])).join("")).join(
-            "|",
-          );
+      const signature = () => b1Region(b1Forward(net, t0, spec.batch), net.intervals);
       const grads = b1Backward(net, b1Forward(net, t0, spec.batch), loss().dLogits);
       compared += checkGradients(
         b1Params(net),
@@ -100,13 +104,7 @@ test("A7 claim 5: hand-written general-neuron (alpha, J, theta) gradients equal 
           spec.batch,
           classes,
         );
-      const signature = () => {
-        const f = generalForward(net, t0, spec.batch);
-        return f.causal.map((c, n) =>
-          `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}`
-        )
-          .join("|");
-      };
+      const signature = () => generalRegion(generalForward(net, t0, spec.batch));
       const grads = generalBackward(net, generalForward(net, t0, spec.batch), loss().dLogits);
       compared += checkGradients(generalParams(net), grads, () => loss().loss, signature, rng);
     }),

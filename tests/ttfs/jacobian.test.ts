@@ -13,7 +13,16 @@ import {
   spectrum,
 } from "../../src/ttfs/jacobian.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../../src/ttfs/mapping.ts";
-import { fcParams, maxAbs, netSpec, preActivations, randomInputs, randomRelu } from "../_fc.ts";
+import {
+  b1Region,
+  fcParams,
+  generalRegion,
+  maxAbs,
+  netSpec,
+  preActivations,
+  randomInputs,
+  randomRelu,
+} from "../_fc.ts";
 
 /**
  * Central differences of the last hidden layer's spike times with respect to the input spike
@@ -66,9 +75,7 @@ test("A7: for any random B = 1 network, the SNN Jacobian equals the ReLU Jacobia
       });
       const fwd = (t: Float64Array) => {
         const f = b1Forward(snn, t, 1), times = f.spikeTimes[f.spikeTimes.length - 1];
-        const pattern = f.spikeTimes.slice(1).map((s, n) =>
-          Array.from(s, (v) => +(v < snn.intervals.tmax[n + 1])).join("")
-        ).join("|");
+        const pattern = b1Region(f, snn.intervals);
         return { times, pattern };
       };
       const fd = finiteDifferenceJacobian(fwd, t0);
@@ -94,9 +101,7 @@ test("A7: the general-neuron Jacobian M B^-1 J_C equals finite differences of sp
       const t0 = encodeInput(x);
       const fwd = (t: Float64Array) => {
         const f = generalForward(snn, t, 1);
-        const pattern = f.causal.map((c, n) =>
-          `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}`
-        ).join("|");
+        const pattern = generalRegion(f);
         return { times: f.spikeTimes[f.spikeTimes.length - 1], pattern };
       };
       const fd = finiteDifferenceJacobian(fwd, t0);
