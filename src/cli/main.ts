@@ -13,11 +13,14 @@ import {
   runExperimentDepth,
 } from "./depth.ts";
 import { demoSpec, runDemo } from "./demo.ts";
+import { mapSpec, runMap, runSpikes, spikesSpec } from "./map.ts";
 import { runTrain, trainSpec } from "./train.ts";
 
 const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
   train: { spec: trainSpec, run: runTrain },
   demo: { spec: demoSpec, run: runDemo },
+  map: { spec: mapSpec, run: runMap },
+  spikes: { spec: spikesSpec, run: runSpikes },
   "experiment depth": { spec: experimentDepthSpec, run: runExperimentDepth },
   "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
 };

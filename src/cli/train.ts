@@ -27,13 +27,13 @@ export const trainSpec: CommandSpec = {
       help: "hidden widths, overriding the model's (e.g. 340,340)",
     },
     data: dataOption,
-    epochs: { type: "string", value: "N", default: "12", help: "epochs" },
-    batch: { type: "string", value: "N", default: "32", help: "batch size" },
+    epochs: { type: "string", value: "N", default: "15", help: "epochs" },
+    batch: { type: "string", value: "N", default: "64", help: "batch size" },
     lr: {
       type: "string",
       value: "X",
-      default: "5e-4",
-      help: "initial Adam learning rate",
+      default: "1e-3",
+      help: "initial Adam learning rate (SPEC A10: 5e-4)",
     },
     "decay-rate": {
       type: "string",
@@ -44,8 +44,8 @@ export const trainSpec: CommandSpec = {
     "decay-steps": {
       type: "string",
       value: "N",
-      default: "5000",
-      help: "steps per decay factor (SPEC A10: x0.9 every 5000 steps)",
+      default: "1000",
+      help: "steps per decay factor (SPEC A10: 5000)",
     },
     seed: {
       type: "string",
