@@ -14,7 +14,8 @@ import {
   parseCommand,
   type ParsedOptions,
 } from "./args.ts";
-import { dataOption, emitReport, reportOptions } from "./output.ts";
+import { gradNormCharts, spectraCharts } from "../plot/charts.ts";
+import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { runtimeName } from "./train.ts";
 
 const common: CommandSpec["options"] = {
@@ -40,6 +41,7 @@ export const experimentDepthSpec: CommandSpec = {
     depths: { type: "string", value: "D,D,...", default: "8,16", help: "numbers of hidden layers" },
     steps: { type: "string", value: "N", default: "300", help: "training steps per run" },
     record: { type: "string", value: "N", default: "10", help: "keep figures every N steps" },
+    plot: plotOption("per-layer gradient norms (first and last kept step)"),
     ...common,
   },
   notes: "Gradient norms: ||dL/dW(n)|| (B = 1) and ||dL/dJ(n)|| (alpha fixed), layer 1 first.",
@@ -58,6 +60,7 @@ export const analyzeJacobianSpec: CommandSpec = {
       default: "0,100,300",
       help: "steps at which to analyze",
     },
+    plot: plotOption("the singular-value spectra (first and last step, both parametrizations)"),
     ...common,
   },
 };
@@ -126,6 +129,19 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
   const studies = [];
   for (const d of depths) studies.push(await study(o, d, steps, record, [0, steps]));
   const report = { experiment: "depth", runtime: runtimeName(), studies };
+  await writePlot(
+    o.plot,
+    gradNormCharts(studies.flatMap((s) =>
+      s.runs.map((r) => {
+        const ends = [0, r.steps.length - 1];
+        return {
+          name: `${r.parametrization}, ${s.depth} hidden layers`,
+          steps: ends.map((k) => r.steps[k]),
+          gradNorms: ends.map((k) => r.gradNorms[k]),
+        };
+      })
+    )),
+  );
   await emitReport(o, report, depthTable(studies));
 }
 
@@ -168,5 +184,12 @@ export async function runAnalyzeJacobian(argv: string[]): Promise<void> {
   const spectraAt = [...new Set(intListOption(o, "at", 0))].sort((a, b) => a - b);
   const steps = spectraAt[spectraAt.length - 1];
   const s = await study(o, depth, steps, Math.max(1, steps), spectraAt);
+  const panels = [0, spectraAt.length - 1].flatMap((k) =>
+    s.runs.map((r) => ({
+      name: `${r.parametrization}, step ${r.spectra[k].step}`,
+      layers: r.spectra[k].layers.map((l) => l.singular),
+    }))
+  );
+  await writePlot(o.plot, spectraCharts(panels));
   await emitReport(o, { analysis: "jacobian", runtime: runtimeName(), ...s }, jacobianTable(s));
 }

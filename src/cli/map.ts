@@ -24,7 +24,8 @@ import { generalForward } from "../ttfs/general.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../ttfs/mapping.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
 import { type CommandSpec, numberOption, parseCommand } from "./args.ts";
-import { dataOption, emitReport } from "./output.ts";
+import { rasterCharts } from "../plot/charts.ts";
+import { dataOption, emitReport, plotOption, writePlot } from "./output.ts";
 
 /** Spike times and logits of either parametrization. */
 function forwardAny(m: AnyTtfsNetwork, t0: Float64Array, batch: number) {
@@ -161,6 +162,7 @@ export const spikesSpec: CommandSpec = {
     split: { type: "string", value: "test|train", default: "test", help: "which images" },
     start: { type: "string", value: "N", default: "0", help: "first image" },
     count: { type: "string", value: "N", default: "100", help: "how many images" },
+    raster: plotOption("the spike raster of the first image"),
     json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
   },
   notes:
@@ -202,6 +204,8 @@ export async function runSpikes(argv: string[]): Promise<void> {
     intervals: JSON.stringify(model.net.intervals),
     source: `${data.source} ${o.split} ${start}..${start + count - 1}`,
   });
+  const first = f.spikeTimes.map((t) => t.subarray(0, t.length / count));
+  await writePlot(o.raster, rasterCharts(first, model.net.intervals));
   const spikes = countSpikes(f.spikeTimes, model.net.intervals);
   const accuracy = predictions.reduce((a, p, b) => a + +(p === batch.labels[b]), 0) / count;
   const report = {

@@ -5,6 +5,7 @@
  * @module
  */
 import { writeFileAtomic } from "../io/atomic.ts";
+import { type Chart, renderCharts } from "../plot/svg.ts";
 import type { OptionSpec, ParsedOptions } from "./args.ts";
 
 /**
@@ -35,3 +36,21 @@ export const dataOption: OptionSpec = {
   help:
     "Fashion-MNIST directory (IDX .gz); default: /usr/share/datasets/fashion-mnist, else embedded",
 };
+
+/**
+ * Write charts side by side as an SVG file, atomically, if `path` is a string.
+ *
+ * @example
+ * ```ts ignore
+ * import { writePlot } from "./output.ts";
+ * await writePlot("curves.svg", charts);
+ * ```
+ */
+export async function writePlot(path: unknown, charts: Chart[]): Promise<void> {
+  if (typeof path === "string") await writeFileAtomic(path, renderCharts(charts));
+}
+
+/** The `--plot FILE.svg` option. */
+export function plotOption(what: string): OptionSpec {
+  return { type: "string", value: "FILE.svg", help: `write ${what} as an SVG plot` };
+}

@@ -9,7 +9,8 @@ import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
-import { dataOption, emitReport, reportOptions } from "./output.ts";
+import { trainingCurveCharts } from "../plot/charts.ts";
+import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 
 /** The models `train` knows, by name: hidden widths (input 784 and 10 classes around them). */
@@ -63,6 +64,7 @@ export const trainSpec: CommandSpec = {
       value: "FILE",
       help: "start from a saved SNN (its layer sizes replace --model/--hidden)",
     },
+    plot: plotOption("the training curves of the SNN and its twin"),
     ...reportOptions,
   },
   notes: "Spikes per neuron count hidden neurons only (SPEC A9).",
@@ -172,6 +174,7 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     runtime: runtimeName(),
     ...figures,
   };
+  await writePlot(o.plot, trainingCurveCharts(report.history));
   await emitReport(o, report, summarize(report));
   return report;
 }

@@ -56,6 +56,8 @@ export interface DepthStudyOptions {
  * the geometric mean are taken over those.
  */
 export interface SigmaSummary {
+  /** All singular values, largest first. */
+  singular: number[];
   sigmaMax: number;
   sigmaMedian: number;
   sigmaMin: number;
@@ -102,6 +104,7 @@ function sigmas(sv: Float64Array): SigmaSummary {
   const nz = sv.filter((v) => v > 1e-12 * sv[0]);
   const logMean = nz.reduce((a, v) => a + Math.log(v), 0) / Math.max(1, nz.length);
   return {
+    singular: Array.from(sv),
     sigmaMax: sv[0] ?? 0,
     sigmaMedian: nz[Math.floor(nz.length / 2)] ?? 0,
     sigmaMin: nz[nz.length - 1] ?? 0,

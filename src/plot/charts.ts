@@ -1,0 +1,142 @@
+/**
+ * The project's plots, built from plain numbers (no model types): spike rasters, training
+ * curves, Jacobian spectra and gradient norms across depth. Render with `renderCharts`.
+ *
+ * @module
+ */
+import type { Chart, Series } from "./svg.ts";
+
+/**
+ * A spike raster of one image: one panel per layer, x = spike time inside the layer's coding
+ * interval, y = neuron index; silent neurons (t >= tmax) are left out.
+ *
+ * @example
+ * ```ts
+ * import { rasterCharts } from "./charts.ts";
+ * const c = rasterCharts([[0.2, 1], [1.5, 3]], { tmin: [0, 1], tmax: [1, 3] });
+ * console.log(c.length); // 2
+ * ```
+ */
+export function rasterCharts(
+  spikeTimes: ArrayLike<number>[],
+  intervals: { tmin: number[]; tmax: number[] },
+): Chart[] {
+  return spikeTimes.map((t, n) => {
+    const x: number[] = [], y: number[] = [];
+    for (let i = 0; i < t.length; i++) {
+      if (t[i] < intervals.tmax[n]) (x.push(t[i]), y.push(i));
+    }
+    const name = n === 0 ? "input" : `hidden ${n}`, { tmin, tmax } = intervals;
+    // zoom on the spikes: in a wide interval they crowd near tmax (t = tmax - activation)
+    const first = x.length ? Math.min(...x) : tmin[n];
+    const from = Math.max(tmin[n], first - 0.05 * (tmax[n] - first));
+    return {
+      xRange: [from, tmax[n]] as [number, number],
+      yRange: [0, Math.max(1, t.length - 1)] as [number, number],
+      title: `${name}: ${x.length} of ${t.length} spiked`,
+      xLabel: "spike time",
+      yLabel: "neuron",
+      series: [{ name, x, y, style: "points" as const }],
+      bands: [{
+        from: intervals.tmin[n],
+        to: intervals.tmax[n],
+        label: `[tmin, tmax] of layer ${n}`,
+      }],
+    };
+  });
+}
+
+/** One epoch of a training history (as `trainTtfs` records it). */
+export interface CurvePoint {
+  epoch: number;
+  trainLoss: number;
+  reluTwinTrainLoss: number;
+  testAccuracy: number;
+  reluTwinTestAccuracy: number;
+}
+
+/**
+ * Training curves of an SNN and its ReLU twin: test accuracy and training loss per epoch.
+ *
+ * @example
+ * ```ts
+ * import { trainingCurveCharts } from "./charts.ts";
+ * const h = [{ epoch: 1, trainLoss: 0.5, reluTwinTrainLoss: 0.5, testAccuracy: 0.8, reluTwinTestAccuracy: 0.8 }];
+ * console.log(trainingCurveCharts(h).length); // 2
+ * ```
+ */
+export function trainingCurveCharts(history: CurvePoint[]): Chart[] {
+  const x = history.map((h) => h.epoch);
+  const pair = (snn: number[], twin: number[]): Series[] => [
+    { name: "TTFS SNN (B = 1)", x, y: snn },
+    { name: "ReLU twin (dashed)", x, y: twin, color: "#ff7f0e", dashed: true },
+  ];
+  return [
+    {
+      title: "test accuracy",
+      xLabel: "epoch",
+      yLabel: "accuracy (%)",
+      series: pair(
+        history.map((h) => 100 * h.testAccuracy),
+        history.map((h) => 100 * h.reluTwinTestAccuracy),
+      ),
+    },
+    {
+      title: "training loss",
+      xLabel: "epoch",
+      yLabel: "cross-entropy",
+      series: pair(history.map((h) => h.trainLoss), history.map((h) => h.reluTwinTrainLoss)),
+    },
+  ];
+}
+
+/**
+ * Singular-value spectra, one panel per run (e.g. B = 1 and alpha-fixed), one line per layer:
+ * x = index (largest first), y = singular value, log scale.
+ *
+ * @example
+ * ```ts
+ * import { spectraCharts } from "./charts.ts";
+ * const c = spectraCharts([{ name: "b1", layers: [[2, 1, 0.5]] }]);
+ * console.log(c[0].logY); // true
+ * ```
+ */
+export function spectraCharts(runs: { name: string; layers: ArrayLike<number>[] }[]): Chart[] {
+  return runs.map((r) => ({
+    title: r.name,
+    xLabel: "index",
+    yLabel: "singular value of dt(n)/dt(n-1)",
+    logY: true,
+    series: r.layers.map((sv, n) => ({
+      name: `layer ${n + 1}`,
+      x: Array.from(sv, (_, k) => k + 1),
+      y: sv,
+    })),
+  }));
+}
+
+/**
+ * Gradient norm per layer, one panel per run, one line per recorded step (log scale).
+ *
+ * @example
+ * ```ts
+ * import { gradNormCharts } from "./charts.ts";
+ * const c = gradNormCharts([{ name: "b1", steps: [0], gradNorms: [[1, 0.5]] }]);
+ * console.log(c[0].series.length); // 1
+ * ```
+ */
+export function gradNormCharts(
+  runs: { name: string; steps: number[]; gradNorms: number[][] }[],
+): Chart[] {
+  return runs.map((r) => ({
+    title: r.name,
+    xLabel: "layer (readout last)",
+    yLabel: "gradient norm",
+    logY: true,
+    series: r.steps.map((s, k) => ({
+      name: `step ${s}`,
+      x: r.gradNorms[k].map((_, n) => n + 1),
+      y: r.gradNorms[k],
+    })),
+  }));
+}

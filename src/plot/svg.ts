@@ -1,0 +1,212 @@
+/**
+ * A small SVG chart kit with no dependency: linear or log axes with ticks, line series,
+ * point series and shaded bands, laid out in panels side by side. Everything returns SVG
+ * text; nothing touches the file system.
+ *
+ * @module
+ */
+import { ValueError } from "../errors.ts";
+
+/** One series of a chart. */
+export interface Series {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** "line" (default) or "points". */
+  style?: "line" | "points";
+  color?: string;
+  /** Draw a line series dashed (to show a series lying on top of another). */
+  dashed?: boolean;
+}
+
+/** A horizontal band, e.g. a coding interval. */
+export interface Band {
+  from: number;
+  to: number;
+  label?: string;
+}
+
+/** One chart. */
+export interface Chart {
+  title: string;
+  xLabel: string;
+  yLabel: string;
+  series: Series[];
+  logY?: boolean;
+  /** Shaded spans along x. */
+  bands?: Band[];
+  /** Fixed axis ranges (default: fitted to the data). */
+  xRange?: [number, number];
+  yRange?: [number, number];
+}
+
+const PALETTE = [
+  "#1f77b4",
+  "#d62728",
+  "#2ca02c",
+  "#9467bd",
+  "#ff7f0e",
+  "#8c564b",
+  "#e377c2",
+  "#17becf",
+];
+const W = 480, H = 320, M = { l: 64, r: 16, t: 32, b: 48 };
+
+/**
+ * Escape text for SVG.
+ *
+ * @example
+ * ```ts
+ * import { escapeXml } from "./svg.ts";
+ * console.log(escapeXml("a < b")); // "a &lt; b"
+ * ```
+ */
+export function escapeXml(s: string): string {
+  return s.replace(
+    /[<>&"']/g,
+    (c) => `&${{ "<": "lt", ">": "gt", "&": "amp", '"': "quot", "'": "apos" }[c]};`,
+  );
+}
+
+/** Round tick positions for [lo, hi]. */
+function ticks(lo: number, hi: number, log: boolean): number[] {
+  if (log) {
+    const out = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) out.push(10 ** e);
+    return out.filter((v) => v >= lo * 0.999 && v <= hi * 1.001);
+  }
+  const step0 = (hi - lo) / 5, mag = 10 ** Math.floor(Math.log10(step0));
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= step0) ?? step0;
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
+    out.push(+v.toPrecision(12));
+  }
+  return out;
+}
+
+const fmt = (
+  v: number,
+) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0)
+  ? v.toExponential(0)
+  : String(+v.toPrecision(4)));
+
+/** The SVG group of one chart at offset (ox, 0). */
+function chartGroup(c: Chart, ox: number): string {
+  const xs: number[] = [], ys: number[] = [];
+  for (const s of c.series) {
+    for (let k = 0; k < s.x.length; k++) {
+      if (Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]) && (!c.logY || s.y[k] > 0)) {
+        xs.push(s.x[k]);
+        ys.push(s.y[k]);
+      }
+    }
+  }
+  for (const b of c.bands ?? []) xs.push(b.from, b.to);
+  if (!xs.length) throw new ValueError(`chart "${c.title}" has no finite points`);
+  let [x0, x1] = c.xRange ?? [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = c.yRange ?? [Math.min(...ys), Math.max(...ys)];
+  if (x0 === x1) (x0 -= 1), (x1 += 1);
+  if (c.logY) (y0 = 10 ** Math.floor(Math.log10(y0))), (y1 = 10 ** Math.ceil(Math.log10(y1)));
+  else if (y0 === y1) (y0 -= 1), (y1 += 1);
+  const px = (x: number) => ox + M.l + ((x - x0) / (x1 - x0)) * (W - M.l - M.r);
+  const py = (y: number) =>
+    H - M.b -
+    (c.logY ? Math.log(y / y0) / Math.log(y1 / y0) : (y - y0) / (y1 - y0)) * (H - M.t - M.b);
+  const parts: string[] = [];
+  for (const band of c.bands ?? []) {
+    const b = { ...band, from: Math.max(band.from, x0), to: Math.min(band.to, x1) };
+    parts.push(
+      `<rect x="${px(b.from)}" y="${M.t}" width="${px(b.to) - px(b.from)}" height="${
+        H - M.t - M.b
+      }" fill="#eee"/>`,
+    );
+    if (b.label) {
+      parts.push(
+        `<text x="${(px(b.from) + px(b.to)) / 2}" y="${
+          M.t + 12
+        }" font-size="10" text-anchor="middle">${escapeXml(b.label)}</text>`,
+      );
+    }
+  }
+  for (const t of ticks(x0, x1, false)) {
+    parts.push(
+      `<line x1="${px(t)}" y1="${H - M.b}" x2="${px(t)}" y2="${H - M.b + 4}" stroke="#000"/>`,
+    );
+    parts.push(
+      `<text x="${px(t)}" y="${H - M.b + 16}" font-size="10" text-anchor="middle">${fmt(t)}</text>`,
+    );
+  }
+  for (const t of ticks(y0, y1, Boolean(c.logY))) {
+    parts.push(
+      `<line x1="${ox + M.l - 4}" y1="${py(t)}" x2="${ox + W - M.r}" y2="${py(t)}" stroke="#ddd"/>`,
+    );
+    parts.push(
+      `<text x="${ox + M.l - 6}" y="${py(t) + 3}" font-size="10" text-anchor="end">${
+        fmt(t)
+      }</text>`,
+    );
+  }
+  c.series.forEach((s, k) => {
+    const color = s.color ?? PALETTE[k % PALETTE.length], pts: string[] = [];
+    for (let i = 0; i < s.x.length; i++) {
+      if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i]) || (c.logY && s.y[i] <= 0)) continue;
+      pts.push(`${px(s.x[i]).toFixed(1)},${py(s.y[i]).toFixed(1)}`);
+    }
+    if (s.style === "points") {
+      for (const p of pts) {
+        const [x, y] = p.split(",");
+        parts.push(`<circle cx="${x}" cy="${y}" r="1.2" fill="${color}"/>`);
+      }
+    } else {
+      const dash = s.dashed ? ` stroke-dasharray="6 4"` : "", width = s.dashed ? 1.5 : 3;
+      parts.push(
+        `<polyline fill="none" stroke="${color}" stroke-width="${width}"${dash} points="${
+          pts.join(" ")
+        }"/>`,
+      );
+    }
+    parts.push(
+      `<text x="${ox + W - M.r - 4}" y="${
+        M.t + 14 + 12 * k
+      }" font-size="10" text-anchor="end" fill="${color}">${escapeXml(s.name)}</text>`,
+    );
+  });
+  parts.push(
+    `<rect x="${ox + M.l}" y="${M.t}" width="${W - M.l - M.r}" height="${
+      H - M.t - M.b
+    }" fill="none" stroke="#000"/>`,
+  );
+  parts.push(
+    `<text x="${ox + W / 2}" y="18" font-size="13" text-anchor="middle">${
+      escapeXml(c.title)
+    }</text>`,
+  );
+  parts.push(
+    `<text x="${ox + (W + M.l) / 2}" y="${H - 10}" font-size="11" text-anchor="middle">${
+      escapeXml(c.xLabel)
+    }</text>`,
+  );
+  parts.push(
+    `<text transform="translate(${ox + 14},${
+      H / 2
+    }) rotate(-90)" font-size="11" text-anchor="middle">${escapeXml(c.yLabel)}</text>`,
+  );
+  return `<g>${parts.join("")}</g>`;
+}
+
+/**
+ * Render charts side by side as one SVG document.
+ *
+ * @example
+ * ```ts
+ * import { renderCharts } from "./svg.ts";
+ * const svg = renderCharts([{ title: "t", xLabel: "x", yLabel: "y", series: [{ name: "a", x: [0, 1], y: [1, 2] }] }]);
+ * console.log(svg.startsWith("<svg")); // true
+ * ```
+ */
+export function renderCharts(charts: Chart[]): string {
+  const width = W * charts.length;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${H}" viewBox="0 0 ${width} ${H}" ` +
+    `font-family="sans-serif"><rect width="100%" height="100%" fill="#fff"/>` +
+    charts.map((c, k) => chartGroup(c, k * W)).join("") + `</svg>\n`;
+}
