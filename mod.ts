@@ -66,6 +66,7 @@ export {
   b1Backward,
   type B1Forward,
   b1Forward,
+  type B1Hardware,
   type B1Layer,
   type B1Network,
   b1Params,
@@ -91,6 +92,7 @@ export {
   reverseMapTtfs,
 } from "./src/ttfs/mapping.ts";
 export { countSpikes, type SpikeCount } from "./src/ttfs/spikes.ts";
+export { quantizeWeights, weightRange } from "./src/ttfs/quantize.ts";
 export {
   b1Jacobians,
   endToEndJacobian,
@@ -141,6 +143,26 @@ export {
   type SigmaSummary,
   type SpectraRecord,
 } from "./src/experiments/depth.ts";
+
+export {
+  type ConstraintRow,
+  type ConstraintSetting,
+  constraintsExperiment,
+  type ConstraintsOptions,
+  type ConstraintsResult,
+} from "./src/experiments/constraints.ts";
+
+// plots
+export { type Band, type Chart, escapeXml, renderCharts, type Series } from "./src/plot/svg.ts";
+export {
+  type CurvePoint,
+  gradNormCharts,
+  rasterCharts,
+  spectraCharts,
+  sweepCharts,
+  type SweepPoint,
+  trainingCurveCharts,
+} from "./src/plot/charts.ts";
 
 // io
 export { writeFileAtomic } from "./src/io/atomic.ts";

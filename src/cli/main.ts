@@ -12,6 +12,7 @@ import {
   runAnalyzeJacobian,
   runExperimentDepth,
 } from "./depth.ts";
+import { experimentConstraintsSpec, runExperimentConstraints } from "./constraints.ts";
 import { demoSpec, runDemo } from "./demo.ts";
 import { mapSpec, runMap, runSpikes, spikesSpec } from "./map.ts";
 import { runTrain, trainSpec } from "./train.ts";
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Pro
   map: { spec: mapSpec, run: runMap },
   spikes: { spec: spikesSpec, run: runSpikes },
   "experiment depth": { spec: experimentDepthSpec, run: runExperimentDepth },
+  "experiment constraints": { spec: experimentConstraintsSpec, run: runExperimentConstraints },
   "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
 };
 

@@ -140,3 +140,51 @@ export function gradNormCharts(
     })),
   }));
 }
+
+/** One measured constraint setting (as `constraintsExperiment` reports it). */
+export interface SweepPoint {
+  kind: string;
+  value: number;
+  accuracyBefore: number;
+  accuracyAfter: number;
+}
+
+/**
+ * Accuracy against weight bits, jitter and latency, before and after fine-tuning: one panel
+ * per constraint kind found in `rows` ("none" is drawn as a reference line in each).
+ *
+ * @example
+ * ```ts
+ * import { sweepCharts } from "./charts.ts";
+ * const rows = [{ kind: "quantize", value: 4, accuracyBefore: 0.8, accuracyAfter: 0.88 }];
+ * console.log(sweepCharts(rows)[0].title); // "weight quantization"
+ * ```
+ */
+export function sweepCharts(rows: SweepPoint[]): Chart[] {
+  const names: Record<string, [string, string]> = {
+    quantize: ["weight quantization", "bits"],
+    jitter: ["spike-time jitter", "sigma / coding interval"],
+    latency: ["reduced latency", "interval shortened by factor"],
+  };
+  const ref = rows.find((r) => r.kind === "none");
+  return Object.entries(names).flatMap(([kind, [title, xLabel]]) => {
+    const rs = rows.filter((r) => r.kind === kind).sort((a, b) => a.value - b.value);
+    if (!rs.length) return [];
+    const x = rs.map((r) => r.value);
+    const series: Series[] = [
+      { name: "before fine-tuning", x, y: rs.map((r) => 100 * r.accuracyBefore), color: "#d62728" },
+      { name: "after fine-tuning", x, y: rs.map((r) => 100 * r.accuracyAfter), color: "#2ca02c" },
+    ];
+    if (ref) {
+      const y = 100 * ref.accuracyBefore;
+      series.push({
+        name: "unconstrained",
+        x: [x[0], x[x.length - 1]],
+        y: [y, y],
+        color: "#777",
+        dashed: true,
+      });
+    }
+    return [{ title, xLabel, yLabel: "test accuracy (%)", series }];
+  });
+}

@@ -45,6 +45,23 @@ export interface B1Forward {
   /** max over the batch of tmax(n) - t_i for each hidden layer n (for widening). */
   maxActivation: number[];
   batch: number;
+  /** Per layer (index 0 = input, empty), 1 where dt_i depends on the inputs: fired, and not
+   * clipped or pushed out of the window by a hardware constraint. */
+  active: Uint8Array[];
+  /** The hardware options the pass ran with. */
+  hardware: B1Hardware;
+}
+
+/**
+ * Hardware constraints on a forward pass (SPEC A10's experiments).
+ * - `clipAtTmin`: a neuron cannot fire before tmin(n): activations above B_n = tmax(n) - tmin(n)
+ *   are clipped to B_n (and pass no gradient). Shorter intervals (lower latency) clip more.
+ * - `jitter`: every spike time moves by sigma B_n eps, eps ~ N(0, 1), after it is computed; a
+ *   spike pushed past tmax(n) is lost. The noise is a constant for the backward pass.
+ */
+export interface B1Hardware {
+  clipAtTmin?: boolean;
+  jitter?: { sigma: number; rng: { normal(): number } };
 }
 
 /**
@@ -92,6 +109,7 @@ export function b1Forward(
   t0: Float64Array,
   batch: number,
   backend: Backend = refBackend,
+  hardware: B1Hardware = {},
 ): B1Forward {
   const { tmin, tmax } = net.intervals;
   if (tmin.length !== net.layers.length) {
@@ -105,7 +123,7 @@ export function b1Forward(
       `input has ${t0.length} spike times; expected ${batch}x${net.layers[0].nIn}`,
     );
   }
-  const spikeTimes = [t0], maxActivation: number[] = [];
+  const spikeTimes = [t0], maxActivation: number[] = [], active = [new Uint8Array(0)];
   const L = net.layers.length;
   for (let n = 1; n < L; n++) {
     const { nIn, nOut, W, D } = net.layers[n - 1];
@@ -120,12 +138,24 @@ export function b1Forward(
       nOut,
     );
     let maxAct = 0;
+    const Bn = tmax[n] - tmin[n], { clipAtTmin = false, jitter } = hardware;
+    const on = new Uint8Array(z.length);
     for (let k = 0; k < z.length; k++) {
-      const x = z[k] > 0 ? z[k] : 0; // clipped at tmax(n): silent
-      if (x > maxAct) maxAct = x;
-      z[k] = tmax[n] - x; // t_i = tmax(n) - D_i - sum_j W_ij (tmin(n) - t_j)
+      let x = z[k] > 0 ? z[k] : 0; // clipped at tmax(n): silent
+      on[k] = +(x > 0);
+      if (clipAtTmin && x >= Bn) (x = Bn), (on[k] = 0); // cannot fire before its window opens
+      let t = tmax[n] - x; // t_i = tmax(n) - D_i - sum_j W_ij (tmin(n) - t_j)
+      const eps = jitter ? jitter.rng.normal() : 0; // one draw per neuron, fired or not
+      if (jitter && x > 0) {
+        t += jitter.sigma * Bn * eps;
+        if (t >= tmax[n]) (t = tmax[n]), (on[k] = 0); // jittered past the window: silent
+        if (clipAtTmin && t <= tmin[n]) (t = tmin[n]), (on[k] = 0);
+      }
+      if (tmax[n] - t > maxAct) maxAct = tmax[n] - t;
+      z[k] = t;
     }
     spikeTimes.push(z);
+    active.push(on);
     maxActivation.push(maxAct);
   }
   const { nIn, nOut, W, D } = net.layers[L - 1];
@@ -140,7 +170,7 @@ export function b1Forward(
     nIn,
     nOut,
   );
-  return { spikeTimes, logits, maxActivation, batch };
+  return { spikeTimes, logits, maxActivation, active, batch, hardware };
 }
 
 /**
@@ -181,8 +211,8 @@ export function b1Backward(
     const g = new Float64Array(batch * nIn); // dL/da_j, a_j = tmin - t_j, so dL/dt_j = -g_j
     backend.denseBackwardInput(dz, W, g, batch, nIn, nOut);
     // next dz = -dL/dt(n-1) on active neurons = g where t < tmax(n-1), else 0
-    const tmaxPrev = tmax[n - 1];
-    for (let k = 0; k < g.length; k++) if (!(tIn[k] < tmaxPrev)) g[k] = 0;
+    const on = fwd.active[n - 1];
+    for (let k = 0; k < g.length; k++) if (!on[k]) g[k] = 0;
     dz = g;
   }
   return grads;

@@ -82,6 +82,44 @@ test("CLI: map converts a ReLU safetensors model exactly, and spikes writes its 
     const { tmin, tmax } = JSON.parse(metadata.intervals);
     assert.ok([...tensors.t1.data].every((t) => t >= tmin[1] && t <= tmax[1]));
     assert.equal((await run(["map", "--relu", relu])).code, 2, "--out is required");
+    await run([
+      "train",
+      "--data",
+      "embedded",
+      "--hidden",
+      "8",
+      "--epochs",
+      "1",
+      "--save",
+      join(dir, "b.safetensors"),
+      "--json",
+    ]);
+    const c = await run([
+      "experiment",
+      "constraints",
+      ...[
+        "--model",
+        join(dir, "b.safetensors"),
+        "--data",
+        "embedded",
+        "--bits",
+        "4",
+        "--jitter",
+        "0.05",
+      ],
+      ...["--latency", "", "--finetune-epochs", "1", "--json"],
+    ]);
+    assert.equal(c.code, 0);
+    assert.deepEqual((c.json.rows as { kind: string }[]).map((r) => r.kind), [
+      "none",
+      "quantize",
+      "jitter",
+    ]);
+    assert.equal(
+      (await run(["experiment", "constraints", "--model", snn])).code,
+      1,
+      "not a B = 1 model",
+    );
     assert.equal((await run(["spikes", "--model", join(dir, "none"), "--out", out])).code, 1);
   } finally {
     await rm(dir, { recursive: true, force: true });
