@@ -2,6 +2,7 @@
  * Shared fast-check settings and random models for the claim tests. Every property runs with
  * a fixed seed unless SPIKEPROOF_FC_SEED is set, so a failure replays exactly.
  */
+import assert from "node:assert/strict";
 import fc from "fast-check";
 import process from "node:process";
 import { type ReluMlp, reluMlpForward } from "../src/nn/mlp.ts";
@@ -126,4 +127,40 @@ export function generalRegion(f: GeneralForward): string {
   return f.causal
     .map((c, n) => `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}`)
     .join("|");
+}
+
+/**
+ * Compare hand-written gradients with central finite differences on up to `perArray` random
+ * entries of every parameter array. `signature` describes the piecewise region (which neurons
+ * fire, which inputs are causal); entries whose +-h perturbation leaves the region sit at a
+ * kink, where no derivative exists, and are skipped. Returns how many entries were compared.
+ */
+export function checkGradients(
+  params: Float64Array[],
+  grads: Float64Array[],
+  loss: () => number,
+  signature: () => string,
+  rng: Rng,
+  perArray = 6,
+): number {
+  const base = signature();
+  let compared = 0;
+  params.forEach((p, a) => {
+    for (let r = 0; r < Math.min(perArray, p.length); r++) {
+      const k = rng.int(p.length), v = p[k], h = 1e-6 * Math.max(1, Math.abs(v));
+      p[k] = v + h;
+      const up = loss(), sUp = signature();
+      p[k] = v - h;
+      const down = loss(), sDown = signature();
+      p[k] = v;
+      if (sUp !== base || sDown !== base) continue;
+      const fd = (up - down) / (2 * h), g = grads[a][k];
+      assert.ok(
+        Math.abs(fd - g) <= 1e-6 + 1e-5 * Math.abs(g),
+        `param array ${a} entry ${k}: hand-written ${g}, finite difference ${fd}`,
+      );
+      compared++;
+    }
+  });
+  return compared;
 }
