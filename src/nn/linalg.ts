@@ -6,9 +6,12 @@
  *   of A^T, whichever has fewer columns) until every pair is orthogonal to 1e-15 relative;
  *   the singular values are then the column norms. Accurate to about eps * sigma_max for
  *   every singular value (no squaring, unlike eig(A^T A)).
- * - `eigenvalues`: reduce to upper Hessenberg form by Householder reflections, then the
- *   Francis double-shift QR iteration (the EISPACK `hqr` scheme) deflates 1x1 and 2x2
- *   blocks; returns real and imaginary parts, complex pairs adjacent.
+ * - `eigenvalues`: balance (scale rows and columns by powers of 2 so their norms match, the
+ *   EISPACK `balanc` step, which leaves eigenvalues unchanged and helps badly scaled matrices
+ *   such as M B^-1 J), reduce to upper Hessenberg form by Householder reflections, then the
+ *   Francis double-shift QR iteration (the EISPACK `hqr` scheme, with an exceptional shift
+ *   every 10 iterations) deflates 1x1 and 2x2 blocks; returns real and imaginary parts,
+ *   complex pairs adjacent.
  *
  * @module
  */
@@ -133,6 +136,7 @@ export function eigenvalues(A: Float64Array, n: number): Eigenvalues {
   if (A.length !== n * n) throw new ShapeError(`A has ${A.length} entries, not ${n}x${n}`);
   for (const v of A) if (!Number.isFinite(v)) throw new ValueError(`eigenvalues: A has ${v}`);
   const H = A.slice(), at = (i: number, j: number) => i * n + j;
+  balance(H, n);
   // Householder reduction to upper Hessenberg form
   for (let k = 0; k < n - 2; k++) {
     let alpha = 0;
@@ -160,6 +164,34 @@ export function eigenvalues(A: Float64Array, n: number): Eigenvalues {
     }
   }
   return hessenbergQr(H, n);
+}
+
+/** Balance a square matrix in place by diagonal similarity with powers of 2 (EISPACK balanc). */
+function balance(a: Float64Array, n: number): void {
+  const RADIX = 2, sqrdx = RADIX * RADIX;
+  for (let done = false; !done;) {
+    done = true;
+    for (let i = 0; i < n; i++) {
+      let r = 0, c = 0;
+      for (let j = 0; j < n; j++) {
+        if (j === i) continue;
+        c += Math.abs(a[j * n + i]);
+        r += Math.abs(a[i * n + j]);
+      }
+      if (c === 0 || r === 0) continue;
+      let g = r / RADIX, f = 1;
+      const s = c + r;
+      while (c < g) (f *= RADIX), (c *= sqrdx);
+      g = r * RADIX;
+      while (c > g) (f /= RADIX), (c /= sqrdx);
+      if ((c + r) / f < 0.95 * s) {
+        done = false;
+        g = 1 / f;
+        for (let j = 0; j < n; j++) a[i * n + j] *= g;
+        for (let j = 0; j < n; j++) a[j * n + i] *= f;
+      }
+    }
+  }
 }
 
 /** Francis double-shift QR on an upper Hessenberg matrix (EISPACK hqr), in place. */
@@ -201,9 +233,9 @@ function hessenbergQr(a: Float64Array, n: number): Eigenvalues {
           }
           nn -= 2;
         } else {
-          if (its === 60) throw new ValueError("eigenvalues: QR iteration did not converge");
+          if (its === 300) throw new ValueError("eigenvalues: QR iteration did not converge");
           let xx = x, yy = y, ww = w;
-          if (its === 10 || its === 20) { // exceptional shift
+          if (its % 10 === 0 && its > 0) { // exceptional shift
             t += xx;
             for (let i = 0; i <= nn; i++) a[h(i, i)] -= xx;
             const s = Math.abs(a[h(nn, nn - 1)]) + Math.abs(a[h(nn - 1, nn - 2)]);

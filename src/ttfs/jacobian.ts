@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { ValueError } from "../errors.ts";
 import { eigenvalues, matmul, singularValues } from "../nn/linalg.ts";
 import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
 import { b1Forward, type B1Network } from "./b1.ts";
@@ -138,7 +139,8 @@ export interface Spectrum {
   cols: number;
   /** Singular values, largest first. */
   singular: Float64Array;
-  /** max |eigenvalue| for a square Jacobian, else NaN. */
+  /** max |eigenvalue| for a square Jacobian; NaN if not square, or (reported, not hidden) if
+   * the QR iteration did not converge. */
   spectralRadius: number;
 }
 
@@ -154,8 +156,12 @@ export interface Spectrum {
 export function spectrum(J: Float64Array, rows: number, cols: number): Spectrum {
   let spectralRadius = NaN;
   if (rows === cols) {
-    const e = eigenvalues(J, rows);
-    spectralRadius = Math.max(...Array.from(e.re, (r, k) => Math.hypot(r, e.im[k])));
+    try {
+      const e = eigenvalues(J, rows);
+      spectralRadius = Math.max(...Array.from(e.re, (r, k) => Math.hypot(r, e.im[k])));
+    } catch (err) {
+      if (!(err instanceof ValueError)) throw err; // no convergence: the radius stays NaN
+    }
   }
   return { rows, cols, singular: singularValues(J, rows, cols), spectralRadius };
 }
