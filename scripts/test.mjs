@@ -50,18 +50,21 @@ const suites = [
   ["deno test", bin("deno"), ["test", "-A", "--no-check", ...files], (o) => [
     last(o, /(\d+) passed/g),
     last(o, /(\d+) failed/g),
+    last(o, /(\d+) ignored/g),
   ]],
   ["bun test", bin("bun"), ["test", ...files.map((f) => `./${f}`)], (o) => [
     last(o, /^\s*(\d+) pass$/gm),
     last(o, /^\s*(\d+) fail$/gm),
+    last(o, /^\s*(\d+) skip$/gm),
   ]],
   ["node test (tsx)", bin("tsx"), ["--test", "--test-reporter=tap", ...files], (o) => [
     last(o, /^# pass (\d+)$/gm),
     last(o, /^# fail (\d+)$/gm),
+    last(o, /^# skipped (\d+)$/gm),
   ]],
 ];
 
-let passed = 0, failed = 0;
+let passed = 0, failed = 0, skipped = 0;
 const lines = [];
 for (const [name, cmd, args] of checks) {
   console.log(`\n=== ${name}`);
@@ -72,13 +75,15 @@ for (const [name, cmd, args] of checks) {
 for (const [name, cmd, args, count] of suites) {
   console.log(`\n=== ${name}`);
   const { code, output } = await run(cmd, args);
-  let [p, f] = count(output);
+  let [p, f, sk] = count(output);
+  skipped += Number.isFinite(sk) ? sk : 0;
   if (!Number.isFinite(p)) p = 0;
   if (!Number.isFinite(f) || (code !== 0 && f === 0)) f = Math.max(1, Number.isFinite(f) ? f : 0);
   passed += p;
   failed += f;
-  lines.push(`${name}: ${p} passed, ${f} failed${code !== 0 ? ` (exit ${code})` : ""}`);
+  const skip = Number.isFinite(sk) && sk > 0 ? `, ${sk} skipped` : "";
+  lines.push(`${name}: ${p} passed, ${f} failed${skip}${code !== 0 ? ` (exit ${code})` : ""}`);
 }
 console.log(`\n=== summary\n${lines.join("\n")}`);
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exitCode = failed ? 1 : 0;
