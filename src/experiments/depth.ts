@@ -17,7 +17,7 @@
 import { gatherBatch } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
-import { initReluMlp } from "../nn/mlp.ts";
+import { initReluMlp, reluMlpParams } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
 import { generalForward } from "../ttfs/general.ts";
@@ -90,6 +90,15 @@ export interface DepthRun {
   firstOverLastGradNorm: number[];
   /** Largest |weight - twin weight| at the end (alpha-fixed: after the reverse mapping). */
   maxAbsWeightDiffVsTwin: number;
+  /** The same distance at every kept step. */
+  weightDiffVsTwin: number[];
+  /**
+   * b1 only, a control: at every kept step, the largest |w - w'| between the twin and a second
+   * twin whose one weight started 1e-12 away. It shows how fast the training dynamics
+   * themselves amplify a round-off-sized difference, which bounds how long any two float64
+   * implementations of the same trajectory can agree.
+   */
+  controlTwinDiff?: number[];
   spectra: SpectraRecord[];
   seconds: number;
 }
@@ -122,6 +131,12 @@ function summarize(j: LayerJacobians): Pick<SpectraRecord, "layers" | "endToEnd"
   return { layers, endToEnd: sigmas(spectrum(endToEndJacobian(j), rows, cols).singular) };
 }
 
+function maxAbsDiff(a: Float64Array[], b: Float64Array[]): number {
+  let m = 0;
+  a.forEach((x, k) => x.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i])))));
+  return m;
+}
+
 function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
   return {
     parametrization,
@@ -132,6 +147,7 @@ function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
     twinGradNorms: [],
     firstOverLastGradNorm: [],
     maxAbsWeightDiffVsTwin: 0,
+    weightDiffVsTwin: [],
     spectra: [],
     seconds: 0,
   };
@@ -164,7 +180,8 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
   const rng = new Rng(seed ^ 0x3c6ef372), order = rng.permutation(train.count);
   const calibration = gatherBatch(train, order, 0, Math.min(64, train.count));
   const probe = gatherBatch(train, order, 0, 1).x, t0 = encodeInput(probe);
-  const b1 = new TwinTrainer(sizes, { seed, lr });
+  const b1 = new TwinTrainer(sizes, { seed, lr }), control = new TwinTrainer(sizes, { seed, lr });
+  control.twin.layers[0].w[0] += 1e-12;
   const af = new AlphaFixedTrainer(
     initReluMlp(sizes, new Rng(seed)),
     calibration.x,
@@ -191,6 +208,7 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
   spectra(0);
   for (let step = 0; step < steps; step++) {
     const b = gatherBatch(train, order, (step * batch) % Math.max(1, train.count - batch), batch);
+    control.step(b.x, b.labels, b.size); // untimed: the control is not part of either run
     const results = [
       () => b1.step(b.x, b.labels, b.size),
       () => af.step(b.x, b.labels, b.size),
@@ -214,11 +232,17 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
       };
       keep(runs[0], rb.loss, rb.twinLoss, rb.gradNorms, rb.twinGradNorms);
       keep(runs[1], ra.loss, ra.twinLoss, ra.gradNorms, ra.twinGradNorms);
+      runs[0].weightDiffVsTwin.push(b1.maxAbsWeightDiff());
+      runs[1].weightDiffVsTwin.push(af.maxAbsWeightDiff());
+      (runs[0].controlTwinDiff ??= []).push(
+        maxAbsDiff(reluMlpParams(b1.twin), reluMlpParams(control.twin)),
+      );
     }
     spectra(step + 1);
     options.onStep?.(step + 1, steps);
   }
-  runs[0].maxAbsWeightDiffVsTwin = b1.maxAbsWeightDiff();
-  runs[1].maxAbsWeightDiffVsTwin = af.maxAbsWeightDiff();
+  runs.forEach((
+    r,
+  ) => (r.maxAbsWeightDiffVsTwin = r.weightDiffVsTwin[r.weightDiffVsTwin.length - 1] ?? 0));
   return { depth, width, steps, batch, lr, seed, runs };
 }

@@ -22,6 +22,12 @@ test("depth study: B = 1 stays on its twin's trajectory, alpha-fixed leaves it, 
   assert.equal(af.parametrization, "alpha-fixed");
   assert.deepEqual(b1.steps, [0, 5, 10, 15, 20, 25, 29]);
   assert.ok(b1.maxAbsWeightDiffVsTwin < 1e-9, `B = 1 vs twin ${b1.maxAbsWeightDiffVsTwin}`);
+  assert.equal(b1.weightDiffVsTwin.length, b1.steps.length);
+  assert.equal(b1.controlTwinDiff?.length, b1.steps.length);
+  assert.ok(
+    b1.controlTwinDiff!.every((d) => d >= 1e-13),
+    "the nudged control twin is a distinct run",
+  );
   assert.ok(af.maxAbsWeightDiffVsTwin > 1e-4, `alpha-fixed vs twin ${af.maxAbsWeightDiffVsTwin}`);
   b1.loss.forEach((l, k) => assert.ok(Math.abs(l - b1.twinLoss[k]) < 1e-9));
   for (const run of r.runs) {
