@@ -43,7 +43,7 @@ const GROUPS = new Set(
  */
 export function usage(): string {
   const rows = Object.values(COMMANDS).map(({ spec }) =>
-    `  ${spec.name.padEnd(18)} ${spec.summary}`
+    `  ${spec.name.padEnd(23)} ${spec.summary}`
   );
   return [
     "usage: spikeproof <command> [options]",

@@ -92,7 +92,8 @@ export function trainingCurveCharts(history: CurvePoint[]): Chart[] {
 
 /**
  * Singular-value spectra, one panel per run (e.g. B = 1 and alpha-fixed), one line per layer:
- * x = index (largest first), y = singular value, log scale.
+ * x = index (largest first), y = singular value, log scale; values below 1e-12 of the largest
+ * (numerically zero: the rows of silent neurons) are left out.
  *
  * @example
  * ```ts
@@ -107,11 +108,11 @@ export function spectraCharts(runs: { name: string; layers: ArrayLike<number>[] 
     xLabel: "index",
     yLabel: "singular value of dt(n)/dt(n-1)",
     logY: true,
-    series: r.layers.map((sv, n) => ({
-      name: `layer ${n + 1}`,
-      x: Array.from(sv, (_, k) => k + 1),
-      y: sv,
-    })),
+    // singular values below 1e-12 sigma_max are zeros (silent neurons) in float64: not drawn
+    series: r.layers.map((all, n) => {
+      const sv = Array.from(all).filter((v) => v > 1e-12 * all[0]);
+      return { name: `layer ${n + 1}`, x: sv.map((_, k) => k + 1), y: sv };
+    }),
   }));
 }
 
