@@ -94,7 +94,7 @@ export interface DepthRun {
   weightDiffVsTwin: number[];
   /**
    * b1 only, a control: at every kept step, the largest |w - w'| between the twin and a second
-   * twin whose one weight started 1e-12 away. It shows how fast the training dynamics
+   * twin whose second-layer weights all started 1e-12 away. It shows how fast the training dynamics
    * themselves amplify a round-off-sized difference, which bounds how long any two float64
    * implementations of the same trajectory can agree.
    */
@@ -181,7 +181,8 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
   const calibration = gatherBatch(train, order, 0, Math.min(64, train.count));
   const probe = gatherBatch(train, order, 0, 1).x, t0 = encodeInput(probe);
   const b1 = new TwinTrainer(sizes, { seed, lr }), control = new TwinTrainer(sizes, { seed, lr });
-  control.twin.layers[0].w[0] += 1e-12;
+  // every weight of the second layer 1e-12 away (a first-layer weight may see a pixel that is always 0)
+  control.twin.layers[Math.min(1, sizes.length - 2)].w.forEach((_, k, w) => (w[k] += 1e-12));
   const af = new AlphaFixedTrainer(
     initReluMlp(sizes, new Rng(seed)),
     calibration.x,
