@@ -32,7 +32,14 @@ export { Rng } from "./src/nn/rng.ts";
 export { glorotUniform } from "./src/nn/init.ts";
 export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
 export { Adam, type AdamOptions, exponentialDecay } from "./src/nn/optim.ts";
-export { type Eigenvalues, eigenvalues, matmul, singularValues } from "./src/nn/linalg.ts";
+export {
+  type Eigenvalues,
+  eigenvalues,
+  l2Norm,
+  matmul,
+  maxAbsDifference,
+  singularValues,
+} from "./src/nn/linalg.ts";
 export {
   initReluMlp,
   type ReluForward,
@@ -50,6 +57,7 @@ export {
   chainIntervals,
   chainLengths,
   type CodingIntervals,
+  intervalLengths,
   scratchIntervals,
   validateIntervals,
   widenIntervals,

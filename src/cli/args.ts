@@ -110,6 +110,39 @@ export function numberOption(
 }
 
 /**
+ * Read a comma-separated list of finite numbers; an empty string is an empty list.
+ *
+ * @example
+ * ```ts
+ * import { numberListOption } from "./args.ts";
+ * console.log(numberListOption({ jitter: "0.01,0.1" }, "jitter")); // [0.01, 0.1]
+ * ```
+ */
+export function numberListOption(values: ParsedOptions, name: string): number[] {
+  const raw = values[name];
+  const list = String(raw ?? "").split(",").filter((s) => s.trim() !== "").map(Number);
+  if (list.some((v) => !Number.isFinite(v))) {
+    throw new OptionError(`--${name} must be a comma-separated list of numbers, got '${raw}'`);
+  }
+  return list;
+}
+
+/**
+ * Read an option that must be given, e.g. `--model FILE`.
+ *
+ * @example
+ * ```ts
+ * import { requiredOption } from "./args.ts";
+ * console.log(requiredOption({ model: "m.safetensors" }, "model")); // "m.safetensors"
+ * ```
+ */
+export function requiredOption(values: ParsedOptions, name: string): string {
+  const v = values[name];
+  if (typeof v !== "string") throw new OptionError(`--${name} FILE is required`);
+  return v;
+}
+
+/**
  * Read a comma-separated list of positive integers, e.g. `--hidden 340,340`.
  *
  * @example

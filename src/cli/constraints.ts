@@ -6,21 +6,19 @@
  */
 import process from "node:process";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
-import { OptionError } from "../errors.ts";
 import { type ConstraintRow, constraintsExperiment } from "../experiments/constraints.ts";
 import { sweepCharts } from "../plot/charts.ts";
 import { loadB1Network } from "../ttfs/checkpoint.ts";
-import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import {
+  type CommandSpec,
+  intListOption,
+  numberListOption,
+  numberOption,
+  parseCommand,
+  requiredOption,
+} from "./args.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { runtimeName } from "./train.ts";
-
-function numberList(raw: unknown, name: string): number[] {
-  const list = String(raw ?? "").split(",").filter((s) => s.trim() !== "").map(Number);
-  if (list.some((v) => !Number.isFinite(v))) {
-    throw new OptionError(`--${name} must be a comma-separated list of numbers, got '${raw}'`);
-  }
-  return list;
-}
 
 /** `experiment constraints`' options and help. */
 export const experimentConstraintsSpec: CommandSpec = {
@@ -94,13 +92,12 @@ function table(rows: ConstraintRow[]): string {
  */
 export async function runExperimentConstraints(argv: string[]): Promise<void> {
   const o = parseCommand(experimentConstraintsSpec, argv);
-  if (typeof o.model !== "string") throw new OptionError("--model FILE is required");
-  const net = await loadB1Network(o.model);
+  const net = await loadB1Network(requiredOption(o, "model"));
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   const result = constraintsExperiment(net, data.train, data.test, {
     bits: o.bits === "" ? [] : intListOption(o, "bits"),
-    jitters: numberList(o.jitter, "jitter"),
-    latencies: numberList(o.latency, "latency"),
+    jitters: numberListOption(o, "jitter"),
+    latencies: numberListOption(o, "latency"),
     outlierFraction: numberOption(o, "outliers", { min: 0, max: 0.49 }),
     finetuneEpochs: numberOption(o, "finetune-epochs", { integer: true, min: 0 }),
     batch: numberOption(o, "batch", { integer: true, min: 1 }),

@@ -23,18 +23,13 @@ import { encodeInput } from "../ttfs/encoding.ts";
 import { generalForward } from "../ttfs/general.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../ttfs/mapping.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
-import { type CommandSpec, numberOption, parseCommand } from "./args.ts";
+import { type CommandSpec, numberOption, parseCommand, requiredOption } from "./args.ts";
 import { rasterCharts } from "../plot/charts.ts";
 import { dataOption, emitReport, plotOption, writePlot } from "./output.ts";
 
 /** Spike times and logits of either parametrization. */
 function forwardAny(m: AnyTtfsNetwork, t0: Float64Array, batch: number) {
   return m.kind === "ttfs-b1" ? b1Forward(m.net, t0, batch) : generalForward(m.net, t0, batch);
-}
-
-function required(o: Record<string, unknown>, name: string): string {
-  if (typeof o[name] !== "string") throw new OptionError(`--${name} FILE is required`);
-  return o[name] as string;
 }
 
 /** `map`'s options and help. */
@@ -84,7 +79,7 @@ export const mapSpec: CommandSpec = {
  */
 export async function runMap(argv: string[]): Promise<void> {
   const o = parseCommand(mapSpec, argv);
-  const reluPath = required(o, "relu"), outPath = required(o, "out");
+  const reluPath = requiredOption(o, "relu"), outPath = requiredOption(o, "out");
   const relu = await loadReluMlp(reluPath);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   const n = Math.min(data.train.count, numberOption(o, "calibrate", { integer: true, min: 1 }));
@@ -181,7 +176,7 @@ export const spikesSpec: CommandSpec = {
  */
 export async function runSpikes(argv: string[]): Promise<void> {
   const o = parseCommand(spikesSpec, argv);
-  const modelPath = required(o, "model"), outPath = required(o, "out");
+  const modelPath = requiredOption(o, "model"), outPath = requiredOption(o, "out");
   if (o.split !== "test" && o.split !== "train") {
     throw new OptionError(`--split must be test or train, got '${o.split}'`);
   }

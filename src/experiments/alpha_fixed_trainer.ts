@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { l2Norm } from "../nn/linalg.ts";
+import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Adam, type AdamOptions } from "../nn/optim.ts";
@@ -76,12 +76,7 @@ export class AlphaFixedTrainer {
 
   /** Largest |w - w_twin| between the reverse-mapped SNN and the twin, over all layers. */
   maxAbsWeightDiff(): number {
-    const back = reverseMapTtfs(this.snn);
-    let m = 0;
-    back.layers.forEach((l, n) => {
-      const w = this.twin.layers[n].w;
-      for (let k = 0; k < w.length; k++) m = Math.max(m, Math.abs(l.w[k] - w[k]));
-    });
-    return m;
+    const w = (net: ReluMlp) => net.layers.map((l) => l.w);
+    return maxAbsDifference(w(reverseMapTtfs(this.snn)), w(this.twin));
   }
 }

@@ -20,7 +20,7 @@ import { Adam } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
 import { b1Backward, b1Forward, type B1Hardware, type B1Network, b1Params } from "../ttfs/b1.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
-import { chainLengths, type CodingIntervals } from "../ttfs/intervals.ts";
+import { chainLengths, type CodingIntervals, intervalLengths } from "../ttfs/intervals.ts";
 import { calibrateIntervals, reluFromB1 } from "../ttfs/mapping.ts";
 import { quantizeWeights, weightRange } from "../ttfs/quantize.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
@@ -67,7 +67,7 @@ export interface ConstraintsResult {
 
 /** The network and forward options that realise a setting, from float weights. */
 function realise(net: B1Network, s: ConstraintSetting, ranges: [number, number][], seed: number) {
-  const lengths = net.intervals.tmax.slice(1).map((t, k) => t - net.intervals.tmin[k + 1]);
+  const lengths = intervalLengths(net.intervals);
   const f = s.kind === "latency" ? s.value : 1;
   const layers = s.kind === "quantize"
     ? net.layers.map((l, n) => ({ ...l, W: quantizeWeights(l.W, s.value, ...ranges[n]) }))

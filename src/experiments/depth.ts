@@ -17,6 +17,7 @@
 import { gatherBatch } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
+import { maxAbsDifference } from "../nn/linalg.ts";
 import { initReluMlp, reluMlpParams } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
@@ -131,12 +132,6 @@ function summarize(j: LayerJacobians): Pick<SpectraRecord, "layers" | "endToEnd"
   return { layers, endToEnd: sigmas(spectrum(endToEndJacobian(j), rows, cols).singular) };
 }
 
-function maxAbsDiff(a: Float64Array[], b: Float64Array[]): number {
-  let m = 0;
-  a.forEach((x, k) => x.forEach((v, i) => (m = Math.max(m, Math.abs(v - b[k][i])))));
-  return m;
-}
-
 function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
   return {
     parametrization,
@@ -236,7 +231,7 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
       runs[0].weightDiffVsTwin.push(b1.maxAbsWeightDiff());
       runs[1].weightDiffVsTwin.push(af.maxAbsWeightDiff());
       (runs[0].controlTwinDiff ??= []).push(
-        maxAbsDiff(reluMlpParams(b1.twin), reluMlpParams(control.twin)),
+        maxAbsDifference(reluMlpParams(b1.twin), reluMlpParams(control.twin)),
       );
     }
     spectra(step + 1);

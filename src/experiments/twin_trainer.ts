@@ -12,7 +12,7 @@
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { ShapeError } from "../errors.ts";
-import { l2Norm } from "../nn/linalg.ts";
+import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
 import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Adam, type AdamOptions } from "../nn/optim.ts";
@@ -159,11 +159,6 @@ export class TwinTrainer {
 
   /** Largest |W - w| and |D - b| between the SNN and its twin. */
   maxAbsWeightDiff(): number {
-    const a = b1Params(this.snn), b = reluMlpParams(this.twin);
-    let m = 0;
-    for (let p = 0; p < a.length; p++) {
-      for (let k = 0; k < a[p].length; k++) m = Math.max(m, Math.abs(a[p][k] - b[p][k]));
-    }
-    return m;
+    return maxAbsDifference(b1Params(this.snn), reluMlpParams(this.twin));
   }
 }

@@ -33,6 +33,27 @@ export function l2Norm(a: ArrayLike<number>): number {
 }
 
 /**
+ * The largest |a - b| over matching entries of two lists of arrays (e.g. two networks' parameters).
+ *
+ * @example
+ * ```ts
+ * import { maxAbsDifference } from "./linalg.ts";
+ * console.log(maxAbsDifference([new Float64Array([1, 2])], [new Float64Array([1, 2.5])])); // 0.5
+ * ```
+ */
+export function maxAbsDifference(a: ArrayLike<number>[], b: ArrayLike<number>[]): number {
+  if (a.length !== b.length) throw new ShapeError(`${a.length} arrays against ${b.length}`);
+  let m = 0;
+  for (let p = 0; p < a.length; p++) {
+    if (a[p].length !== b[p].length) {
+      throw new ShapeError(`array ${p} has ${a[p].length} entries against ${b[p].length}`);
+    }
+    for (let k = 0; k < a[p].length; k++) m = Math.max(m, Math.abs(a[p][k] - b[p][k]));
+  }
+  return m;
+}
+
+/**
  * C = A B for A [m, k] and B [k, n].
  *
  * @example

@@ -93,6 +93,19 @@ export function chainLengths(lengths: number[]): CodingIntervals {
 }
 
 /**
+ * The lengths tmax(n) - tmin(n) of the hidden intervals: the inverse of {@link chainLengths}.
+ *
+ * @example
+ * ```ts
+ * import { intervalLengths } from "./intervals.ts";
+ * console.log(intervalLengths({ tmin: [0, 1, 3], tmax: [1, 3, 6] })); // [2, 3]
+ * ```
+ */
+export function intervalLengths(iv: CodingIntervals): number[] {
+  return iv.tmax.slice(1).map((t, k) => t - iv.tmin[k + 1]);
+}
+
+/**
  * Intervals for training from scratch: X(n) = 1000 for every hidden layer (SPEC A1).
  *
  * @example
@@ -126,8 +139,6 @@ export function widenIntervals(
       `${maxActivation.length} activations for ${iv.tmin.length - 1} hidden layers`,
     );
   }
-  const lengths = maxActivation.map((x, k) =>
-    Math.max(iv.tmax[k + 1] - iv.tmin[k + 1], factor * x)
-  );
-  return chainLengths(lengths);
+  const lengths = intervalLengths(iv);
+  return chainLengths(lengths.map((len, k) => Math.max(len, factor * maxActivation[k])));
 }

@@ -36,6 +36,7 @@ import {
   chainIntervals,
   chainLengths,
   type CodingIntervals,
+  intervalLengths,
   validateIntervals,
 } from "./intervals.ts";
 
@@ -187,8 +188,7 @@ export function mapReluExactly(
   options: { zeta?: number; bounds?: RescaleBounds } = {},
 ): ExactMapping {
   const rescaled = rescaleReluMlp(net, options.bounds);
-  const { tmin, tmax } = calibrateIntervals(rescaled, x, batch, options.zeta);
-  const lengths = tmax.slice(1).map((b, k) => b - tmin[k + 1]);
+  const lengths = intervalLengths(calibrateIntervals(rescaled, x, batch, options.zeta));
   const doublings = lengths.map(() => 0), t0 = encodeInput(x);
   for (let n = 1; n <= lengths.length; n++) {
     for (;;) {
