@@ -43,4 +43,21 @@ export interface Backend {
     nIn: number,
     nOut: number,
   ): void;
+  /**
+   * The fused TTFS hidden layer of the B = 1 model (SPEC A5), no hardware constraints:
+   * a = ReLU(D + W x) (the activation, tmax - t, and the next layer's x), t = tmax - a (a
+   * silent neuron sits at tmax; its mask is a > 0). Writes t and a [batch, nOut], returns
+   * max a (for widening, SPEC A1).
+   */
+  ttfsDenseForward(
+    x: Float64Array,
+    W: Float64Array,
+    D: Float64Array,
+    t: Float64Array,
+    a: Float64Array,
+    batch: number,
+    nIn: number,
+    nOut: number,
+    tmax: number,
+  ): number;
 }

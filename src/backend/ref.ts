@@ -125,4 +125,16 @@ export const refBackend: Backend = {
       accumulateRows(dx, b * nIn, W, offs, coef, m, nIn);
     }
   },
+
+  ttfsDenseForward(x, W, D, t, a, batch, nIn, nOut, tmax): number {
+    this.denseForward(x, W, D, a, batch, nIn, nOut);
+    let max = 0;
+    for (let k = 0; k < batch * nOut; k++) {
+      const v = a[k] > 0 ? a[k] : 0; // clipped at tmax: silent
+      a[k] = v;
+      t[k] = tmax - v;
+      if (v > max) max = v;
+    }
+    return max;
+  },
 };

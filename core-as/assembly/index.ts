@@ -1,0 +1,21 @@
+/**
+ * The spikeproof WASM SIMD core: float32 kernels over this module's own memory. The host
+ * (src/backend/wasm/) lays out its arrays above `heapBase()`, grows the memory when needed
+ * and passes byte offsets. No allocator runs here and nothing is imported.
+ */
+export {
+  denseBackwardInput1,
+  denseBackwardInput2,
+  denseBackwardWeights1,
+  denseBackwardWeights2,
+  denseForward1,
+  denseForward2,
+  denseScratchBytes,
+} from "./dense";
+export { maskInactive, ttfsDenseForward } from "./ttfs";
+export { peakFlops } from "./peak";
+
+/** First free byte: the host's arrays start here (16-byte aligned). */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~15;
+}

@@ -1,0 +1,57 @@
+/**
+ * The fused TTFS dense layer, float32 (SPEC A5, B = 1 model, no hardware constraints):
+ *
+ *   z = D + W x,   a = ReLU(z) = tmax - t,   t = tmax - a   (a = 0: silent, t = tmax)
+ *
+ * x [batch, nIn] holds x_j = tmin(n) - t_j; a [batch, nOut] is the next layer's x (its
+ * tmin is this layer's tmax). The mask of the backward pass is a > 0 (`maskInactive`).
+ */
+import { denseForward2 } from "./dense";
+
+/** Writes t and a, returns the largest activation max a (for widening, SPEC A1). */
+export function ttfsDenseForward(
+  x: usize,
+  W: usize,
+  D: usize,
+  t: usize,
+  a: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  tmax: f32,
+  scratch: usize,
+): f32 {
+  denseForward2(x, W, D, a, batch, nIn, nOut, scratch);
+  const n = batch * nOut, n4 = n & ~3, zero = f32x4.splat(0), tv = f32x4.splat(tmax);
+  let mx = zero;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4, v = f32x4.max(v128.load(a + o), zero);
+    v128.store(a + o, v);
+    v128.store(t + o, f32x4.sub(tv, v));
+    mx = f32x4.max(mx, v);
+  }
+  let m = max(
+    max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)),
+    max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)),
+  );
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4, v = max<f32>(load<f32>(a + o), 0);
+    store<f32>(a + o, v);
+    store<f32>(t + o, tmax - v);
+    m = max(m, v);
+  }
+  return m;
+}
+
+/** g[k] = 0 where a[k] <= 0 (a silent neuron passes no gradient, SPEC A7). */
+export function maskInactive(g: usize, a: usize, n: i32): void {
+  const n4 = n & ~3, zero = f32x4.splat(0);
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4;
+    v128.store(g + o, v128.and(v128.load(g + o), f32x4.gt(v128.load(a + o), zero)));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4;
+    if (!(load<f32>(a + o) > 0)) store<f32>(g + o, 0);
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The WASM SIMD backend: the `Backend` interface over the float32 core (`core-as/`, loaded by
+ * `wasm/core.ts`). Each call copies its float64 operands into the core's arena as float32,
+ * runs one kernel and copies the result back, so the models run unchanged on either backend.
+ *
+ * Kernel versions (core-as/assembly/dense.ts): 1 = one row at a time, SIMD along the
+ * contiguous axis; 2 = zero-skipping row accumulations, 32 columns in registers, K tiled
+ * (the default). Both are checked against `refBackend` by tests/backend/wasm.test.ts.
+ *
+ * @module
+ */
+import { ShapeError } from "../errors.ts";
+import type { Backend } from "./backend.ts";
+import { WasmCore } from "./wasm/core.ts";
+
+/** Options of {@link createWasmBackend}. */
+export interface WasmBackendOptions {
+  /** Kernel version (default 2). */
+  version?: 1 | 2;
+}
+
+function checkDims(name: string, dims: [number, number, number]): void {
+  for (const d of dims) {
+    if (!Number.isInteger(d) || d < 0) {
+      throw new ShapeError(`${name}: sizes must be integers >= 0, got ${dims.join(", ")}`);
+    }
+  }
+}
+
+function checkLength(name: string, a: ArrayLike<number>, n: number): void {
+  if (a.length < n) throw new ShapeError(`${name} has ${a.length} entries; expected >= ${n}`);
+}
+
+/**
+ * A Backend running the float32 WASM SIMD core (one instance, its own memory).
+ *
+ * @example
+ * ```ts
+ * import { createWasmBackend } from "./wasm.ts";
+ * const be = createWasmBackend();
+ * const z = new Float64Array(1);
+ * be.denseForward(new Float64Array([1, 2]), new Float64Array([3, 4]), new Float64Array([5]), z, 1, 2, 1);
+ * console.log(z[0]); // 16
+ * ```
+ */
+export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
+  const version = options.version ?? 2;
+  const core = new WasmCore(), ex = core.exports;
+  const scratch = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
+    core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
+  return {
+    name: version === 2 ? "wasm" : `wasm-v${version}`,
+
+    denseForward(x, W, bias, z, batch, nIn, nOut): void {
+      checkDims("denseForward", [batch, nIn, nOut]);
+      checkLength("x", x, batch * nIn), checkLength("W", W, nOut * nIn);
+      checkLength("bias", bias, nOut), checkLength("z", z, batch * nOut);
+      core.reset();
+      const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn);
+      const pb = core.put(bias, nOut), pz = core.alloc(batch * nOut * 4);
+      if (version === 1) ex.denseForward1(px, pW, pb, pz, batch, nIn, nOut);
+      else ex.denseForward2(px, pW, pb, pz, batch, nIn, nOut, scratch(batch, nIn, nOut, true));
+      core.get(pz, z, batch * nOut);
+    },
+
+    denseBackwardWeights(dz, x, dW, dbias, batch, nIn, nOut): void {
+      checkDims("denseBackwardWeights", [batch, nIn, nOut]);
+      checkLength("dz", dz, batch * nOut), checkLength("x", x, batch * nIn);
+      checkLength("dW", dW, nOut * nIn), checkLength("dbias", dbias, nOut);
+      core.reset();
+      const pdz = core.put(dz, batch * nOut), px = core.put(x, batch * nIn);
+      const pdW = core.put(dW, nOut * nIn), pdb = core.put(dbias, nOut);
+      if (version === 1) ex.denseBackwardWeights1(pdz, px, pdW, pdb, batch, nIn, nOut);
+      else {
+        const s = scratch(nOut, nIn, nOut, false);
+        ex.denseBackwardWeights2(pdz, px, pdW, pdb, batch, nIn, nOut, s);
+      }
+      core.get(pdW, dW, nOut * nIn);
+      core.get(pdb, dbias, nOut);
+    },
+
+    denseBackwardInput(dz, W, dx, batch, nIn, nOut): void {
+      checkDims("denseBackwardInput", [batch, nIn, nOut]);
+      checkLength("dz", dz, batch * nOut), checkLength("W", W, nOut * nIn);
+      checkLength("dx", dx, batch * nIn);
+      core.reset();
+      const pdz = core.put(dz, batch * nOut), pW = core.put(W, nOut * nIn);
+      const pdx = core.alloc(batch * nIn * 4);
+      if (version === 1) ex.denseBackwardInput1(pdz, pW, pdx, batch, nIn, nOut);
+      else ex.denseBackwardInput2(pdz, pW, pdx, batch, nIn, nOut, scratch(batch, nIn, nOut, false));
+      core.get(pdx, dx, batch * nIn);
+    },
+
+    ttfsDenseForward(x, W, D, t, a, batch, nIn, nOut, tmax): number {
+      checkDims("ttfsDenseForward", [batch, nIn, nOut]);
+      checkLength("x", x, batch * nIn), checkLength("W", W, nOut * nIn);
+      checkLength("D", D, nOut), checkLength("t", t, batch * nOut);
+      checkLength("a", a, batch * nOut);
+      core.reset();
+      const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn), pD = core.put(D, nOut);
+      const pt = core.alloc(batch * nOut * 4), pa = core.alloc(batch * nOut * 4);
+      const s = scratch(batch, nIn, nOut, true);
+      const max = ex.ttfsDenseForward(px, pW, pD, pt, pa, batch, nIn, nOut, tmax, s);
+      core.get(pt, t, batch * nOut);
+      core.get(pa, a, batch * nOut);
+      return max;
+    },
+  };
+}
