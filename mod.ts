@@ -41,6 +41,7 @@ export {
   singularValues,
 } from "./src/nn/linalg.ts";
 export {
+  initLayerWeights,
   initReluMlp,
   type ReluForward,
   type ReluLayer,
@@ -49,6 +50,46 @@ export {
   reluMlpForward,
   reluMlpParams,
 } from "./src/nn/mlp.ts";
+export {
+  buildLayers,
+  denseLayers,
+  describeLayers,
+  type ImageShape,
+  layerSizes,
+  type LayerSpec,
+  sameLayers,
+  toLayers,
+} from "./src/nn/architecture.ts";
+export {
+  checkConvGeometry,
+  col2im,
+  convBackwardInput,
+  convBackwardWeights,
+  convForward,
+  type ConvGeometry,
+  convOutSize,
+  im2col,
+} from "./src/nn/conv.ts";
+export {
+  avgPoolBackward,
+  avgPoolForward,
+  gatherAt,
+  poolArgmax,
+  type PoolGeometry,
+  scatterAt,
+} from "./src/nn/pool.ts";
+export {
+  assertDense,
+  biasLength,
+  checkLayerArrays,
+  layerBackwardInput,
+  layerBackwardWeights,
+  layerForward,
+  type LayerGeometry,
+  neuronsOf,
+  poolOf,
+  weightShape,
+} from "./src/nn/layer.ts";
 export type { Backend } from "./src/backend/backend.ts";
 export { refBackend } from "./src/backend/ref.ts";
 
@@ -99,6 +140,7 @@ export {
   rescaleReluMlp,
   reverseMapTtfs,
 } from "./src/ttfs/mapping.ts";
+export { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "./src/ttfs/models.ts";
 export { countSpikes, type SpikeCount } from "./src/ttfs/spikes.ts";
 export { quantizeWeights, weightRange } from "./src/ttfs/quantize.ts";
 export {

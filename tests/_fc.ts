@@ -5,6 +5,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import process from "node:process";
+import { buildLayers, denseLayers, type LayerSpec } from "../src/nn/architecture.ts";
+import { biasLength, type LayerGeometry, weightShape } from "../src/nn/layer.ts";
 import { type ReluMlp, reluMlpForward } from "../src/nn/mlp.ts";
 import type { B1Forward } from "../src/ttfs/b1.ts";
 import type { GeneralForward } from "../src/ttfs/general.ts";
@@ -53,21 +55,71 @@ export function netSpec(
  * A random ReLU MLP from a spec: w_ij uniform in +-weightScale * sqrt(3 / nIn) around a random
  * per-row offset (so row sums of either sign occur), b uniform in +-biasScale.
  */
-export function randomRelu(spec: NetSpec): ReluMlp {
+export function randomRelu(
+  spec: Omit<NetSpec, "sizes"> & { sizes?: number[]; layers?: LayerGeometry[] },
+): ReluMlp {
   const rng = new Rng(spec.seed);
-  const layers = [];
-  for (let n = 1; n < spec.sizes.length; n++) {
-    const nIn = spec.sizes[n - 1], nOut = spec.sizes[n];
-    const w = new Float64Array(nIn * nOut), b = new Float64Array(nOut);
-    const lim = spec.weightScale * Math.sqrt(3 / nIn);
-    for (let i = 0; i < nOut; i++) {
-      const offset = rng.uniformIn(-0.5, 0.5) * lim;
-      for (let j = 0; j < nIn; j++) w[i * nIn + j] = offset + rng.uniformIn(-lim, lim);
-      b[i] = rng.uniformIn(-spec.biasScale, spec.biasScale);
+  return {
+    layers: (spec.layers ?? denseLayers(spec.sizes!)).map((geometry) => {
+      const rows = biasLength(geometry),
+        w = new Float64Array(
+          weightShape(geometry).reduce((a, b) => a * b, 1),
+        );
+      const fan = w.length / rows, b = new Float64Array(rows);
+      const lim = spec.weightScale * Math.sqrt(3 / fan);
+      for (let i = 0; i < rows; i++) {
+        const offset = rng.uniformIn(-0.5, 0.5) * lim;
+        for (let j = 0; j < fan; j++) w[i * fan + j] = offset + rng.uniformIn(-lim, lim);
+        b[i] = rng.uniformIn(-spec.biasScale, spec.biasScale);
+      }
+      return { ...geometry, w, b };
+    }),
+  };
+}
+
+/** A random small conv net: 1-2 conv layers (pads, pools) on a small image, then dense ones. */
+export interface ConvSpec extends Omit<NetSpec, "sizes"> {
+  layers: LayerGeometry[];
+}
+
+/** Arbitrary conv-net specs (only those whose kernels and pools fit). */
+export function convSpec(): fc.Arbitrary<ConvSpec> {
+  const convLayer = fc.record({
+    conv: fc.integer({ min: 1, max: 4 }),
+    k: fc.integer({ min: 1, max: 3 }),
+    same: fc.boolean(),
+    pool: fc.integer({ min: 1, max: 2 }),
+  });
+  return fc.record({
+    image: fc.record({
+      h: fc.integer({ min: 3, max: 8 }),
+      w: fc.integer({ min: 3, max: 8 }),
+      c: fc.integer({ min: 1, max: 3 }),
+    }),
+    convs: fc.array(convLayer, { minLength: 1, maxLength: 2 }),
+    dense: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
+    classes: fc.integer({ min: 2, max: 5 }),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+    weightScale: fc.double({ min: 0.1, max: 3, noNaN: true }),
+    biasScale: fc.double({ min: 0, max: 1, noNaN: true }),
+    batch: fc.integer({ min: 1, max: 4 }),
+  }).map(({ image, convs, dense, classes, ...rest }) => {
+    const specs: LayerSpec[] = [
+      ...convs.map(({ conv, k, same, pool }) => ({
+        conv,
+        k: same ? 2 * Math.floor(k / 2) + 1 : k, // "same" needs an odd kernel
+        pad: same ? "same" as const : "valid" as const,
+        pool,
+      })),
+      ...dense.map((d) => ({ dense: d })),
+      { dense: classes },
+    ];
+    try {
+      return { ...rest, layers: buildLayers(image, specs) };
+    } catch {
+      return undefined;
     }
-    layers.push({ nIn, nOut, w, b });
-  }
-  return { layers };
+  }).filter((s): s is ConvSpec => s !== undefined);
 }
 
 /** Random inputs in [0, 1], [batch, n]; about a quarter are exactly 0 (like dark pixels). */
@@ -117,15 +169,22 @@ export function preActivations(net: ReluMlp, x: Float64Array, batch: number): Fl
  * exists only where a small perturbation leaves this unchanged.
  */
 export function b1Region(f: B1Forward, intervals: CodingIntervals): string {
-  return f.spikeTimes.slice(1)
-    .map((t, n) => Array.from(t, (ti) => +(ti < intervals.tmax[n + 1])).join(""))
+  return f.neuronTimes.slice(1)
+    .map((t, n) =>
+      Array.from(t, (ti) => +(ti < intervals.tmax[n + 1])).join("") +
+      (f.poolIndex[n + 1] ? `/${f.poolIndex[n + 1]!.join(",")}` : "")
+    )
     .join("|");
 }
 
 /** The piecewise region of a general forward pass: causal-set sizes and firing neurons. */
 export function generalRegion(f: GeneralForward): string {
   return f.causal
-    .map((c, n) => `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}`)
+    .map((c, n) =>
+      `${c.join(",")}/${Array.from(f.slopes[n], (s) => +(s > 0)).join("")}/${
+        f.poolIndex[n + 1]?.join(",") ?? ""
+      }`
+    )
     .join("|");
 }
 

@@ -35,8 +35,8 @@ function forwardAny(m: AnyTtfsNetwork, t0: Float64Array, batch: number) {
 /** `map`'s options and help. */
 export const mapSpec: CommandSpec = {
   name: "map",
-  summary: "Map a ReLU MLP (safetensors: fc1.weight, fc1.bias, ...) onto a TTFS network, exactly " +
-    "(SPEC A4), and check it on the test set.",
+  summary: "Map a ReLU network (safetensors: fc{n}/conv{n}.weight and .bias, dense or conv) onto " +
+    "a TTFS network, exactly (SPEC A4, A8), and check it on the test set.",
   options: {
     relu: { type: "string", value: "FILE", help: "the ReLU model (safetensors)" },
     out: {
@@ -122,7 +122,7 @@ export async function runMap(argv: string[]): Promise<void> {
     snnTestAccuracy: snnOk / count,
     agreement: agree / count,
     maxAbsLogitDiff: diff,
-    spikesPerNeuron: countSpikes(snn.spikeTimes, model.net.intervals).overall,
+    spikesPerNeuron: countSpikes(snn.neuronTimes, model.net.intervals).overall,
   };
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   await emitReport(
@@ -160,9 +160,9 @@ export const spikesSpec: CommandSpec = {
     raster: plotOption("the spike raster of the first image"),
     json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
   },
-  notes:
-    "Output tensors: t0 (input spike times), t1 .. t{L-1} (hidden layers; tmax(n) = silent), " +
-    "each [count, size]; labels and predictions (I32). Metadata: kind, intervals, source.",
+  notes: "Output tensors: t0 (input spike times), t1 .. t{L-1} (every hidden neuron, before any " +
+    "max-pool; tmax(n) = silent), each [count, size] (conv layers: size = H*W*C, NHWC); " +
+    "labels and predictions (I32). Metadata: kind, intervals, source.",
 };
 
 /**
@@ -189,7 +189,7 @@ export async function runSpikes(argv: string[]): Promise<void> {
   const f = forwardAny(model, encodeInput(batch.x), count);
   const classes = f.logits.length / count, predictions = argmaxRows(f.logits, count, classes);
   const tensors = Object.fromEntries(
-    f.spikeTimes.map((t, n) => [`t${n}`, tensor(t, [count, t.length / count])]),
+    f.neuronTimes.map((t, n) => [`t${n}`, tensor(t, [count, t.length / count])]),
   );
   tensors.labels = tensor(batch.labels, [count]);
   tensors.predictions = tensor(predictions, [count]);
@@ -199,9 +199,9 @@ export async function runSpikes(argv: string[]): Promise<void> {
     intervals: JSON.stringify(model.net.intervals),
     source: `${data.source} ${o.split} ${start}..${start + count - 1}`,
   });
-  const first = f.spikeTimes.map((t) => t.subarray(0, t.length / count));
+  const first = f.neuronTimes.map((t) => t.subarray(0, t.length / count));
   await writePlot(o.raster, rasterCharts(first, model.net.intervals));
-  const spikes = countSpikes(f.spikeTimes, model.net.intervals);
+  const spikes = countSpikes(f.neuronTimes, model.net.intervals);
   const accuracy = predictions.reduce((a, p, b) => a + +(p === batch.labels[b]), 0) / count;
   const report = {
     model: modelPath,

@@ -7,25 +7,29 @@ import process from "node:process";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
+import { describeLayers } from "../nn/architecture.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
+import { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "../ttfs/models.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
 import { trainingCurveCharts } from "../plot/charts.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
-
-/** The models `train` knows, by name: hidden widths (input 784 and 10 classes around them). */
-export const TTFS_MODELS: Record<string, number[]> = { "ttfs-fc2": [340] };
 
 /** `train`'s options and help. */
 export const trainSpec: CommandSpec = {
   name: "train",
   summary: "Train a TTFS network (B = 1 model) and its ReLU twin side by side on Fashion-MNIST.",
   options: {
-    model: { type: "string", value: "NAME", default: "ttfs-fc2", help: "ttfs-fc2 = 784-340-10" },
+    model: {
+      type: "string",
+      value: "NAME",
+      default: "ttfs-fc2",
+      help: Object.entries(TTFS_MODEL_SUMMARIES).map(([k, v]) => `${k} = ${v}`).join("; "),
+    },
     hidden: {
       type: "string",
       value: "W,W,...",
-      help: "hidden widths, overriding the model's (e.g. 340,340)",
+      help: "hidden widths of ttfs-fc2, overriding 340 (e.g. 340,340)",
     },
     data: dataOption,
     epochs: { type: "string", value: "N", default: "15", help: "epochs" },
@@ -62,7 +66,7 @@ export const trainSpec: CommandSpec = {
     load: {
       type: "string",
       value: "FILE",
-      help: "start from a saved SNN (its layer sizes replace --model/--hidden)",
+      help: "start from a saved SNN (its layers replace --model/--hidden)",
     },
     plot: plotOption("the training curves of the SNN and its twin"),
     ...reportOptions,
@@ -105,7 +109,7 @@ export function summarize(r: TrainReport): string {
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   const schedule = `lr ${r.lr} (x${r.decayRate} per ${r.decaySteps} steps)`;
   return [
-    `${r.model} (${r.sizes.join("-")}) on ${r.data}: ${r.trainCount} train / ${r.testCount} test`,
+    `${r.model} (${r.architecture}) on ${r.data}: ${r.trainCount} train / ${r.testCount} test`,
     `${r.epochs} epochs, batch ${r.batch}, ${schedule}, seed ${r.seed}`,
     `${r.seconds.toFixed(1)} s on ${r.runtime}`,
     `  SNN test accuracy          ${pct(r.testAccuracy)}`,
@@ -129,20 +133,13 @@ export function summarize(r: TrainReport): string {
 export async function runTrain(argv: string[]): Promise<TrainReport> {
   const o = parseCommand(trainSpec, argv);
   const model = String(o.model);
-  if (!(model in TTFS_MODELS)) {
-    throw new OptionError(
-      `unknown --model '${model}'; known: ${Object.keys(TTFS_MODELS).join(", ")}`,
-    );
-  }
   if (o.load !== undefined && o.hidden !== undefined) {
     throw new OptionError("--load and --hidden both set the layer sizes; give one");
   }
+  const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : undefined;
+  // 28x28 grey images, 10 classes: the model is checked before any data is read
+  const modelLayers = ttfsModelLayers(model, { h: 28, w: 28, c: 1 }, 10, hidden);
   const init = typeof o.load === "string" ? await loadB1Network(o.load) : undefined;
-  const hidden = init
-    ? init.layers.slice(0, -1).map((l) => l.nOut)
-    : o.hidden !== undefined
-    ? intListOption(o, "hidden")
-    : TTFS_MODELS[model];
   const epochs = numberOption(o, "epochs", { integer: true, min: 1 });
   const batch = numberOption(o, "batch", { integer: true, min: 1 });
   const lr = numberOption(o, "lr", { min: Number.MIN_VALUE, max: 10 });
@@ -151,7 +148,7 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
   const seed = numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 });
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   const result = trainTtfs(data.train, data.test, {
-    hidden,
+    layers: modelLayers,
     epochs,
     batch,
     lr,
@@ -166,8 +163,8 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
   if (typeof o.save === "string") await saveB1Network(o.save, network);
   const report: TrainReport = {
     model: init
-      ? `ttfs-fc${hidden.length + 1} (--load ${o.load})`
-      : o.hidden !== undefined
+      ? `${describeLayers(init.layers)} (--load ${o.load})`
+      : hidden
       ? `ttfs-fc${hidden.length + 1} (--hidden ${hidden})`
       : model,
     data: data.source,

@@ -90,7 +90,7 @@ function evaluate(
     const m = Math.min(1000, count - s),
       f = b1Forward(net, encodeInput(x.subarray(s * nIn, (s + m) * nIn)), m, undefined, hw);
     argmaxRows(f.logits, m, classes).forEach((p, b) => (correct += +(p === labels[s + b])));
-    const c = countSpikes(f.spikeTimes, net.intervals);
+    const c = countSpikes(f.neuronTimes, net.intervals);
     spikes += c.spikes;
     neurons += c.neurons;
   }

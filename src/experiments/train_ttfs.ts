@@ -9,6 +9,8 @@ import type { Backend } from "../backend/backend.ts";
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
+import { denseLayers, describeLayers, layerSizes } from "../nn/architecture.ts";
+import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
@@ -16,8 +18,11 @@ import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
 export interface TrainTtfsOptions {
-  /** Hidden layer widths, e.g. [340] for ttfs-fc2 (784-340-10). */
-  hidden: number[];
+  /** Hidden layer widths of a dense net, e.g. [340] for ttfs-fc2 (784-340-10). */
+  hidden?: number[];
+  /** A whole architecture instead (e.g. conv layers from `ttfsModelLayers`); `hidden` is then
+   * ignored. Its input must fit the images and its readout the classes. */
+  layers?: LayerGeometry[];
   epochs: number;
   batch: number;
   /** Initial Adam learning rate. */
@@ -63,7 +68,10 @@ export interface EpochRecord {
 
 /** What {@link trainTtfs} measured. */
 export interface TrainTtfsResult {
+  /** Spike-time vector sizes: input, every layer's output (after pooling). */
   sizes: number[];
+  /** The layers, e.g. "28x28x1-conv6k5p2/pool2-...-fc10" (see `describeLayers`). */
+  architecture: string;
   epochs: number;
   batch: number;
   lr: number;
@@ -119,7 +127,10 @@ export function trainTtfs(
   const { hidden, epochs, batch, lr, seed } = options;
   checkPositiveInt(epochs, "epochs");
   checkPositiveInt(batch, "batch");
-  hidden.forEach((h) => checkPositiveInt(h, "hidden width"));
+  hidden?.forEach((h) => checkPositiveInt(h, "hidden width"));
+  if (!hidden && !options.layers && !options.init) {
+    throw new OptionError("give hidden widths, layers or an initial network");
+  }
   if (!(lr > 0) || !Number.isFinite(lr)) throw new OptionError(`lr must be > 0, got ${lr}`);
   if (train.rows * train.cols !== test.rows * test.cols) {
     throw new OptionError(
@@ -127,9 +138,9 @@ export function trainTtfs(
     );
   }
   const classes = 1 + Math.max(train.labels.reduce(max, 0), test.labels.reduce(max, 0));
-  const sizes = options.init
-    ? [options.init.layers[0].nIn, ...options.init.layers.map((l) => l.nOut)]
-    : [train.rows * train.cols, ...hidden, classes];
+  const layers = options.init?.layers ?? options.layers ??
+    denseLayers([train.rows * train.cols, ...hidden!, classes]);
+  const sizes = layerSizes(layers);
   if (sizes[0] !== train.rows * train.cols || sizes[sizes.length - 1] < classes) {
     throw new OptionError(
       `a ${
@@ -137,7 +148,7 @@ export function trainTtfs(
       } network does not fit ${train.rows}x${train.cols} images in ${classes} classes`,
     );
   }
-  const trainer = new TwinTrainer(sizes, {
+  const trainer = new TwinTrainer(layers, {
     seed,
     lr,
     decayRate: options.decayRate,
@@ -190,6 +201,7 @@ export function trainTtfs(
   const evaluation = evaluations[evaluations.length - 1];
   return {
     sizes,
+    architecture: describeLayers(layers),
     epochs,
     batch,
     lr,

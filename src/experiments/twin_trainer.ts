@@ -12,6 +12,8 @@
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { ShapeError } from "../errors.ts";
+import { describeLayers, sameLayers, toLayers } from "../nn/architecture.ts";
+import type { LayerGeometry } from "../nn/layer.ts";
 import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
 import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
@@ -59,11 +61,12 @@ export interface TwinEvaluation {
   spikesPerLayer: number[];
 }
 
-/** A deep copy of `net`, after checking that its layer sizes are `sizes`. */
-function copyB1(net: B1Network, sizes: number[]): B1Network {
-  const have = [net.layers[0].nIn, ...net.layers.map((l) => l.nOut)];
-  if (have.join() !== sizes.join()) {
-    throw new ShapeError(`the initial network is ${have.join("-")}, expected ${sizes.join("-")}`);
+/** A deep copy of `net`, after checking that its layers are `layers`. */
+function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
+  if (!sameLayers(net.layers, expected)) {
+    throw new ShapeError(
+      `the initial network is ${describeLayers(net.layers)}, expected ${describeLayers(expected)}`,
+    );
   }
   const layers = net.layers.map((l) => ({ ...l, W: l.W.slice(), D: l.D.slice() }));
   return { layers, intervals: { tmin: [...net.intervals.tmin], tmax: [...net.intervals.tmax] } };
@@ -80,7 +83,8 @@ export class TwinTrainer {
   readonly #backend: Backend;
 
   /**
-   * @param sizes Layer sizes, input first, e.g. [784, 340, 10].
+   * @param sizes Layer sizes, input first, e.g. [784, 340, 10], or layer geometries (conv
+   * nets, see `buildLayers`).
    * @example
    * ```ts
    * import { TwinTrainer } from "./twin_trainer.ts";
@@ -89,9 +93,10 @@ export class TwinTrainer {
    * console.log(Number.isFinite(s.loss)); // true
    * ```
    */
-  constructor(sizes: number[], options: TwinTrainerOptions = {}) {
+  constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
     const { seed = 0, zeta = 0.5, backend = refBackend, init, ...adam } = options;
-    this.snn = init ? copyB1(init, sizes) : initB1Network(sizes, new Rng(seed), zeta);
+    const layers = toLayers(sizes);
+    this.snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
     this.twin = reluFromB1(this.snn);
     this.#snnOpt = new Adam(b1Params(this.snn), adam);
     this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);
@@ -142,7 +147,7 @@ export class TwinTrainer {
       for (let k = 0; k < fwd.logits.length; k++) {
         maxDiff = Math.max(maxDiff, Math.abs(fwd.logits[k] - tw.logits[k]));
       }
-      const c = countSpikes(fwd.spikeTimes, this.snn.intervals);
+      const c = countSpikes(fwd.neuronTimes, this.snn.intervals);
       spikes += c.spikes;
       neurons += c.neurons;
       c.perLayer.forEach((r, n) => (perLayer[n] += r * m));

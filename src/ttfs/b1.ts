@@ -9,6 +9,12 @@
  * threshold 1 for any W; the threshold is theta_i = tmax(n) - tmin(n) - D_i.
  * The readout (SPEC A6) is the membrane potential at tmin(L): y_i = D_i + sum_j W_ij (tmin(L) - t_j).
  *
+ * Conv layers (SPEC A8) are the same rule on patches (`nn/conv.ts`): a patch position outside
+ * the image reads x = 0, a spike at tmin(n). Max-pool is the min over spike times: the first
+ * spike of each window passes on, unchanged, and carries the window's gradient. Equal float64
+ * times are ordered by the exact value tmax(n) - t computed before rounding, which is the order
+ * in which an event-driven neuron would see them.
+ *
  * Gradients (SPEC A7, all zero for a silent neuron), used by `b1Backward`:
  *   dt_i/dW_ij = -(tmin(n) - t_j),   dt_i/dt_j = W_ij,   dt_i/dD_i = -1.
  *
@@ -17,14 +23,21 @@
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { ShapeError } from "../errors.ts";
+import { toLayers } from "../nn/architecture.ts";
+import {
+  layerBackwardInput,
+  layerBackwardWeights,
+  layerForward,
+  type LayerGeometry,
+  poolOf,
+} from "../nn/layer.ts";
 import { initReluMlp } from "../nn/mlp.ts";
+import { gatherAt, poolArgmax, scatterAt } from "../nn/pool.ts";
 import type { Rng } from "../nn/rng.ts";
 import { type CodingIntervals, scratchIntervals, validateIntervals } from "./intervals.ts";
 
-/** One B = 1 layer: W [nOut, nIn] row-major, D [nOut]. */
-export interface B1Layer {
-  nIn: number;
-  nOut: number;
+/** One B = 1 layer: W [nOut, nIn] row-major (conv: [outC, k, k, inC]), D its bias. */
+export interface B1Layer extends LayerGeometry {
   W: Float64Array;
   D: Float64Array;
 }
@@ -38,15 +51,21 @@ export interface B1Network {
 
 /** What the forward pass keeps for the backward pass. */
 export interface B1Forward {
-  /** t(0) (input), t(1), ..., t(L-1): spike times, [batch, size of layer]. */
+  /** t(0) (input), t(1), ..., t(L-1): spike times seen by the next layer (after max-pool),
+   * [batch, nOut of the layer]. */
   spikeTimes: Float64Array[];
+  /** The same before pooling: one time per neuron (t(0) is the input). Equal to `spikeTimes`
+   * where a layer has no pool. Spike counts and rasters read these. */
+  neuronTimes: Float64Array[];
+  /** Per layer (index 0 = input), the max-pool winners into `neuronTimes`, or undefined. */
+  poolIndex: (Int32Array | undefined)[];
   /** [batch, classes]. */
   logits: Float64Array;
   /** max over the batch of tmax(n) - t_i for each hidden layer n (for widening). */
   maxActivation: number[];
   batch: number;
   /** Per layer (index 0 = input, empty), 1 where dt_i depends on the inputs: fired, and not
-   * clipped or pushed out of the window by a hardware constraint. */
+   * clipped or pushed out of the window by a hardware constraint; per neuron, before pooling. */
   active: Uint8Array[];
   /** The hardware options the pass ran with. */
   hardware: B1Hardware;
@@ -76,14 +95,17 @@ export interface B1Hardware {
  * console.log(net.intervals.tmax); // [1, 1501]
  * ```
  */
-export function initB1Network(sizes: number[], rng: Rng, zeta = 0.5): B1Network {
-  const layers = initReluMlp(sizes, rng).layers.map(({ nIn, nOut, w, b }) => ({
-    nIn,
-    nOut,
+export function initB1Network(
+  sizes: number[] | LayerGeometry[],
+  rng: Rng,
+  zeta = 0.5,
+): B1Network {
+  const layers = initReluMlp(sizes, rng).layers.map(({ w, b, ...geometry }) => ({
+    ...geometry,
     W: w,
     D: b,
   }));
-  return { layers, intervals: scratchIntervals(sizes.length - 2, zeta) };
+  return { layers, intervals: scratchIntervals(toLayers(sizes).length - 1, zeta) };
 }
 
 /** x_j = tmin - t_j for a whole [batch, n] block. */
@@ -123,54 +145,44 @@ export function b1Forward(
       `input has ${t0.length} spike times; expected ${batch}x${net.layers[0].nIn}`,
     );
   }
-  const spikeTimes = [t0], maxActivation: number[] = [], active = [new Uint8Array(0)];
+  const spikeTimes = [t0], neuronTimes = [t0], poolIndex: (Int32Array | undefined)[] = [undefined];
+  const maxActivation: number[] = [], active = [new Uint8Array(0)];
   const L = net.layers.length;
   for (let n = 1; n < L; n++) {
-    const { nIn, nOut, W, D } = net.layers[n - 1];
-    const z = new Float64Array(batch * nOut);
-    backend.denseForward(
-      activationsFromTimes(spikeTimes[n - 1], tmin[n]),
-      W,
-      D,
-      z,
-      batch,
-      nIn,
-      nOut,
-    );
+    const layer = net.layers[n - 1];
+    const x = activationsFromTimes(spikeTimes[n - 1], tmin[n]);
+    const z = layerForward(layer, x, layer.W, layer.D, batch, backend);
     let maxAct = 0;
     const Bn = tmax[n] - tmin[n], { clipAtTmin = false, jitter } = hardware;
-    const on = new Uint8Array(z.length);
+    const on = new Uint8Array(z.length), t = new Float64Array(z.length);
     for (let k = 0; k < z.length; k++) {
       let x = z[k] > 0 ? z[k] : 0; // clipped at tmax(n): silent
       on[k] = +(x > 0);
       if (clipAtTmin && x >= Bn) (x = Bn), (on[k] = 0); // cannot fire before its window opens
-      let t = tmax[n] - x; // t_i = tmax(n) - D_i - sum_j W_ij (tmin(n) - t_j)
+      let tk = tmax[n] - x; // t_i = tmax(n) - D_i - sum_j W_ij (tmin(n) - t_j)
       const eps = jitter ? jitter.rng.normal() : 0; // one draw per neuron, fired or not
       if (jitter && x > 0) {
-        t += jitter.sigma * Bn * eps;
-        if (t >= tmax[n]) (t = tmax[n]), (on[k] = 0); // jittered past the window: silent
-        if (clipAtTmin && t <= tmin[n]) (t = tmin[n]), (on[k] = 0);
+        tk += jitter.sigma * Bn * eps;
+        if (tk >= tmax[n]) (tk = tmax[n]), (on[k] = 0); // jittered past the window: silent
+        if (clipAtTmin && tk <= tmin[n]) (tk = tmin[n]), (on[k] = 0);
+        x = tmax[n] - tk;
       }
-      if (tmax[n] - t > maxAct) maxAct = tmax[n] - t;
-      z[k] = t;
+      if (tmax[n] - tk > maxAct) maxAct = tmax[n] - tk;
+      t[k] = tk;
+      z[k] = x; // the exact time order, kept for the pool
     }
-    spikeTimes.push(z);
+    const pool = poolOf(layer), idx = pool && poolArgmax(z, batch, pool); // earliest spike wins
+    neuronTimes.push(t);
+    spikeTimes.push(idx ? gatherAt(t, idx) : t);
+    poolIndex.push(idx);
     active.push(on);
     maxActivation.push(maxAct);
   }
-  const { nIn, nOut, W, D } = net.layers[L - 1];
-  const logits = new Float64Array(batch * nOut);
+  const readout = net.layers[L - 1];
   // y_i = D_i + sum_j W_ij (tmin(L) - t_j), tmin(L) = tmax(L-1)
-  backend.denseForward(
-    activationsFromTimes(spikeTimes[L - 1], tmax[L - 1]),
-    W,
-    D,
-    logits,
-    batch,
-    nIn,
-    nOut,
-  );
-  return { spikeTimes, logits, maxActivation, active, batch, hardware };
+  const x = activationsFromTimes(spikeTimes[L - 1], tmax[L - 1]);
+  const logits = layerForward(readout, x, readout.W, readout.D, batch, backend);
+  return { spikeTimes, neuronTimes, poolIndex, logits, maxActivation, active, batch, hardware };
 }
 
 /**
@@ -201,19 +213,19 @@ export function b1Backward(
   const grads: Float64Array[] = [];
   let dz = dLogits; // readout: dz = dL/dy
   for (let n = L; n >= 1; n--) {
-    const { nIn, nOut, W } = net.layers[n - 1];
+    const layer = net.layers[n - 1];
     const tInMin = n === L ? tmax[L - 1] : tmin[n];
-    const tIn = fwd.spikeTimes[n - 1];
-    const dW = new Float64Array(nOut * nIn), dD = new Float64Array(nOut);
-    backend.denseBackwardWeights(dz, activationsFromTimes(tIn, tInMin), dW, dD, batch, nIn, nOut);
+    const xIn = activationsFromTimes(fwd.spikeTimes[n - 1], tInMin);
+    const dW = new Float64Array(layer.W.length), dD = new Float64Array(layer.D.length);
+    layerBackwardWeights(layer, dz, xIn, dW, dD, batch, backend);
     grads.unshift(dW, dD);
     if (n === 1) break;
-    const g = new Float64Array(batch * nIn); // dL/da_j, a_j = tmin - t_j, so dL/dt_j = -g_j
-    backend.denseBackwardInput(dz, W, g, batch, nIn, nOut);
-    // next dz = -dL/dt(n-1) on active neurons = g where t < tmax(n-1), else 0
+    // dL/da_j, a_j = tmin - t_j, so dL/dt_j = -g_j; a max-pool sends it to the window's winner
+    const g = layerBackwardInput(layer, dz, layer.W, batch, backend), idx = fwd.poolIndex[n - 1];
     const on = fwd.active[n - 1];
-    for (let k = 0; k < g.length; k++) if (!on[k]) g[k] = 0;
-    dz = g;
+    dz = idx ? scatterAt(g, idx, on.length) : g;
+    // next dz = -dL/dt(n-1) on active neurons, else 0
+    for (let k = 0; k < dz.length; k++) if (!on[k]) dz[k] = 0;
   }
   return grads;
 }

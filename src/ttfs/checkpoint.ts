@@ -1,17 +1,22 @@
 /**
  * TTFS and ReLU checkpoints in safetensors (see `io/safetensors.ts`), named the way PyTorch
- * names a stack of `nn.Linear` layers, so weights move both ways:
+ * names a stack of `nn.Linear` / `nn.Conv2d` layers, so weights move both ways. Layer n
+ * (n = 1..L, counting every weight layer) is stored as
  *
- *   fc{n}.weight   [nOut, nIn]   W (B = 1 SNN) or w (ReLU), n = 1..L, float64 (float32 accepted)
- *   fc{n}.bias     [nOut]        D (B = 1 SNN) or b (ReLU)
+ *   fc{n}.weight     [nOut, nIn]        W (B = 1 SNN) or w (ReLU), float64 (float32 accepted)
+ *   fc{n}.bias       [nOut]             D (B = 1 SNN) or b (ReLU)
+ *   conv{n}.weight   [outC, k, k, inC]  a conv layer (OHWI: PyTorch's OIHW is permute(0,3,1,2))
+ *   conv{n}.bias     [outC]
  *
  * A general network (the exact mapping's alpha, J, theta; kind "ttfs-general") stores each
  * hidden layer n as fc{n}.alpha [nOut], fc{n}.J [nOut, nIn], fc{n}.theta [nOut], and its
  * readout as fc{L}.weight / fc{L}.bias.
  *
  * Metadata (strings): format = "spikeproof", kind = "ttfs-b1" | "ttfs-general" | "relu-mlp",
- * sizes = JSON layer sizes, and for the TTFS kinds intervals = JSON {tmin, tmax}.
- * A ReLU file without metadata (written by other code) is read from its fc{n} tensors alone.
+ * sizes = JSON layer sizes, layers = JSON layer geometries ({nIn, nOut, conv?, pool?}; needed
+ * for conv nets, whose padding and pooling the tensors cannot tell), and for the TTFS kinds
+ * intervals = JSON {tmin, tmax}. A dense ReLU file without metadata (written by other code) is
+ * read from its fc{n} tensors alone; the flattening between conv and dense layers is NHWC.
  *
  * @module
  */
@@ -23,54 +28,18 @@ import {
   tensor,
   writeSafetensors,
 } from "../io/safetensors.ts";
+import { biasLength, type LayerGeometry, weightShape } from "../nn/layer.ts";
+import {
+  layerMetadata,
+  layerPrefix,
+  layerTensors,
+  readLayers,
+  storedGeometry,
+} from "../nn/layer_tensors.ts";
 import type { ReluMlp } from "../nn/mlp.ts";
 import type { B1Network } from "./b1.ts";
 import type { GeneralNetwork } from "./general.ts";
 import { type CodingIntervals, validateIntervals } from "./intervals.ts";
-
-type Dense = { nIn: number; nOut: number; weight: Float64Array; bias: Float64Array };
-
-function denseTensors(layers: Dense[]): Record<string, Tensor> {
-  const out: Record<string, Tensor> = {};
-  layers.forEach((l, k) => {
-    out[`fc${k + 1}.weight`] = tensor(l.weight, [l.nOut, l.nIn]);
-    out[`fc${k + 1}.bias`] = tensor(l.bias, [l.nOut]);
-  });
-  return out;
-}
-
-/** Read fc1, fc2, ... as float64 dense layers, checking that shapes chain. */
-function denseLayers(tensors: Record<string, Tensor>, path: string): Dense[] {
-  const layers: Dense[] = [];
-  for (let n = 1; `fc${n}.weight` in tensors; n++) {
-    const w = tensors[`fc${n}.weight`], b = tensors[`fc${n}.bias`];
-    if (!b) throw new DataError(`${path}: fc${n}.weight has no fc${n}.bias`);
-    for (const t of [w, b]) {
-      if (t.dtype !== "F64" && t.dtype !== "F32") {
-        throw new DataError(`${path}: fc${n} has dtype ${t.dtype}; expected F64 or F32`);
-      }
-    }
-    if (w.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== w.shape[0]) {
-      throw new DataError(
-        `${path}: fc${n}.weight [${w.shape}] and fc${n}.bias [${b.shape}] do not match`,
-      );
-    }
-    const [nOut, nIn] = w.shape;
-    if (n > 1 && nIn !== layers[n - 2].nOut) {
-      throw new DataError(
-        `${path}: fc${n}.weight takes ${nIn} inputs but fc${n - 1} has ${
-          layers[n - 2].nOut
-        } outputs`,
-      );
-    }
-    layers.push({ nIn, nOut, weight: Float64Array.from(w.data), bias: Float64Array.from(b.data) });
-  }
-  if (!layers.length) throw new DataError(`${path}: no fc1.weight tensor`);
-  const expected = new Set(layers.flatMap((_, k) => [`fc${k + 1}.weight`, `fc${k + 1}.bias`]));
-  const extra = Object.keys(tensors).filter((k) => !expected.has(k));
-  if (extra.length) throw new DataError(`${path}: unexpected tensors ${extra.join(", ")}`);
-  return layers;
-}
 
 /** Parse and check the intervals metadata of a network with `layerCount` layers. */
 function intervalsOf(
@@ -93,10 +62,6 @@ function intervalsOf(
   return intervals;
 }
 
-function sizesOf(layers: Dense[]): number[] {
-  return [layers[0].nIn, ...layers.map((l) => l.nOut)];
-}
-
 /**
  * Save a B = 1 TTFS network with its coding intervals.
  *
@@ -107,11 +72,11 @@ function sizesOf(layers: Dense[]): number[] {
  * ```
  */
 export async function saveB1Network(path: string, net: B1Network): Promise<void> {
-  const layers = net.layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, weight: l.W, bias: l.D }));
-  await writeSafetensors(path, denseTensors(layers), {
+  const layers = net.layers.map(({ W, D, ...geometry }) => ({ geometry, weight: W, bias: D }));
+  await writeSafetensors(path, layerTensors(layers), {
     format: "spikeproof",
     kind: "ttfs-b1",
-    sizes: JSON.stringify(sizesOf(layers)),
+    ...layerMetadata(net.layers),
     intervals: JSON.stringify(net.intervals),
   });
 }
@@ -133,10 +98,10 @@ function b1FromSafetensors({ tensors, metadata }: Safetensors, path: string): B1
   if (metadata.kind !== "ttfs-b1") {
     throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "ttfs-b1"`);
   }
-  const layers = denseLayers(tensors, path);
+  const layers = readLayers(tensors, metadata, path);
   const intervals = intervalsOf(metadata, path, layers.length);
   return {
-    layers: layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, W: l.weight, D: l.bias })),
+    layers: layers.map(({ geometry, weight, bias }) => ({ ...geometry, W: weight, D: bias })),
     intervals,
   };
 }
@@ -151,11 +116,11 @@ function b1FromSafetensors({ tensors, metadata }: Safetensors, path: string): B1
  * ```
  */
 export async function saveReluMlp(path: string, net: ReluMlp): Promise<void> {
-  const layers = net.layers.map((l) => ({ nIn: l.nIn, nOut: l.nOut, weight: l.w, bias: l.b }));
-  await writeSafetensors(path, denseTensors(layers), {
+  const layers = net.layers.map(({ w, b, ...geometry }) => ({ geometry, weight: w, bias: b }));
+  await writeSafetensors(path, layerTensors(layers), {
     format: "spikeproof",
     kind: "relu-mlp",
-    sizes: JSON.stringify(sizesOf(layers)),
+    ...layerMetadata(net.layers),
   });
 }
 
@@ -175,11 +140,10 @@ export async function loadReluMlp(path: string): Promise<ReluMlp> {
     throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "relu-mlp"`);
   }
   return {
-    layers: denseLayers(tensors, path).map((l) => ({
-      nIn: l.nIn,
-      nOut: l.nOut,
-      w: l.weight,
-      b: l.bias,
+    layers: readLayers(tensors, metadata, path).map(({ geometry, weight, bias }) => ({
+      ...geometry,
+      w: weight,
+      b: bias,
     })),
   };
 }
@@ -196,22 +160,18 @@ export async function loadReluMlp(path: string): Promise<ReluMlp> {
 export async function saveGeneralNetwork(path: string, net: GeneralNetwork): Promise<void> {
   const tensors: Record<string, Tensor> = {};
   net.hidden.forEach((l, k) => {
-    tensors[`fc${k + 1}.alpha`] = tensor(l.alpha, [l.nOut]);
-    tensors[`fc${k + 1}.J`] = tensor(l.J, [l.nOut, l.nIn]);
-    tensors[`fc${k + 1}.theta`] = tensor(l.theta, [l.nOut]);
+    const name = layerPrefix(l, k + 1);
+    tensors[`${name}.alpha`] = tensor(l.alpha, [biasLength(l)]);
+    tensors[`${name}.J`] = tensor(l.J, weightShape(l));
+    tensors[`${name}.theta`] = tensor(l.theta, [biasLength(l)]);
   });
-  const { nIn, nOut, W, D } = net.readout, L = net.hidden.length + 1;
-  tensors[`fc${L}.weight`] = tensor(W, [nOut, nIn]);
-  tensors[`fc${L}.bias`] = tensor(D, [nOut]);
-  const sizes = [
-    net.hidden.length ? net.hidden[0].nIn : nIn,
-    ...net.hidden.map((l) => l.nOut),
-    nOut,
-  ];
+  const { W, D, ...readout } = net.readout, L = net.hidden.length + 1;
+  tensors[`fc${L}.weight`] = tensor(W, weightShape(readout));
+  tensors[`fc${L}.bias`] = tensor(D, [readout.nOut]);
   await writeSafetensors(path, tensors, {
     format: "spikeproof",
     kind: "ttfs-general",
-    sizes: JSON.stringify(sizes),
+    ...layerMetadata([...net.hidden, readout]),
     intervals: JSON.stringify(net.intervals),
   });
 }
@@ -241,33 +201,31 @@ function generalFromSafetensors({ tensors, metadata }: Safetensors, path: string
     }
     return Float64Array.from(t.data);
   };
-  const hidden: GeneralNetwork["hidden"] = [];
-  for (let n = 1; `fc${n}.J` in tensors; n++) {
-    const [nOut, nIn] = tensors[`fc${n}.J`].shape;
-    if (n > 1 && nIn !== hidden[n - 2].nOut) {
-      throw new DataError(
-        `${path}: fc${n}.J takes ${nIn} inputs but fc${n - 1} has ${hidden[n - 2].nOut}`,
-      );
+  const layers: LayerGeometry[] = [];
+  if (metadata.layers !== undefined) layers.push(...storedGeometry(metadata.layers, path));
+  else {
+    for (let n = 1; `fc${n}.J` in tensors || `fc${n}.weight` in tensors; n++) {
+      const t = tensors[`fc${n}.J`] ?? tensors[`fc${n}.weight`], [nOut, nIn] = t.shape;
+      if (t.shape.length !== 2 || (n > 1 && nIn !== layers[n - 2].nOut)) {
+        throw new DataError(`${path}: fc${n} [${t.shape}] does not follow fc${n - 1}`);
+      }
+      layers.push({ nIn, nOut });
     }
-    const alpha = f64(`fc${n}.alpha`, [nOut]), theta = f64(`fc${n}.theta`, [nOut]);
-    hidden.push({ nIn, nOut, alpha, J: f64(`fc${n}.J`, [nOut, nIn]), theta });
+    if (!layers.length) throw new DataError(`${path}: no fc1.J or fc1.weight tensor`);
   }
-  const L = hidden.length + 1, w = tensors[`fc${L}.weight`];
-  if (!w || w.shape.length !== 2) throw new DataError(`${path}: missing readout fc${L}.weight`);
-  const [nOut, nIn] = w.shape;
-  if (hidden.length && nIn !== hidden[L - 2].nOut) {
-    throw new DataError(
-      `${path}: fc${L}.weight takes ${nIn} inputs but fc${L - 1} has ${hidden[L - 2].nOut}`,
-    );
-  }
+  const hidden = layers.slice(0, -1).map((g, k) => {
+    const name = layerPrefix(g, k + 1), rows = [biasLength(g)];
+    const alpha = f64(`${name}.alpha`, rows), theta = f64(`${name}.theta`, rows);
+    return { ...g, alpha, J: f64(`${name}.J`, weightShape(g)), theta };
+  });
+  const L = layers.length, last = layers[L - 1];
   const readout = {
-    nIn,
-    nOut,
-    W: f64(`fc${L}.weight`, [nOut, nIn]),
-    D: f64(`fc${L}.bias`, [nOut]),
+    ...last,
+    W: f64(`fc${L}.weight`, weightShape(last)),
+    D: f64(`fc${L}.bias`, [last.nOut]),
   };
   if (Object.keys(tensors).length !== 3 * hidden.length + 2) {
-    throw new DataError(`${path}: unexpected tensors beside fc1..fc${L}`);
+    throw new DataError(`${path}: unexpected tensors beside layers 1..${L}`);
   }
   return { hidden, readout, intervals: intervalsOf(metadata, path, L) };
 }

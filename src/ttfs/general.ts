@@ -8,19 +8,24 @@
  *   dt_i/dt_j = J_ij / B_i,   dt_i/dJ_ij = (t_j - t_i) / B_i,
  *   dt_i/dtheta_i = 1 / B_i,  dt_i/dalpha_i = (tmin(n-1) - t_i) / B_i.
  *
- * Layout: J [nOut, nIn] row-major like W; alpha and theta [nOut].
+ * Layout: J [nOut, nIn] row-major like W; alpha and theta [nOut]. A conv layer (SPEC A8) has
+ * J [outC, k, k, inC] and alpha, theta [outC], shared by every position: each output neuron
+ * sees its patch of input times (`im2col`), where a position outside the image is a spike at
+ * tmax(n-1) = tmin(n), the zero activation. Max-pool passes the earliest spike of each window.
+ * Both cases run one loop over "rows" (a sample's inputs, or one patch) and "channels".
  *
  * @module
  */
 import { ShapeError } from "../errors.ts";
+import { col2im, im2col } from "../nn/conv.ts";
+import { biasLength, type LayerGeometry, neuronsOf, poolOf } from "../nn/layer.ts";
+import { gatherAt, poolArgmax, scatterAt } from "../nn/pool.ts";
 import type { B1Layer } from "./b1.ts";
 import { type CodingIntervals, validateIntervals } from "./intervals.ts";
 import { argsortTimes, spikeTime } from "./neuron.ts";
 
-/** One layer of general neurons. */
-export interface GeneralLayer {
-  nIn: number;
-  nOut: number;
+/** One layer of general neurons (dense, or conv with per-channel alpha and theta). */
+export interface GeneralLayer extends LayerGeometry {
   alpha: Float64Array;
   J: Float64Array;
   theta: Float64Array;
@@ -35,13 +40,19 @@ export interface GeneralNetwork {
 
 /** What the forward pass keeps for the backward pass. */
 export interface GeneralForward {
-  /** t(0) .. t(L-1), [batch, size]. */
+  /** t(0) .. t(L-1) as the next layer sees them (after max-pool), [batch, size]. */
   spikeTimes: Float64Array[];
-  /** Per hidden layer and sample: the input order (argsort of t(n-1)), [batch, nIn]. */
+  /** The same before pooling, one time per neuron, [batch, neurons] (t(0) = the input). */
+  neuronTimes: Float64Array[];
+  /** Per layer (index 0 = input), the max-pool winners into `neuronTimes`, or undefined. */
+  poolIndex: (Int32Array | undefined)[];
+  /** Per hidden layer: the input times of every row (a sample, or a patch), [rows, fan-in]. */
+  patches: Float64Array[];
+  /** Per hidden layer and row: the input order (argsort of the row), [rows, fan-in]. */
   orders: Int32Array[];
-  /** Per hidden layer: |C| for each neuron and sample, [batch, nOut]. */
+  /** Per hidden layer: |C| for each neuron, [batch, neurons]. */
   causal: Int32Array[];
-  /** Per hidden layer: B_i for each neuron and sample (0 where silent), [batch, nOut]. */
+  /** Per hidden layer: B_i for each neuron (0 where silent), [batch, neurons]. */
   slopes: Float64Array[];
   logits: Float64Array;
   batch: number;
@@ -79,6 +90,9 @@ export function generalForward(
   }
   const fwd: GeneralForward = {
     spikeTimes: [t0],
+    neuronTimes: [t0],
+    poolIndex: [undefined],
+    patches: [],
     orders: [],
     causal: [],
     slopes: [],
@@ -86,21 +100,27 @@ export function generalForward(
     batch,
   };
   for (let n = 1; n <= net.hidden.length; n++) {
-    const { nIn, nOut, alpha, J, theta } = net.hidden[n - 1];
-    const tIn = fwd.spikeTimes[n - 1];
-    const tOut = new Float64Array(batch * nOut), causal = new Int32Array(batch * nOut);
-    const slopes = new Float64Array(batch * nOut), orders = new Int32Array(batch * nIn);
-    for (let b = 0; b < batch; b++) {
-      const row = tIn.subarray(b * nIn, (b + 1) * nIn), order = argsortTimes(row);
-      orders.set(order, b * nIn);
-      for (let i = 0; i < nOut; i++) {
-        const s = spikeTime(row, J, alpha[i], theta[i], tmin[n - 1], tmax[n], order, i * nIn);
-        tOut[b * nOut + i] = s.t;
-        causal[b * nOut + i] = s.causal;
-        slopes[b * nOut + i] = s.fired ? s.slope : 0;
+    const layer = net.hidden[n - 1], { alpha, J, theta } = layer, tIn = fwd.spikeTimes[n - 1];
+    // rows of inputs: one per sample (dense) or per output position (conv, padded at tmin(n))
+    const rows = layer.conv ? im2col(tIn, batch, layer.conv, tmin[n]) : tIn;
+    const C = biasLength(layer), K = J.length / C, R = rows.length / K;
+    const tOut = new Float64Array(R * C), causal = new Int32Array(R * C);
+    const slopes = new Float64Array(R * C), orders = new Int32Array(R * K);
+    for (let r = 0; r < R; r++) {
+      const row = rows.subarray(r * K, (r + 1) * K), order = argsortTimes(row);
+      orders.set(order, r * K);
+      for (let i = 0; i < C; i++) {
+        const s = spikeTime(row, J, alpha[i], theta[i], tmin[n - 1], tmax[n], order, i * K);
+        tOut[r * C + i] = s.t;
+        causal[r * C + i] = s.causal;
+        slopes[r * C + i] = s.fired ? s.slope : 0;
       }
     }
-    fwd.spikeTimes.push(tOut);
+    const pool = poolOf(layer), idx = pool && poolArgmax(tOut.map((t) => -t), batch, pool);
+    fwd.neuronTimes.push(tOut);
+    fwd.spikeTimes.push(idx ? gatherAt(tOut, idx) : tOut);
+    fwd.poolIndex.push(idx);
+    fwd.patches.push(rows);
     fwd.orders.push(orders);
     fwd.causal.push(causal);
     fwd.slopes.push(slopes);
@@ -157,27 +177,31 @@ export function generalBackward(
   }
   const grads: Float64Array[] = [dW, dD];
   for (let n = H; n >= 1; n--) {
-    const { nIn, nOut, J } = net.hidden[n - 1];
-    const dAlpha = new Float64Array(nOut), dJ = new Float64Array(nOut * nIn);
-    const dTheta = new Float64Array(nOut), gIn = new Float64Array(batch * nIn);
-    const tIn = fwd.spikeTimes[n - 1], tOut = fwd.spikeTimes[n];
+    const layer = net.hidden[n - 1], { J } = layer, C = biasLength(layer), K = J.length / C;
+    const dAlpha = new Float64Array(C), dJ = new Float64Array(J.length);
+    const dTheta = new Float64Array(C),
+      rows = fwd.patches[n - 1],
+      gRows = new Float64Array(rows.length);
+    const tOut = fwd.neuronTimes[n], idx = fwd.poolIndex[n];
     const order = fwd.orders[n - 1], causal = fwd.causal[n - 1], slopes = fwd.slopes[n - 1];
-    for (let b = 0; b < batch; b++) {
-      for (let i = 0; i < nOut; i++) {
-        const B = slopes[b * nOut + i];
+    const gOut = idx ? scatterAt(g, idx, batch * neuronsOf(layer)) : g; // pool: to the winner
+    for (let r = 0; r < rows.length / K; r++) {
+      for (let i = 0; i < C; i++) {
+        const B = slopes[r * C + i];
         if (B === 0 || B === Infinity) continue; // silent, or pinned at tmin(n-1)
-        const gi = g[b * nOut + i] / B, ti = tOut[b * nOut + i];
+        const gi = gOut[r * C + i] / B, ti = tOut[r * C + i];
         dTheta[i] += gi; // dt_i/dtheta_i = 1/B_i
         dAlpha[i] += gi * (tmin[n - 1] - ti); // dt_i/dalpha_i = (tmin(n-1) - t_i)/B_i
-        for (let c = 0; c < causal[b * nOut + i]; c++) {
-          const j = order[b * nIn + c];
-          dJ[i * nIn + j] += gi * (tIn[b * nIn + j] - ti); // dt_i/dJ_ij = (t_j - t_i)/B_i
-          gIn[b * nIn + j] += gi * J[i * nIn + j]; // dt_i/dt_j = J_ij/B_i
+        for (let c = 0; c < causal[r * C + i]; c++) {
+          const j = order[r * K + c];
+          dJ[i * K + j] += gi * (rows[r * K + j] - ti); // dt_i/dJ_ij = (t_j - t_i)/B_i
+          gRows[r * K + j] += gi * J[i * K + j]; // dt_i/dt_j = J_ij/B_i
         }
       }
     }
     grads.unshift(dAlpha, dJ, dTheta);
-    g = gIn;
+    if (layer.conv) col2im(gRows, batch, layer.conv, g = new Float64Array(batch * layer.nIn));
+    else g = gRows;
   }
   return grads;
 }

@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { assertDense } from "../nn/layer.ts";
 import { ValueError } from "../errors.ts";
 import { eigenvalues, matmul, singularValues } from "../nn/linalg.ts";
 import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
@@ -40,6 +41,7 @@ export interface LayerJacobians {
  * ```
  */
 export function b1Jacobians(net: B1Network, t0: Float64Array): LayerJacobians {
+  assertDense(net.layers, "the Jacobian analysis");
   const fwd = b1Forward(net, t0, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
   for (let n = 1; n < net.layers.length; n++) {
     const { nIn, nOut, W } = net.layers[n - 1], J = new Float64Array(nOut * nIn);
@@ -69,6 +71,7 @@ export function b1Jacobians(net: B1Network, t0: Float64Array): LayerJacobians {
  * ```
  */
 export function generalJacobians(net: GeneralNetwork, t0: Float64Array): LayerJacobians {
+  assertDense(net.hidden, "the Jacobian analysis");
   const fwd = generalForward(net, t0, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
   net.hidden.forEach(({ nIn, nOut, J }, k) => {
     const jac = new Float64Array(nOut * nIn), order = fwd.orders[k];
@@ -100,6 +103,7 @@ export function generalJacobians(net: GeneralNetwork, t0: Float64Array): LayerJa
  * ```
  */
 export function reluJacobians(net: ReluMlp, x: Float64Array): LayerJacobians {
+  assertDense(net.layers, "the Jacobian analysis");
   const fwd = reluMlpForward(net, x, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
   for (let n = 1; n < net.layers.length; n++) {
     const { nIn, nOut, w } = net.layers[n - 1], J = new Float64Array(nOut * nIn);

@@ -74,15 +74,19 @@ export function rescaleReluMlp(net: ReluMlp, bounds: RescaleBounds = {}): ReluMl
   }
   const out = cloneRelu(net);
   for (let n = 0; n < out.layers.length - 1; n++) {
-    const { nIn, nOut, w, b } = out.layers[n], next = out.layers[n + 1];
-    for (let i = 0; i < nOut; i++) {
+    const { w, b } = out.layers[n], next = out.layers[n + 1];
+    const C = b.length, K = w.length / C, K2 = next.w.length / next.b.length;
+    for (let i = 0; i < C; i++) {
       let s = 0;
-      for (let j = 0; j < nIn; j++) s += w[i * nIn + j];
+      for (let j = 0; j < K; j++) s += w[i * K + j];
       const c = s > hi ? hi / s : s < lo ? lo / s : 1;
       if (c === 1) continue;
-      for (let j = 0; j < nIn; j++) w[i * nIn + j] *= c;
+      for (let j = 0; j < K; j++) w[i * K + j] *= c;
       b[i] *= c;
-      for (let k = 0; k < next.nOut; k++) next.w[k * next.nIn + i] /= c;
+      // the next layer's weights that read channel i (NHWC: every input index = i mod C)
+      for (let r = 0; r < next.b.length; r++) {
+        for (let j = i; j < K2; j += C) next.w[r * K2 + j] /= c;
+      }
     }
   }
   return out;
@@ -107,9 +111,7 @@ export function calibrateIntervals(
   batch: number,
   zeta = 0.5,
 ): CodingIntervals {
-  const fwd = reluMlpForward(net, x, batch);
-  const X = fwd.inputs.slice(1).map((h) => h.reduce((m, v) => (v > m ? v : m), 0));
-  return chainIntervals(X, zeta);
+  return chainIntervals(reluMlpForward(net, x, batch).maxActivation, zeta);
 }
 
 /**
@@ -134,25 +136,25 @@ export function mapReluToTtfs(net: ReluMlp, intervals: CodingIntervals): General
       `${tmin.length} intervals for ${net.layers.length - 1} hidden layers + input`,
     );
   }
-  const hidden = net.layers.slice(0, -1).map(({ nIn, nOut, w, b }, k) => {
-    const n = k + 1, Bn = tmax[n] - tmin[n];
-    const alpha = new Float64Array(nOut).fill(1), J = new Float64Array(nOut * nIn);
-    const theta = new Float64Array(nOut);
-    for (let i = 0; i < nOut; i++) {
+  const hidden = net.layers.slice(0, -1).map(({ w, b, ...geometry }, k) => {
+    const n = k + 1, Bn = tmax[n] - tmin[n], C = b.length, K = w.length / C;
+    const alpha = new Float64Array(C).fill(1), J = new Float64Array(w.length);
+    const theta = new Float64Array(C);
+    for (let i = 0; i < C; i++) {
       let sw = 0;
-      for (let j = 0; j < nIn; j++) sw += w[i * nIn + j];
+      for (let j = 0; j < K; j++) sw += w[i * K + j];
       if (!(sw < 1)) {
         throw new ValueError(`layer ${n} row ${i}: sum_j w_ij = ${sw} >= 1; rescale first`);
       }
       let sJ = 0;
-      for (let j = 0; j < nIn; j++) sJ += J[i * nIn + j] = alpha[i] * w[i * nIn + j] / (1 - sw);
+      for (let j = 0; j < K; j++) sJ += J[i * K + j] = alpha[i] * w[i * K + j] / (1 - sw);
       const D = Bn * sJ - (alpha[i] + sJ) * b[i];
       theta[i] = alpha[i] * (tmax[n] - tmin[n - 1]) + D;
     }
-    return { nIn, nOut, alpha, J, theta };
+    return { ...geometry, alpha, J, theta };
   });
-  const last = net.layers[net.layers.length - 1];
-  const readout = { nIn: last.nIn, nOut: last.nOut, W: last.w.slice(), D: last.b.slice() };
+  const { w, b, ...last } = net.layers[net.layers.length - 1];
+  const readout = { ...last, W: w.slice(), D: b.slice() };
   return { hidden, readout, intervals: { tmin: [...tmin], tmax: [...tmax] } };
 }
 
@@ -193,7 +195,7 @@ export function mapReluExactly(
   for (let n = 1; n <= lengths.length; n++) {
     for (;;) {
       const iv = chainLengths(lengths);
-      const t = generalForward(mapReluToTtfs(rescaled, iv), t0, batch).spikeTimes[n];
+      const t = generalForward(mapReluToTtfs(rescaled, iv), t0, batch).neuronTimes[n];
       if (t.every((ti) => ti >= iv.tmin[n])) break;
       if (++doublings[n - 1] > 64) {
         throw new ValueError(`layer ${n}: neurons still fire before tmin(n) after 64 doublings`);
@@ -221,20 +223,20 @@ export function mapReluExactly(
  */
 export function reverseMapTtfs(snn: GeneralNetwork): ReluMlp {
   const { tmin, tmax } = snn.intervals;
-  const layers = snn.hidden.map(({ nIn, nOut, alpha, J, theta }, k) => {
-    const n = k + 1, Bn = tmax[n] - tmin[n];
-    const w = new Float64Array(nOut * nIn), b = new Float64Array(nOut);
-    for (let i = 0; i < nOut; i++) {
+  const layers = snn.hidden.map(({ alpha, J, theta, ...geometry }, k) => {
+    const n = k + 1, Bn = tmax[n] - tmin[n], C = alpha.length, K = J.length / C;
+    const w = new Float64Array(J.length), b = new Float64Array(C);
+    for (let i = 0; i < C; i++) {
       let sJ = 0;
-      for (let j = 0; j < nIn; j++) sJ += J[i * nIn + j];
+      for (let j = 0; j < K; j++) sJ += J[i * K + j];
       const Bi = alpha[i] + sJ, D = theta[i] - alpha[i] * (tmax[n] - tmin[n - 1]);
-      for (let j = 0; j < nIn; j++) w[i * nIn + j] = J[i * nIn + j] / Bi;
+      for (let j = 0; j < K; j++) w[i * K + j] = J[i * K + j] / Bi;
       b[i] = (Bn * sJ - D) / Bi;
     }
-    return { nIn, nOut, w, b };
+    return { ...geometry, w, b };
   });
-  const { nIn, nOut, W, D } = snn.readout;
-  layers.push({ nIn, nOut, w: W.slice(), b: D.slice() });
+  const { W, D, ...readout } = snn.readout;
+  layers.push({ ...readout, w: W.slice(), b: D.slice() });
   return { layers };
 }
 
@@ -250,7 +252,11 @@ export function reverseMapTtfs(snn: GeneralNetwork): ReluMlp {
  */
 export function b1FromRelu(net: ReluMlp, intervals: CodingIntervals): B1Network {
   return {
-    layers: net.layers.map(({ nIn, nOut, w, b }) => ({ nIn, nOut, W: w.slice(), D: b.slice() })),
+    layers: net.layers.map(({ w, b, ...geometry }) => ({
+      ...geometry,
+      W: w.slice(),
+      D: b.slice(),
+    })),
     intervals: { tmin: [...intervals.tmin], tmax: [...intervals.tmax] },
   };
 }
@@ -268,6 +274,10 @@ export function b1FromRelu(net: ReluMlp, intervals: CodingIntervals): B1Network 
  */
 export function reluFromB1(net: B1Network): ReluMlp {
   return {
-    layers: net.layers.map(({ nIn, nOut, W, D }) => ({ nIn, nOut, w: W.slice(), b: D.slice() })),
+    layers: net.layers.map(({ W, D, ...geometry }) => ({
+      ...geometry,
+      w: W.slice(),
+      b: D.slice(),
+    })),
   };
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError, IntervalError } from "../../src/errors.ts";
-import { tensor, writeSafetensors } from "../../src/io/safetensors.ts";
+import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
 import { initReluMlp } from "../../src/nn/mlp.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { initB1Network } from "../../src/ttfs/b1.ts";
@@ -15,6 +15,7 @@ import {
   saveReluMlp,
 } from "../../src/ttfs/checkpoint.ts";
 import { main } from "../../src/cli/main.ts";
+import { ttfsModelLayers } from "../../src/ttfs/models.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "spikeproof-ckpt-"));
@@ -34,6 +35,41 @@ test("checkpoints: a B = 1 network and a ReLU MLP round-trip exactly through saf
     const relu = initReluMlp([6, 4, 2], new Rng(5));
     await saveReluMlp(join(dir, "relu.safetensors"), relu);
     assert.deepEqual(await loadReluMlp(join(dir, "relu.safetensors")), relu);
+  }));
+
+test("checkpoints: conv nets round-trip exactly, geometry included (conv{n}.weight is [outC, k, k, inC])", () =>
+  withDir(async (dir) => {
+    const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
+    const net = initB1Network(layers, new Rng(4));
+    net.intervals = { tmin: [0, 1, 2.5, 4, 5], tmax: [1, 2.5, 4, 5, 9] };
+    await saveB1Network(join(dir, "lenet.safetensors"), net);
+    assert.deepEqual(await loadB1Network(join(dir, "lenet.safetensors")), net);
+    const file = await readSafetensors(join(dir, "lenet.safetensors"));
+    assert.deepEqual(file.tensors["conv1.weight"].shape, [6, 5, 5, 1]);
+    assert.deepEqual(file.tensors["fc3.weight"].shape, [120, 400]);
+    const relu = initReluMlp(layers, new Rng(5));
+    await saveReluMlp(join(dir, "relu.safetensors"), relu);
+    assert.deepEqual(await loadReluMlp(join(dir, "relu.safetensors")), relu);
+  }));
+
+test("checkpoints: a conv file with broken layers metadata or a mis-shaped kernel is refused with a DataError", () =>
+  withDir(async (dir) => {
+    const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
+    const relu = initReluMlp(layers, new Rng(5)), path = join(dir, "r.safetensors");
+    await saveReluMlp(path, relu);
+    const { tensors, metadata } = await readSafetensors(path);
+    const broken = JSON.parse(metadata.layers);
+    broken[1].conv.inC = 7; // no longer chains with conv1's 6 channels
+    await writeSafetensors(path, tensors, { ...metadata, layers: JSON.stringify(broken) });
+    await assert.rejects(loadReluMlp(path), /bad layers metadata \(a conv layer expects 14x14x7\)/);
+    await writeSafetensors(path, tensors, { ...metadata, layers: "[{" });
+    await assert.rejects(loadReluMlp(path), DataError);
+    const wrong = {
+      ...tensors,
+      "conv2.weight": tensor(new Float64Array(16 * 25 * 6), [16, 6, 5, 5]),
+    };
+    await writeSafetensors(path, wrong, metadata);
+    await assert.rejects(loadReluMlp(path), /conv2.weight \[16,6,5,5\].*\[16,5,5,6\]/);
   }));
 
 test("checkpoints: a PyTorch-style float32 file without metadata loads as a ReLU MLP", () =>

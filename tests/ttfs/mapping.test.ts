@@ -17,6 +17,7 @@ import {
   fcParams,
   maxAbs,
   maxAbsDiff,
+  type NetSpec,
   netSpec,
   preActivations,
   randomInputs,
@@ -24,7 +25,7 @@ import {
 } from "../_fc.ts";
 
 /** A random ReLU net, its inputs, and its exact TTFS image (rescaled, calibrated, mapped). */
-function mapped(spec: Parameters<typeof randomRelu>[0]) {
+function mapped(spec: NetSpec) {
   const relu = randomRelu(spec);
   const x = randomInputs(spec.seed, spec.batch, spec.sizes[0]);
   const { snn, rescaled } = mapReluExactly(relu, x, spec.batch);

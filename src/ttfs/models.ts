@@ -1,0 +1,77 @@
+/**
+ * The named TTFS models, as layer descriptions (see `nn/architecture.ts`):
+ *
+ *   ttfs-fc2        784-340-10, the SPEC A10 FC2 net
+ *   ttfs-lenet5     conv 6@5x5 same, pool 2, conv 16@5x5 valid, pool 2, fc 120, fc 84, fc 10
+ *                   (LeNet-5 with ReLU and max-pool; 28x28 input, so conv1 pads instead of the
+ *                   original 32x32 input)
+ *   ttfs-vgg-small  conv 16@3x3, conv 16@3x3, pool 2, conv 32@3x3, conv 32@3x3, pool 2,
+ *                   fc 512, fc 512, fc 10 (all 'same'), ~5.7 M multiply-adds per image
+ *
+ * Max-pools are the min over spike times (SPEC A8); every conv pads with spikes at tmin.
+ *
+ * @module
+ */
+import { OptionError } from "../errors.ts";
+import { buildLayers, type ImageShape, type LayerSpec } from "../nn/architecture.ts";
+import type { LayerGeometry } from "../nn/layer.ts";
+
+const MODELS: Record<string, { summary: string; specs: (classes: number) => LayerSpec[] }> = {
+  "ttfs-fc2": {
+    summary: "784-340-10",
+    specs: (classes) => [{ dense: 340 }, { dense: classes }],
+  },
+  "ttfs-lenet5": {
+    summary: "conv6k5 same/pool2, conv16k5/pool2, fc120, fc84, fc10",
+    specs: (classes) => [
+      { conv: 6, k: 5, pad: "same", pool: 2 },
+      { conv: 16, k: 5, pool: 2 },
+      { dense: 120 },
+      { dense: 84 },
+      { dense: classes },
+    ],
+  },
+  "ttfs-vgg-small": {
+    summary: "conv16k3 x2/pool2, conv32k3 x2/pool2, fc512, fc512, fc10",
+    specs: (classes) => [
+      { conv: 16, k: 3, pad: "same" },
+      { conv: 16, k: 3, pad: "same", pool: 2 },
+      { conv: 32, k: 3, pad: "same" },
+      { conv: 32, k: 3, pad: "same", pool: 2 },
+      { dense: 512 },
+      { dense: 512 },
+      { dense: classes },
+    ],
+  },
+};
+
+/** The model names, with one-line summaries. */
+export const TTFS_MODEL_SUMMARIES: Record<string, string> = Object.fromEntries(
+  Object.entries(MODELS).map(([name, m]) => [name, m.summary]),
+);
+
+/**
+ * The layers of a named model for images of `image` shape and `classes` classes.
+ * `hidden` replaces the hidden widths of a dense model (ttfs-fc2 only).
+ *
+ * @example
+ * ```ts
+ * import { ttfsModelLayers } from "./models.ts";
+ * const lenet = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
+ * console.log(lenet.length, lenet[1].nOut); // 5 400
+ * ```
+ */
+export function ttfsModelLayers(
+  name: string,
+  image: ImageShape,
+  classes: number,
+  hidden?: number[],
+): LayerGeometry[] {
+  const model = MODELS[name];
+  if (!model) {
+    throw new OptionError(`unknown model '${name}'; known: ${Object.keys(MODELS).join(", ")}`);
+  }
+  if (hidden === undefined) return buildLayers(image, model.specs(classes));
+  if (name !== "ttfs-fc2") throw new OptionError(`--hidden applies to ttfs-fc2 only, not ${name}`);
+  return buildLayers(image, [...hidden.map((dense) => ({ dense })), { dense: classes }]);
+}
