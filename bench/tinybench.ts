@@ -1,16 +1,18 @@
-/** Benchmarks under Node with tinybench: `tsx bench/tinybench.ts`. */
+/** Benchmarks under Node with tinybench: `tsx bench/tinybench.ts [--smoke]`. */
 import process from "node:process";
 import { Bench } from "tinybench";
-import { benchCases } from "./cases.ts";
+import { benchCases, measurePeak } from "./cases.ts";
+import { printReport } from "./report.ts";
 
-const cases = benchCases();
-const bench = new Bench({ time: 1000, warmupTime: 200 });
-for (const c of cases) bench.add(c.name, c.fn);
+const smoke = process.argv.includes("--smoke");
+const cases = await benchCases();
+const bench = smoke
+  ? new Bench({ time: 0, iterations: 1, warmupTime: 0, warmupIterations: 0 })
+  : new Bench({ time: 1500, warmupTime: 300 });
+cases.forEach((c, k) => bench.add(String(k), c.fn));
 await bench.run();
-console.log(`node ${process.versions.node}, tinybench`);
-for (const task of bench.tasks) {
-  const c = cases.find((k) => k.name === task.name);
-  const ms = task.result && "latency" in task.result ? task.result.latency.mean : NaN;
-  const gflops = c?.flops ? `  ${(c.flops / ms / 1e6).toFixed(2)} GFLOP/s` : "";
-  console.log(`${task.name.padEnd(64)} ${ms.toFixed(3).padStart(10)} ms${gflops}`);
-}
+const ms = (c: (typeof cases)[number]): number => {
+  const r = bench.tasks[cases.indexOf(c)].result;
+  return r && "latency" in r ? r.latency.mean : NaN;
+};
+printReport(`node ${process.versions.node}, tinybench`, cases, ms, measurePeak(smoke ? 0.01 : 1));
