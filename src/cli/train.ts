@@ -4,6 +4,7 @@
  * @module
  */
 import process from "node:process";
+import { backendByName } from "../backend/select.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
@@ -67,6 +68,12 @@ export const trainSpec: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "start from a saved SNN (its layers replace --model/--hidden)",
+    },
+    backend: {
+      type: "string",
+      value: "ref|wasm",
+      default: "ref",
+      help: "kernels: ref = float64 TypeScript (bit-reproducible), wasm = float32 WASM SIMD core",
     },
     plot: plotOption("the training curves of the SNN and its twin"),
     ...reportOptions,
@@ -158,6 +165,7 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,
     init,
+    backend: backendByName(String(o.backend)),
   });
   const { network, ...figures } = result;
   if (typeof o.save === "string") await saveB1Network(o.save, network);
