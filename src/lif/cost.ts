@@ -1,0 +1,53 @@
+/**
+ * Cost accounting: every training method counts its own work as it runs.
+ *
+ * - Multiply-accumulates of the linear maps (dense or conv), split into forward (computing
+ *   potentials) and backward (weight gradients and errors sent to the layer below). One
+ *   sample through a layer costs neurons x fan-in MACs; elementwise work is not counted.
+ * - Floats of state held while training one batch: buffers that live across time steps,
+ *   charged per neuron (potentials, traces, accumulations, stored histories) or per synapse
+ *   (gradient accumulators). The weights themselves and the optimizer's moments are the same
+ *   for every method and are not counted.
+ *
+ * @module
+ */
+
+/** What a method counted while computing one batch's gradients. */
+export interface CostCount {
+  macsForward: number;
+  macsBackward: number;
+  /** Floats of state held per sample and neuron, over all layers (input traces included). */
+  neuronStateFloats: number;
+  /** Floats of state held per synapse (weights and biases). */
+  synapseStateFloats: number;
+}
+
+/** A running tally; pass one to a method through its options. */
+export class CostCounter {
+  macsForward = 0;
+  macsBackward = 0;
+  neuronStateFloats = 0;
+  synapseStateFloats = 0;
+
+  /**
+   * Charge a buffer held across time steps.
+   *
+   * @example
+   * ```ts
+   * import { CostCounter } from "./cost.ts";
+   * const c = new CostCounter();
+   * c.hold("neuron", 512 * 64);
+   * console.log(c.neuronStateFloats); // 32768
+   * ```
+   */
+  hold(kind: "neuron" | "synapse", floats: number): void {
+    if (kind === "neuron") this.neuronStateFloats += floats;
+    else this.synapseStateFloats += floats;
+  }
+
+  /** The tally as a plain object. @example `new CostCounter().snapshot()` */
+  snapshot(): CostCount {
+    const { macsForward, macsBackward, neuronStateFloats, synapseStateFloats } = this;
+    return { macsForward, macsBackward, neuronStateFloats, synapseStateFloats };
+  }
+}

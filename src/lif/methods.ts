@@ -1,0 +1,67 @@
+/**
+ * The training methods by name, with how each one trains and predicts:
+ *
+ *   name      gradients          update           prediction (LIF inference)
+ *   bptt      bpttGradients      once per batch   sum_t o[t]
+ *   ottt-a    otttGradients      once per batch   sum_t o[t]
+ *   ottt-o    otttGradients      every step       sum_t o[t]
+ *   saf-e     safEGradients      every step       sum_t o[t]   (the twin of OTTT_O)
+ *   saf-f     safFGradients      once per batch   rate readout W_L r + b
+ *   spikerep  spikeRepGradients  once per batch   rate readout W_L r + b
+ *
+ * @module
+ */
+import { OptionError } from "../errors.ts";
+import { bpttGradients } from "./bptt.ts";
+import type { GradientResult, MethodOptions } from "./method.ts";
+import type { LifNetwork } from "./network.ts";
+import { otttGradients } from "./ottt.ts";
+import { safEGradients, safFGradients } from "./saf.ts";
+import { spikeRepGradients } from "./spikerep.ts";
+
+/** A method's gradient function. */
+export type GradientFn = (
+  net: LifNetwork,
+  xs: Float64Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+  options?: MethodOptions,
+) => GradientResult;
+
+/** How a method trains and predicts. */
+export interface LifMethod {
+  gradients: GradientFn;
+  /** Update after every step (OTTT_O, SAF-E) or once per batch. */
+  update: "step" | "batch";
+  /** Prediction scores: sum_t o[t], or the rate readout. */
+  prediction: "sum" | "rate";
+}
+
+/** Every method, by its command-line name. */
+export const LIF_METHODS: Readonly<Record<string, LifMethod>> = {
+  bptt: { gradients: bpttGradients, update: "batch", prediction: "sum" },
+  "ottt-a": { gradients: otttGradients, update: "batch", prediction: "sum" },
+  "ottt-o": { gradients: otttGradients, update: "step", prediction: "sum" },
+  "saf-e": { gradients: safEGradients, update: "step", prediction: "sum" },
+  "saf-f": { gradients: safFGradients, update: "batch", prediction: "rate" },
+  spikerep: { gradients: spikeRepGradients, update: "batch", prediction: "rate" },
+};
+
+/**
+ * The method called `name`, or an OptionError listing the known ones.
+ *
+ * @example
+ * ```ts
+ * import { lifMethod } from "./methods.ts";
+ * console.log(lifMethod("saf-e").update); // "step"
+ * ```
+ */
+export function lifMethod(name: string): LifMethod {
+  const m = LIF_METHODS[name];
+  if (!m) {
+    throw new OptionError(
+      `unknown method '${name}'; known: ${Object.keys(LIF_METHODS).join(", ")}`,
+    );
+  }
+  return m;
+}
