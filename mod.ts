@@ -93,6 +93,11 @@ export {
 export type { Backend } from "./src/backend/backend.ts";
 export { refBackend } from "./src/backend/ref.ts";
 
+// backends: the float32 WASM SIMD core (core-as/, embedded base64) and selection by name
+export { createWasmBackend, type WasmBackendOptions } from "./src/backend/wasm.ts";
+export { type CoreExports, MAX_WASM_BYTES, WasmCore } from "./src/backend/wasm/core.ts";
+export { BACKEND_NAMES, backendByName } from "./src/backend/select.ts";
+
 // TTFS model
 export {
   chainIntervals,

@@ -8,7 +8,15 @@ import type { Backend } from "./backend.ts";
 import { refBackend } from "./ref.ts";
 import { createWasmBackend } from "./wasm.ts";
 
-/** The backend names `backendByName` accepts. */
+/**
+ * The backend names `backendByName` accepts.
+ *
+ * @example
+ * ```ts
+ * import { BACKEND_NAMES } from "./select.ts";
+ * console.log(BACKEND_NAMES.join("|")); // "ref|wasm"
+ * ```
+ */
 export const BACKEND_NAMES = ["ref", "wasm"] as const;
 
 /**

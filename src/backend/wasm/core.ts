@@ -35,7 +35,15 @@ export interface CoreExports {
 }
 
 const PAGE = 65536;
-/** wasm32 addresses 4 GiB: 65536 pages of 64 KiB. */
+/**
+ * wasm32 addresses 4 GiB: 65536 pages of 64 KiB.
+ *
+ * @example
+ * ```ts
+ * import { MAX_WASM_BYTES } from "./core.ts";
+ * console.log(MAX_WASM_BYTES / 65536); // 65536 pages
+ * ```
+ */
 export const MAX_WASM_BYTES = 4 * 1024 ** 3;
 
 let compiled: WebAssembly.Module | undefined;
