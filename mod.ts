@@ -232,3 +232,61 @@ export {
   type TensorData,
   writeSafetensors,
 } from "./src/io/safetensors.ts";
+
+// LIF networks: OTTT, SAF-E/SAF-F, Spike Representation and BPTT (SPEC Part B)
+export {
+  accumulate,
+  checkLifParams,
+  constantTraces,
+  type LifParams,
+  lifStep,
+  SPEC_LIF,
+} from "./src/lif/neuron.ts";
+export { relaxedSpike, surrogateGrad } from "./src/lif/surrogate.ts";
+export {
+  checkInputs,
+  type Compute,
+  current,
+  initLifNetwork,
+  inputGrad,
+  layerMacs,
+  lifGeometry,
+  type LifLayer,
+  type LifNetwork,
+  lifParams,
+  pooled,
+  unpooled,
+  weightGrad,
+  zeroGrads,
+} from "./src/lif/network.ts";
+export { codeInput, type InputCoding } from "./src/lif/coding.ts";
+export { mixedLoss, type StepLoss } from "./src/lif/loss.ts";
+export { type CostCount, CostCounter } from "./src/lif/cost.ts";
+export {
+  backwardStep,
+  type GradientResult,
+  type HiddenFactors,
+  type MethodOptions,
+  type Presynaptic,
+} from "./src/lif/method.ts";
+export { lifForward, type LifRun, rateScores, type SimulateOptions } from "./src/lif/simulate.ts";
+export { bpttGradients } from "./src/lif/bptt.ts";
+export { otttGradients } from "./src/lif/ottt.ts";
+export { safEGradients, safFGradients, SafForward, type SafStep } from "./src/lif/saf.ts";
+export { spikeRepGradients } from "./src/lif/spikerep.ts";
+export { safOutputs, safToLif } from "./src/lif/convert.ts";
+export { type GradientFn, LIF_METHODS, type LifMethod, lifMethod } from "./src/lif/methods.ts";
+export {
+  lifTensorPrefix,
+  lifTensors,
+  loadLifNetwork,
+  saveLifNetwork,
+} from "./src/lif/checkpoint.ts";
+export {
+  evaluateLif,
+  type LifEpochRecord,
+  trainLif,
+  type TrainLifOptions,
+  type TrainLifResult,
+} from "./src/experiments/train_lif.ts";
+export { type LifCostOptions, type LifCostRow, lifCostTable } from "./src/experiments/lif_cost.ts";

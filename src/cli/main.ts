@@ -16,14 +16,19 @@ import { experimentConstraintsSpec, runExperimentConstraints } from "./constrain
 import { demoSpec, runDemo } from "./demo.ts";
 import { mapSpec, runMap, runSpikes, spikesSpec } from "./map.ts";
 import { runTrain, trainSpec } from "./train.ts";
+import { isLifTrain, runTrainLif, trainLifSpec } from "./train_lif.ts";
+import { experimentCostSpec, runExperimentCost } from "./lif_cost.ts";
+import { gradSpec, runGrad } from "./grad.ts";
 
 const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
-  train: { spec: trainSpec, run: runTrain },
+  train: { spec: trainSpec, run: (a) => (isLifTrain(a) ? runTrainLif(a) : runTrain(a)) },
   demo: { spec: demoSpec, run: runDemo },
   map: { spec: mapSpec, run: runMap },
   spikes: { spec: spikesSpec, run: runSpikes },
   "experiment depth": { spec: experimentDepthSpec, run: runExperimentDepth },
   "experiment constraints": { spec: experimentConstraintsSpec, run: runExperimentConstraints },
+  "experiment cost": { spec: experimentCostSpec, run: runExperimentCost },
+  grad: { spec: gradSpec, run: runGrad },
   "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
 };
 
@@ -80,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     }
     if (rest.includes("--help") || rest.includes("-h")) {
-      console.log(helpText(command.spec));
+      console.log(helpText(name === "train" && isLifTrain(rest) ? trainLifSpec : command.spec));
       return 0;
     }
     await command.run(rest);

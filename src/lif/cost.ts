@@ -28,6 +28,8 @@ export class CostCounter {
   macsBackward = 0;
   neuronStateFloats = 0;
   synapseStateFloats = 0;
+  /** Called after every `hold`: a hook for measuring memory as state grows. */
+  probe?: () => void;
 
   /**
    * Charge a buffer held across time steps.
@@ -43,6 +45,7 @@ export class CostCounter {
   hold(kind: "neuron" | "synapse", floats: number): void {
     if (kind === "neuron") this.neuronStateFloats += floats;
     else this.synapseStateFloats += floats;
+    this.probe?.();
   }
 
   /** The tally as a plain object. @example `new CostCounter().snapshot()` */

@@ -120,7 +120,15 @@ export function zeroGrads(net: LifNetwork, cost?: CostCounter): Float64Array[] {
   return grads;
 }
 
-/** Multiply-accumulates of one sample through a layer's linear map. */
+/**
+ * Multiply-accumulates of one sample through a layer's linear map: neurons x fan-in.
+ *
+ * @example
+ * ```ts
+ * import { layerMacs } from "./network.ts";
+ * console.log(layerMacs({ nIn: 784, nOut: 512 })); // 401408
+ * ```
+ */
 export function layerMacs(l: LayerGeometry): number {
   return neuronsOf(l) * (l.conv ? l.conv.k * l.conv.k * l.conv.inC : l.nIn);
 }
@@ -191,6 +199,7 @@ export function weightGrad(
   { backend, cost }: Compute,
 ): void {
   if (cost) cost.macsBackward += batch * layerMacs(l);
+  cost?.probe?.(); // the state of a step is all allocated by its first weight gradient
   if (biasScale === 1) return layerBackwardWeights(l, dz, x, gw, gb, batch, backend);
   const db = new Float64Array(gb.length);
   layerBackwardWeights(l, dz, x, gw, db, batch, backend);

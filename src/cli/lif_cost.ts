@@ -1,0 +1,119 @@
+/**
+ * `spikeproof experiment cost`: the cost table of the LIF training methods for one model
+ * (counted MACs, state floats, measured time and peak memory; see experiments/lif_cost.ts).
+ *
+ * @module
+ */
+import { backendByName } from "../backend/select.ts";
+import { type LifCostRow, lifCostTable } from "../experiments/lif_cost.ts";
+import { buildLayers } from "../nn/architecture.ts";
+import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import { emitReport, reportOptions } from "./output.ts";
+import { runtimeName } from "./train.ts";
+import { LIF_MODELS, lifModelLayers } from "./train_lif.ts";
+
+/** `experiment cost`'s options and help. */
+export const experimentCostSpec: CommandSpec = {
+  name: "experiment cost",
+  summary: "Count, time and measure every LIF training method on one batch (SAF vs OTTT vs BPTT).",
+  options: {
+    model: {
+      type: "string",
+      value: "NAME",
+      default: "lif-mlp",
+      help: Object.keys(LIF_MODELS).join(" | "),
+    },
+    hidden: { type: "string", value: "W,W,...", help: "lif-mlp hidden widths" },
+    T: { type: "string", value: "N", default: "6", help: "time steps" },
+    sweep: {
+      type: "string",
+      value: "T,T,...",
+      default: "2,16",
+      help: "further T for the memory sweep",
+    },
+    batch: { type: "string", value: "N", default: "64", help: "batch size" },
+    repeats: { type: "string", value: "N", default: "3", help: "timed runs per method (median)" },
+    backend: { type: "string", value: "ref|wasm", default: "ref", help: "kernels" },
+    ...reportOptions,
+  },
+  notes:
+    "Run with NODE_OPTIONS=--expose-gc (Deno: --v8-flags=--expose-gc) for the live-memory figures.",
+};
+
+/** A fixed-width table of the rows. */
+function table(rows: LifCostRow[], T: number, sweep: number[]): string {
+  const M = (v: number) => (v / 1e6).toFixed(3), MiB = (v: number) => (v / 2 ** 20).toFixed(2);
+  const head = [
+    "method",
+    "fwd MMAC",
+    "bwd MMAC",
+    "fwd matmul/layer/step",
+    "state/neuron",
+    "state/synapse",
+    "ms/batch",
+    `peak MiB T=${T}`,
+    ...sweep.map((s) => `state/neuron T=${s}`),
+    ...sweep.map((s) => `peak MiB T=${s}`),
+  ];
+  const body = rows.map((
+    r,
+  ) => [
+    r.method,
+    M(r.macsForward),
+    M(r.macsBackward),
+    r.forwardMatmulsPerLayerStep.toFixed(3),
+    r.stateFloatsPerNeuron.toFixed(2),
+    r.stateFloatsPerSynapse.toFixed(0),
+    (r.seconds * 1000).toFixed(0),
+    MiB(r.peakMemoryBytes),
+    ...r.sweep.map((s) => s.stateFloatsPerNeuron.toFixed(2)),
+    ...r.sweep.map((s) => MiB(s.peakMemoryBytes)),
+  ]);
+  const width = head.map((h, k) => Math.max(h.length, ...body.map((b) => b[k].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, k) => c.padEnd(width[k])).join(" | ")} |`;
+  return [line(head), `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`, ...body.map(line)].join(
+    "\n",
+  );
+}
+
+/**
+ * Run `experiment cost` with command-line arguments.
+ *
+ * @example
+ * ```ts ignore
+ * import { runExperimentCost } from "./lif_cost.ts";
+ * await runExperimentCost(["--model", "lif-mlp", "--T", "6"]);
+ * ```
+ */
+export async function runExperimentCost(argv: string[]): Promise<object> {
+  const o = parseCommand(experimentCostSpec, argv);
+  const T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });
+  const sweep = intListOption(o, "sweep");
+  const layers = buildLayers({ h: 28, w: 28, c: 1 }, lifModelLayers(o));
+  const rows = lifCostTable({
+    layers,
+    T,
+    sweep,
+    batch: numberOption(o, "batch", { integer: true, min: 1 }),
+    repeats: numberOption(o, "repeats", { integer: true, min: 1 }),
+    backend: backendByName(String(o.backend)),
+  });
+  const gcExposed = typeof (globalThis as { gc?: unknown }).gc === "function";
+  const report = {
+    model: String(o.model),
+    T,
+    sweep,
+    runtime: runtimeName(),
+    backend: String(o.backend),
+    gcExposed,
+    rows,
+  };
+  const human = [
+    `${o.model}, T = ${T}, batch ${o.batch}, ${o.backend} backend, ${runtimeName()}` +
+    (gcExposed ? "" : " (no exposed gc: peak memory includes garbage)"),
+    table(rows, T, sweep),
+    "MACs and state floats per training sample; state excludes weights and optimizer moments.",
+  ].join("\n");
+  await emitReport(o, report, human);
+  return report;
+}

@@ -1,0 +1,242 @@
+/**
+ * `spikeproof train --model lif-mlp|lif-conv`: train a LIF network with one of the online or
+ * offline methods (`--method bptt|ottt-a|ottt-o|saf-e|saf-f|spikerep`) on Fashion-MNIST, with
+ * the same progress bar and `--json` report as TTFS training.
+ *
+ * @module
+ */
+import process from "node:process";
+import { backendByName } from "../backend/select.ts";
+import { loadFashionMnist } from "../data/fashion_mnist.ts";
+import { OptionError } from "../errors.ts";
+import { trainLif, type TrainLifResult } from "../experiments/train_lif.ts";
+import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
+import type { InputCoding } from "../lif/coding.ts";
+import { LIF_METHODS } from "../lif/methods.ts";
+import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
+import {
+  type CommandSpec,
+  intListOption,
+  numberOption,
+  parseCommand,
+  type ParsedOptions,
+} from "./args.ts";
+import { dataOption, emitReport, reportOptions } from "./output.ts";
+import { formatDuration, stderrProgress } from "./progress.ts";
+import { runtimeName } from "./train.ts";
+
+/** The LIF models by name: layer descriptions on a 28x28x1 image. */
+export const LIF_MODELS: Record<string, LayerSpec[]> = {
+  "lif-mlp": [{ dense: 512 }, { dense: 10 }],
+  "lif-conv": [{ conv: 8, k: 3, pad: "same", pool: 2 }, { conv: 16, k: 3, pad: "same", pool: 2 }, {
+    dense: 10,
+  }],
+};
+
+const choice = (help: string, value: string, def: string) => ({
+  type: "string" as const,
+  value,
+  default: def,
+  help,
+});
+
+/** `train`'s options for LIF models. */
+export const trainLifSpec: CommandSpec = {
+  name: "train",
+  summary: "Train a LIF network (OTTT, SAF, Spike Representation or BPTT) on Fashion-MNIST.",
+  options: {
+    model: choice(
+      "lif-mlp = 784-512-10; lif-conv = conv8-pool-conv16-pool-fc10 (avg-pool)",
+      "NAME",
+      "lif-mlp",
+    ),
+    hidden: {
+      type: "string",
+      value: "W,W,...",
+      help: "lif-mlp hidden widths (e.g. 512 or 256,256)",
+    },
+    method: choice(Object.keys(LIF_METHODS).join("|"), "NAME", "saf-e"),
+    T: choice("time steps", "N", "6"),
+    lambda: choice("leak lambda = 1 - 1/tau (SPEC B1)", "X", "0.5"),
+    vth: choice("threshold V_th", "X", "1"),
+    "surrogate-slope": choice("slope a of the sigmoid surrogate", "X", "4"),
+    coding: choice("input coding: direct|bernoulli|poisson", "NAME", "direct"),
+    readout: choice(
+      "readout weight gradient: trace (OTTT) | spike (SPEC B3 open point)",
+      "NAME",
+      "trace",
+    ),
+    variant: choice("OTTT: trace | official (layer 1 sees the raw input)", "NAME", "trace"),
+    "mse-weight": choice("weight of the MSE term in the loss (SPEC B2)", "X", "0.05"),
+    data: dataOption,
+    epochs: choice("epochs", "N", "8"),
+    batch: choice("batch size", "N", "64"),
+    lr: choice("initial Adam learning rate", "X", "3e-4"),
+    "decay-rate": choice("learning-rate factor per --decay-steps Adam steps", "X", "0.9"),
+    "decay-steps": choice("Adam steps per decay factor", "N", "5000"),
+    seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
+    backend: choice("kernels: ref (float64) | wasm (float32 WASM SIMD)", "ref|wasm", "ref"),
+    save: { type: "string", value: "FILE", help: "save the trained network as safetensors" },
+    load: { type: "string", value: "FILE", help: "start from a saved LIF network" },
+    ...reportOptions,
+  },
+  notes: "Test accuracy is plain LIF inference (SAF weights converted first); firing rate is " +
+    "spikes per hidden neuron per step on the test set.",
+};
+
+/** The JSON report of a LIF training run. */
+export interface TrainLifReport extends Omit<TrainLifResult, "network"> {
+  model: string;
+  layers: string;
+  data: string;
+  backend: string;
+  runtime: string;
+}
+
+/**
+ * The value of an option that must be one of `known`, or an OptionError naming them.
+ *
+ * @example
+ * ```ts
+ * import { oneOf } from "./train_lif.ts";
+ * console.log(oneOf("spike", "readout", ["trace", "spike"])); // "spike"
+ * ```
+ */
+export function oneOf<T extends string>(v: unknown, name: string, known: readonly T[]): T {
+  if (!known.includes(v as T)) {
+    throw new OptionError(`--${name} '${v}'; known: ${known.join(", ")}`);
+  }
+  return v as T;
+}
+
+/**
+ * Run `train` for a LIF model; returns the report.
+ *
+ * @example
+ * ```ts ignore
+ * import { runTrainLif } from "./train_lif.ts";
+ * await runTrainLif(["--model", "lif-mlp", "--data", "embedded", "--epochs", "1"]);
+ * ```
+ */
+export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
+  const o = parseCommand(trainLifSpec, argv), model = String(o.model);
+  const method = oneOf(o.method, "method", Object.keys(LIF_METHODS));
+  const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : undefined;
+  const specs = lifModelLayers(o);
+  const init = typeof o.load === "string" ? await loadLifNetwork(o.load) : undefined;
+  const layers = init ?? buildLayers({ h: 28, w: 28, c: 1 }, specs);
+  const num = (name: string, opts = {}) => numberOption(o, name, opts);
+  const data = await loadFashionMnist({ dir: o.data as string | undefined });
+  const result = trainLif(data.train, data.test, {
+    layers: Array.isArray(layers) ? layers : layers.layers,
+    init,
+    method,
+    T: num("T", { integer: true, min: 1, max: 1000 }),
+    neuron: {
+      lambda: num("lambda", { min: 0, max: 1 }),
+      vth: num("vth", { min: 1e-9 }),
+      surrogateSlope: num("surrogate-slope", { min: 1e-9 }),
+    },
+    coding: oneOf(o.coding, "coding", ["direct", "bernoulli", "poisson"] as InputCoding[]),
+    readout: oneOf(o.readout, "readout", ["trace", "spike"] as const),
+    variant: oneOf(o.variant, "variant", ["trace", "official"] as const),
+    mseWeight: num("mse-weight", { min: 0, max: 1 }),
+    epochs: num("epochs", { integer: true, min: 1 }),
+    batch: num("batch", { integer: true, min: 1 }),
+    lr: num("lr", { min: Number.MIN_VALUE, max: 10 }),
+    decayRate: num("decay-rate", { min: Number.MIN_VALUE, max: 1 }),
+    decaySteps: num("decay-steps", { min: 1 }),
+    seed: num("seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
+    backend: backendByName(String(o.backend)),
+    onProgress: stderrProgress(),
+    onEpoch: (r) =>
+      process.stderr.write(
+        `  test accuracy ${(r.testAccuracy * 100).toFixed(2)}%, firing rate ${
+          r.firingRate.toFixed(3)
+        }, ` +
+          `epoch took ${formatDuration(r.seconds)}\n`,
+      ),
+  });
+  const { network, ...figures } = result;
+  if (typeof o.save === "string") await saveLifNetwork(o.save, network);
+  const report: TrainLifReport = {
+    model: hidden ? `lif-mlp (--hidden ${hidden})` : model,
+    layers: describeLif(network),
+    data: data.source,
+    backend: String(o.backend),
+    runtime: runtimeName(),
+    ...figures,
+  };
+  await emitReport(o, report, summarizeLif(report));
+  return report;
+}
+
+/** "784-fc512-fc10"-style description (conv layers with their average pools). */
+function describeLif(
+  net: {
+    layers: { nIn: number; nOut: number; conv?: { outC: number; k: number }; avgPool?: number }[];
+  },
+): string {
+  return [
+    net.layers[0].nIn,
+    ...net.layers.map((l) =>
+      l.conv
+        ? `conv${l.conv.outC}k${l.conv.k}${l.avgPool ? `/avg${l.avgPool}` : ""}`
+        : `fc${l.nOut}`
+    ),
+  ].join("-");
+}
+
+/** The lines a person reads after LIF training. */
+function summarizeLif(r: TrainLifReport): string {
+  const M = (v: number) => `${(v / 1e6).toFixed(2)} M`;
+  return [
+    `${r.model} (${r.layers}) trained with ${r.method}, T = ${r.T}, lambda = ${r.lambda}, on ${r.data}`,
+    `${r.epochs} epochs, batch ${r.batch}, lr ${r.lr} (x${r.decayRate} per ${r.decaySteps} steps), seed ${r.seed}, ${r.backend} backend`,
+    `${r.seconds.toFixed(1)} s on ${r.runtime}, peak RSS ${
+      (r.peakMemoryBytes / 2 ** 20).toFixed(0)
+    } MiB`,
+    `  test accuracy (LIF inference)  ${(r.testAccuracy * 100).toFixed(2)}%`,
+    `  firing rate                    ${r.firingRate.toFixed(3)} spikes per hidden neuron per step`,
+    `  MACs per sample                ${M(r.macsForward)} forward, ${M(r.macsBackward)} backward`,
+    `  state floats                   ${
+      r.stateFloats.perNeuron.toFixed(2)
+    } per neuron, ${r.stateFloats.perSynapse} per synapse`,
+  ].join("\n");
+}
+
+/**
+ * Does this `train` command line ask for a LIF model (`--model lif-...`)?
+ *
+ * @example
+ * ```ts
+ * import { isLifTrain } from "./train_lif.ts";
+ * console.log(isLifTrain(["--model", "lif-mlp"])); // true
+ * ```
+ */
+export function isLifTrain(argv: string[]): boolean {
+  const k = argv.indexOf("--model");
+  return (k >= 0 && String(argv[k + 1]).startsWith("lif-")) ||
+    argv.some((a) => a.startsWith("--model=lif-"));
+}
+
+/**
+ * The layer descriptions of `--model` (and `--hidden` for lif-mlp).
+ *
+ * @example
+ * ```ts
+ * import { lifModelLayers } from "./train_lif.ts";
+ * console.log(lifModelLayers({ model: "lif-mlp", hidden: "256" })); // [{ dense: 256 }, { dense: 10 }]
+ * ```
+ */
+export function lifModelLayers(o: ParsedOptions): LayerSpec[] {
+  const model = String(o.model);
+  if (!(model in LIF_MODELS)) {
+    throw new OptionError(
+      `unknown --model '${model}'; known: ${Object.keys(LIF_MODELS).join(", ")}`,
+    );
+  }
+  if (o.hidden === undefined) return LIF_MODELS[model];
+  if (model !== "lif-mlp") throw new OptionError("--hidden applies to lif-mlp only");
+  return [...intListOption(o, "hidden").map((dense) => ({ dense })), { dense: 10 }];
+}

@@ -1,0 +1,127 @@
+/**
+ * The cost table of the LIF training methods (the SAF paper's headline claims, made
+ * checkable): for one batch of one model, every method's counted multiply-accumulates
+ * (forward, backward), floats of state per neuron and per synapse, measured wall time and
+ * measured peak memory, at T and over a sweep of T.
+ *
+ * Peak memory: in a separate run, process.memoryUsage() (heapUsed + external, which holds the
+ * typed arrays) is read after a full gc whenever the method allocates state or starts a weight
+ * gradient (`CostCounter.probe`), minus the value before the call: the live memory, garbage
+ * excluded. That needs a gc the runtime exposes (node --expose-gc, deno
+ * --v8-flags=--expose-gc); without one the samples include garbage and are noisy.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Backend } from "../backend/backend.ts";
+import { refBackend } from "../backend/ref.ts";
+import { codeInput } from "../lif/coding.ts";
+import { CostCounter } from "../lif/cost.ts";
+import { LIF_METHODS } from "../lif/methods.ts";
+import { initLifNetwork, layerMacs, lifParams } from "../lif/network.ts";
+import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
+import { Rng } from "../nn/rng.ts";
+
+/** Options of {@link lifCostTable}. */
+export interface LifCostOptions {
+  layers: LayerGeometry[] | number[];
+  T: number;
+  /** Further values of T for the memory sweep. */
+  sweep?: number[];
+  batch?: number;
+  /** Timed repetitions per method (the median is reported). */
+  repeats?: number;
+  seed?: number;
+  backend?: Backend;
+  /** Methods to run (default all). */
+  methods?: string[];
+}
+
+/** One method's row. */
+export interface LifCostRow {
+  method: string;
+  /** MACs per sample over all T steps. */
+  macsForward: number;
+  macsBackward: number;
+  /** Forward linear maps per layer per step (MACs / (T x one pass through every layer)). */
+  forwardMatmulsPerLayerStep: number;
+  stateFloatsPerNeuron: number;
+  stateFloatsPerSynapse: number;
+  /** Median wall time of one batch, in seconds (after a warm-up run). */
+  seconds: number;
+  /** Peak live memory above the starting value, sampled after a gc at every allocation of state. */
+  peakMemoryBytes: number;
+  /** Over the sweep of T: state floats per neuron and measured peak memory. */
+  sweep: { T: number; stateFloatsPerNeuron: number; peakMemoryBytes: number }[];
+}
+
+const memory = (): number => {
+  const m = process.memoryUsage();
+  return m.heapUsed + m.external;
+};
+
+/**
+ * Run every method on one random batch and count, time and measure it.
+ *
+ * @example
+ * ```ts
+ * import { lifCostTable } from "./lif_cost.ts";
+ * const rows = lifCostTable({ layers: [16, 8, 4], T: 2, sweep: [], batch: 2, repeats: 1 });
+ * console.log(rows.map((r) => r.method).includes("saf-e")); // true
+ * ```
+ */
+export function lifCostTable(options: LifCostOptions): LifCostRow[] {
+  const { T, batch = 64, repeats = 3, seed = 0, backend = refBackend } = options;
+  const net = initLifNetwork(options.layers, new Rng(seed));
+  const rng = new Rng(seed + 1), nIn = net.layers[0].nIn;
+  const x = Float64Array.from({ length: batch * nIn }, () => rng.uniform());
+  const labels = Int32Array.from(
+    { length: batch },
+    () => rng.int(net.layers[net.layers.length - 1].nOut),
+  );
+  const hidden = net.layers.slice(0, -1).reduce((n, l) => n + neuronsOf(l), 0);
+  const synapses = lifParams(net).reduce((n, p) => n + p.length, 0);
+  const onePass = net.layers.reduce((n, l) => n + layerMacs(l), 0);
+  const gc = (globalThis as { gc?: () => void }).gc;
+  /** One batch: counted, timed, and (with `probeMemory`) its live memory sampled after a gc. */
+  const measure = (name: string, steps: number, probeMemory: boolean) => {
+    const m = LIF_METHODS[name], cost = new CostCounter(), xs = codeInput(x, steps);
+    for (let k = 0; k < 3; k++) gc?.(); // array buffers are released over more than one gc
+    const before = memory();
+    let peak = before;
+    if (probeMemory) cost.probe = () => (gc?.(), gc?.(), (peak = Math.max(peak, memory())));
+    const t0 = performance.now();
+    m.gradients(net, xs, labels, batch, { backend, cost });
+    const seconds = (performance.now() - t0) / 1000;
+    return { count: cost.snapshot(), seconds, peakMemoryBytes: peak - before };
+  };
+  const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
+  return (options.methods ?? Object.keys(LIF_METHODS)).map((method) => {
+    measure(method, T, false); // warm-up: compile before timing
+    const at = (steps: number) => {
+      const runs = Array.from({ length: repeats }, () => measure(method, steps, false));
+      const { count, peakMemoryBytes } = measure(method, steps, true);
+      return {
+        count,
+        stateFloatsPerNeuron: count.neuronStateFloats / batch / hidden,
+        seconds: median(runs.map((r) => r.seconds)),
+        peakMemoryBytes,
+      };
+    };
+    const main = at(T), { count } = main;
+    return {
+      method,
+      macsForward: count.macsForward / batch,
+      macsBackward: count.macsBackward / batch,
+      forwardMatmulsPerLayerStep: count.macsForward / batch / (T * onePass),
+      stateFloatsPerNeuron: main.stateFloatsPerNeuron,
+      stateFloatsPerSynapse: count.synapseStateFloats / synapses,
+      seconds: main.seconds,
+      peakMemoryBytes: main.peakMemoryBytes,
+      sweep: (options.sweep ?? []).map((steps) => {
+        const { stateFloatsPerNeuron, peakMemoryBytes } = at(steps);
+        return { T: steps, stateFloatsPerNeuron, peakMemoryBytes };
+      }),
+    };
+  });
+}

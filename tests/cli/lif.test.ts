@@ -1,0 +1,178 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main } from "../../src/cli/main.ts";
+import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
+import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
+import { codeInput } from "../../src/lif/coding.ts";
+import { LIF_METHODS } from "../../src/lif/methods.ts";
+import { initLifNetwork, lifParams } from "../../src/lif/network.ts";
+import { safToLif } from "../../src/lif/convert.ts";
+import { buildLayers } from "../../src/nn/architecture.ts";
+import { Rng } from "../../src/nn/rng.ts";
+
+/** Run the CLI, capturing stdout lines. */
+async function cli(argv: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [], log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    return { code: await main(argv), lines };
+  } finally {
+    console.log = log;
+  }
+}
+
+test("CLI: train --model lif-mlp --json reports the LIF figures and saves a loadable network", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), save = join(dir, "lif.safetensors");
+  const argv = ["train", "--model", "lif-mlp", "--hidden", "24", "--method", "saf-e", "--T", "2"];
+  const { code, lines } = await cli([
+    ...argv,
+    "--data",
+    "embedded",
+    "--epochs",
+    "1",
+    "--lr",
+    "1e-3",
+    "--json",
+    "--save",
+    save,
+  ]);
+  assert.equal(code, 0);
+  const r = JSON.parse(lines[lines.length - 1]);
+  for (
+    const key of [
+      "testAccuracy",
+      "firingRate",
+      "macsForward",
+      "macsBackward",
+      "stateFloats",
+      "seconds",
+      "peakMemoryBytes",
+    ]
+  ) {
+    assert.ok(key in r, `JSON has ${key}`);
+  }
+  assert.equal(r.macsForward, 2 * (784 * 24 + 24 * 10));
+  assert.ok(r.testAccuracy > 0.5, `accuracy ${r.testAccuracy}`);
+  const net = await loadLifNetwork(save);
+  assert.equal(net.layers[0].nOut, 24);
+  assert.equal((await cli(["train", "--model", "lif-mlp", "--help"])).code, 0);
+  assert.equal((await cli(["train", "--model", "lif-mlp", "--method", "nope"])).code, 2);
+  await rm(dir, { recursive: true });
+});
+
+test("LIF checkpoints round-trip conv nets with their average pools and neuron constants", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), path = join(dir, "c.safetensors");
+  const layers = buildLayers({ h: 6, w: 6, c: 1 }, [{ conv: 2, k: 3, pad: "same", pool: 2 }, {
+    dense: 3,
+  }]);
+  const net = initLifNetwork(layers, new Rng(2), { lambda: 0.8, vth: 1.5, surrogateSlope: 3 });
+  await saveLifNetwork(path, net);
+  const back = await loadLifNetwork(path);
+  assert.deepEqual(back, net);
+  assert.equal(back.layers[0].avgPool, 2);
+  await rm(dir, { recursive: true });
+});
+
+test("CLI: grad writes one gradient per model tensor, named as in the model, plus the loss", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-"));
+  const [model, input, out] = ["m", "x", "g"].map((n) => join(dir, `${n}.safetensors`));
+  const net = initLifNetwork([5, 4, 3], new Rng(3), { lambda: 0.5, vth: 0.5, surrogateSlope: 4 });
+  await saveLifNetwork(model, net);
+  const rng = new Rng(4), T = 3, batch = 2;
+  const xs = Array.from(
+    { length: T },
+    () => Float64Array.from({ length: batch * 5 }, () => rng.uniform()),
+  );
+  const x = new Float64Array(T * batch * 5);
+  xs.forEach((s, t) => x.set(s, t * batch * 5));
+  await writeSafetensors(input, {
+    x: tensor(x, [T, batch, 5]),
+    y: tensor(new Int32Array([2, 0]), [batch]),
+  });
+  for (const method of Object.keys(LIF_METHODS)) {
+    assert.equal(
+      (await cli(["grad", "--method", method, "--model", model, "--input", input, "--out", out]))
+        .code,
+      0,
+    );
+    const { tensors } = await readSafetensors(out);
+    const direct = LIF_METHODS[method].gradients(net, xs, [2, 0], batch);
+    assert.deepEqual(Object.keys(tensors).sort(), [
+      "fc1.bias",
+      "fc1.weight",
+      "fc2.bias",
+      "fc2.weight",
+      "loss",
+    ]);
+    assert.deepEqual(tensors["fc1.weight"].shape, [4, 5]);
+    assert.deepEqual(Float64Array.from(tensors["fc1.weight"].data), direct.grads[0]);
+    assert.deepEqual(Float64Array.from(tensors["fc2.bias"].data), direct.grads[3]);
+    assert.equal(tensors.loss.data[0], direct.loss);
+  }
+  // [batch, features] with float one-hot labels: the direct code over --T steps
+  await writeSafetensors(input, {
+    x: tensor(xs[0], [batch, 5]),
+    y: tensor(new Float32Array([0, 0, 1, 1, 0, 0]), [batch, 3]),
+  });
+  assert.equal(
+    (await cli([
+      "grad",
+      "--method",
+      "bptt",
+      "--model",
+      model,
+      "--input",
+      input,
+      "--out",
+      out,
+      "--T",
+      "4",
+    ])).code,
+    0,
+  );
+  const g = (await readSafetensors(out)).tensors,
+    direct = LIF_METHODS.bptt.gradients(net, codeInput(xs[0], 4), [2, 0], batch);
+  assert.deepEqual(Float64Array.from(g["fc1.weight"].data), direct.grads[0]);
+  // bad input: a typed error and exit 1, no crash
+  await writeSafetensors(input, {
+    x: tensor(xs[0].slice(0, 8), [batch, 4]),
+    y: tensor(new Int32Array([0, 1]), [batch]),
+  });
+  assert.equal((await cli(["grad", "--model", model, "--input", input, "--out", out])).code, 1);
+  await rm(dir, { recursive: true });
+});
+
+test("CLI: experiment cost prints a row per method, with SAF's state below OTTT's", async () => {
+  const argv = [
+    "experiment",
+    "cost",
+    "--hidden",
+    "8",
+    "--T",
+    "2",
+    "--sweep",
+    "1,4",
+    "--batch",
+    "2",
+    "--repeats",
+    "1",
+    "--json",
+  ];
+  const { code, lines } = await cli(argv);
+  assert.equal(code, 0);
+  const rows = JSON.parse(lines[lines.length - 1]).rows;
+  const state = (m: string) =>
+    rows.find((r: { method: string }) => r.method === m).stateFloatsPerNeuron;
+  assert.ok(state("saf-e") < state("ottt-o"));
+  assert.equal(rows.length, Object.keys(LIF_METHODS).length);
+});
+
+test("SAF -> LIF conversion copies the parameters (it changes nothing but ownership)", () => {
+  const net = initLifNetwork([3, 2, 2], new Rng(5)), lif = safToLif(net);
+  assert.deepEqual(lifParams(lif), lifParams(net));
+  lif.layers[0].w[0] += 1;
+  assert.notEqual(lif.layers[0].w[0], net.layers[0].w[0]);
+});
