@@ -188,7 +188,7 @@ function accumulateRow(d: usize, lst: usize, m: i32, j0: i32, n: i32): void {
  * dst[r, :n] += sum_{k < K} A(r, k) src[k, :n] for r < rows, A(r, k) at a + r sar + k sak,
  * src row k at s + k lds, dst row r at d + r ldd (all strides in bytes).
  */
-function accumulateRows(
+export function accumulateRows(
   d: usize,
   ldd: usize,
   a: usize,
@@ -226,6 +226,31 @@ function accumulateRows(
   }
 }
 
+/** dst[c, r] = src[r, c] for a [rows, cols] matrix (no overlap). */
+export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(dst + <usize> (c * rows + r) * 4, load<f32>(src + <usize> (r * cols + c) * 4));
+    }
+  }
+}
+
+/** z[b,i] = bias[i] + sum_j W[i,j] x[b,j] from W^T [nIn, nOut] (Wt[j,i] = W_ij). */
+export function denseForwardT(
+  x: usize,
+  Wt: usize,
+  bias: usize,
+  z: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  scratch: usize,
+): void {
+  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
+  const ldz = <usize> nOut * 4;
+  accumulateRows(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, batch, nIn, nOut, scratch);
+}
+
 /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j];  `scratch` holds W^T and the lists. */
 export function denseForward2(
   x: usize,
@@ -238,26 +263,8 @@ export function denseForward2(
   scratch: usize,
 ): void {
   const wt = (scratch + 15) & ~15;
-  for (let i = 0; i < nOut; i++) {
-    for (let k = 0; k < nIn; k++) {
-      store<f32>(wt + <usize> (k * nOut + i) * 4, load<f32>(W + <usize> (i * nIn + k) * 4));
-    }
-  }
-  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
-  const ldz = <usize> nOut * 4;
-  accumulateRows(
-    z,
-    ldz,
-    x,
-    <usize> nIn * 4,
-    4,
-    wt,
-    ldz,
-    batch,
-    nIn,
-    nOut,
-    wt + <usize> (nIn * nOut) * 4,
-  );
+  transpose(W, wt, nOut, nIn);
+  denseForwardT(x, wt, bias, z, batch, nIn, nOut, wt + <usize> (nIn * nOut) * 4);
 }
 
 /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */

@@ -10,9 +10,12 @@ export {
   denseBackwardWeights2,
   denseForward1,
   denseForward2,
+  denseForwardT,
   denseScratchBytes,
+  transpose,
 } from "./dense";
-export { maskInactive, ttfsDenseForward } from "./ttfs";
+export { maskInactive, ttfsDenseForward, ttfsDenseForwardT } from "./ttfs";
+export { adamStep, addInto, denseBackwardWeightsT, softmaxCrossEntropy, sumSquares } from "./step";
 export { peakFlops } from "./peak";
 
 /** First free byte: the host's arrays start here (16-byte aligned). */

@@ -5,10 +5,50 @@
  *
  * x [batch, nIn] holds x_j = tmin(n) - t_j; a [batch, nOut] is the next layer's x (its
  * tmin is this layer's tmax). The mask of the backward pass is a > 0 (`maskInactive`).
+ * In float32 the next layer reads a, not tmin - t: a spike time near tmax = 1500 carries only
+ * about 1e-4 absolute precision, its activation the full 24 bits.
  */
-import { denseForward2 } from "./dense";
+import { denseForwardT, transpose } from "./dense";
 
-/** Writes t and a, returns the largest activation max a (for widening, SPEC A1). */
+/**
+ * The layer from W^T [nIn, nOut]: writes a (and t, unless t = 0: the ReLU twin's layer, the
+ * same computation without spike times), returns the largest activation (for widening, A1).
+ */
+export function ttfsDenseForwardT(
+  x: usize,
+  Wt: usize,
+  D: usize,
+  t: usize,
+  a: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  tmax: f32,
+  scratch: usize,
+): f32 {
+  denseForwardT(x, Wt, D, a, batch, nIn, nOut, scratch);
+  const n = batch * nOut, n4 = n & ~3, zero = f32x4.splat(0), tv = f32x4.splat(tmax);
+  let mx = zero;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4, v = f32x4.max(v128.load(a + o), zero);
+    v128.store(a + o, v);
+    if (t) v128.store(t + o, f32x4.sub(tv, v));
+    mx = f32x4.max(mx, v);
+  }
+  let m = max(
+    max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)),
+    max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)),
+  );
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4, v = max<f32>(load<f32>(a + o), 0);
+    store<f32>(a + o, v);
+    if (t) store<f32>(t + o, tmax - v);
+    m = max(m, v);
+  }
+  return m;
+}
+
+/** The layer from W [nOut, nIn] (W^T goes into scratch); writes t and a, returns max a. */
 export function ttfsDenseForward(
   x: usize,
   W: usize,
@@ -21,26 +61,10 @@ export function ttfsDenseForward(
   tmax: f32,
   scratch: usize,
 ): f32 {
-  denseForward2(x, W, D, a, batch, nIn, nOut, scratch);
-  const n = batch * nOut, n4 = n & ~3, zero = f32x4.splat(0), tv = f32x4.splat(tmax);
-  let mx = zero;
-  for (let k = 0; k < n4; k += 4) {
-    const o = <usize> k * 4, v = f32x4.max(v128.load(a + o), zero);
-    v128.store(a + o, v);
-    v128.store(t + o, f32x4.sub(tv, v));
-    mx = f32x4.max(mx, v);
-  }
-  let m = max(
-    max(f32x4.extract_lane(mx, 0), f32x4.extract_lane(mx, 1)),
-    max(f32x4.extract_lane(mx, 2), f32x4.extract_lane(mx, 3)),
-  );
-  for (let k = n4; k < n; k++) {
-    const o = <usize> k * 4, v = max<f32>(load<f32>(a + o), 0);
-    store<f32>(a + o, v);
-    store<f32>(t + o, tmax - v);
-    m = max(m, v);
-  }
-  return m;
+  const wt = (scratch + 15) & ~15;
+  transpose(W, wt, nOut, nIn);
+  const rest = wt + <usize> (nIn * nOut) * 4;
+  return ttfsDenseForwardT(x, wt, D, t, a, batch, nIn, nOut, tmax, rest);
 }
 
 /** g[k] = 0 where a[k] <= 0 (a silent neuron passes no gradient, SPEC A7). */

@@ -10,6 +10,53 @@
  * @module
  */
 
+/** Adam and its schedule, as `nn/optim.ts` (Keras form, lr0 decayRate^(t / decaySteps)). */
+export interface StepHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  decayRate: number;
+  decaySteps: number;
+}
+
+/**
+ * What `Backend.createTwinStep` starts from: a dense B = 1 network (input interval [0, 1],
+ * SPEC A1/A2) and its ReLU twin, each as [W1, D1, W2, D2, ...] (W [nOut, nIn]), with Adam's
+ * settings and the number of steps already taken.
+ */
+export interface TwinStepSpec {
+  /** Layer sizes, input first, e.g. [784, 340, 10]. */
+  sizes: number[];
+  snn: Float64Array[];
+  twin: Float64Array[];
+  adam: StepHyper;
+  /** Adam steps already taken (0 for a fresh optimizer). */
+  t: number;
+}
+
+/** One step's figures (mean losses over the batch; norms of the weight gradients per layer). */
+export interface TwinStepResult {
+  loss: number;
+  twinLoss: number;
+  correct: number;
+  twinCorrect: number;
+  gradNorms: number[];
+  twinGradNorms: number[];
+  /** Per hidden layer of the SNN, max over the batch of tmax - t (for widening, SPEC A1). */
+  maxActivation: number[];
+}
+
+/** A training step the backend owns: the parameters stay inside it between steps. */
+export interface TwinStepRunner {
+  /** Forward, softmax cross-entropy, backward and Adam of both models on x [batch, nIn]. */
+  step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStepResult;
+  /** Copies the current parameters of both models out, in the spec's layout. */
+  read(snn: Float64Array[], twin: Float64Array[]): void;
+  /** Stops the runner's workers, if any (the runner is unusable afterwards). */
+  close(): void;
+}
+
 /** Dense primitives. Argument order: inputs, outputs, then sizes. */
 export interface Backend {
   /** A short name, e.g. "ref". */
@@ -60,4 +107,9 @@ export interface Backend {
     nOut: number,
     tmax: number,
   ): number;
+  /**
+   * Optional: a whole training step of a dense B = 1 network and its twin, owned by the
+   * backend (the wasm backend's runs in float32 with the weights resident in its memory).
+   */
+  createTwinStep?(spec: TwinStepSpec): TwinStepRunner;
 }

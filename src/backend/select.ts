@@ -6,7 +6,7 @@
 import { OptionError } from "../errors.ts";
 import type { Backend } from "./backend.ts";
 import { refBackend } from "./ref.ts";
-import { createWasmBackend } from "./wasm.ts";
+import { createWasmBackend, type WasmBackendOptions } from "./wasm.ts";
 
 /**
  * The backend names `backendByName` accepts.
@@ -21,7 +21,7 @@ export const BACKEND_NAMES = ["ref", "wasm"] as const;
 
 /**
  * "ref": the float64 reference (bit-reproducible; the default). "wasm": the float32 WASM SIMD
- * core (a fresh instance with its own memory).
+ * core (a fresh instance with its own memory), with `options` (e.g. `workers`).
  *
  * @example
  * ```ts
@@ -29,8 +29,8 @@ export const BACKEND_NAMES = ["ref", "wasm"] as const;
  * console.log(backendByName("wasm").name); // "wasm"
  * ```
  */
-export function backendByName(name: string): Backend {
+export function backendByName(name: string, options: WasmBackendOptions = {}): Backend {
   if (name === "ref") return refBackend;
-  if (name === "wasm") return createWasmBackend();
+  if (name === "wasm") return createWasmBackend(options);
   throw new OptionError(`unknown backend '${name}'; expected one of ${BACKEND_NAMES.join(", ")}`);
 }

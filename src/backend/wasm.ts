@@ -7,16 +7,25 @@
  * contiguous axis; 2 = zero-skipping row accumulations, 32 columns in registers, K tiled
  * (the default). Both are checked against `refBackend` by tests/backend/wasm.test.ts.
  *
+ * Version 2 also owns a whole training step (`createTwinStep`, see wasm/twin_step.ts): a
+ * dense B = 1 network and its twin resident in float32, optionally over worker threads.
+ *
  * @module
  */
-import { ShapeError } from "../errors.ts";
+import { OptionError, ShapeError } from "../errors.ts";
 import type { Backend } from "./backend.ts";
 import { WasmCore } from "./wasm/core.ts";
+import { createTwinStep } from "./wasm/twin_step.ts";
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
   /** Kernel version (default 2). */
   version?: 1 | 2;
+  /**
+   * Threads of the backend-owned training step (`createTwinStep`, version 2 only): 1 = the
+   * calling thread (default), n > 1 = the caller and n - 1 worker threads, each a batch share.
+   */
+  workers?: number;
 }
 
 function checkDims(name: string, dims: [number, number, number]): void {
@@ -44,7 +53,10 @@ function checkLength(name: string, a: ArrayLike<number>, n: number): void {
  * ```
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const version = options.version ?? 2;
+  const version = options.version ?? 2, workers = options.workers ?? 1;
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new OptionError(`workers must be an integer >= 1, got ${workers}`);
+  }
   const core = new WasmCore(), ex = core.exports;
   const scratch = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
     core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
@@ -105,5 +117,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.get(pa, a, batch * nOut);
       return max;
     },
+
+    ...(version === 2 ? { createTwinStep: (spec) => createTwinStep(spec, workers) } : {}),
   };
 }

@@ -75,6 +75,12 @@ export const trainSpec: CommandSpec = {
       default: "ref",
       help: "kernels: ref = float64 TypeScript (bit-reproducible), wasm = float32 WASM SIMD core",
     },
+    workers: {
+      type: "string",
+      value: "N",
+      default: "1",
+      help: "threads of the wasm backend's training step (dense nets), each a share of the batch",
+    },
     plot: plotOption("the training curves of the SNN and its twin"),
     ...reportOptions,
   },
@@ -165,7 +171,9 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,
     init,
-    backend: backendByName(String(o.backend)),
+    backend: backendByName(String(o.backend), {
+      workers: numberOption(o, "workers", { integer: true, min: 1, max: 64 }),
+    }),
   });
   const { network, ...figures } = result;
   if (typeof o.save === "string") await saveB1Network(o.save, network);

@@ -198,6 +198,7 @@ export function trainTtfs(
     });
     options.onEpoch?.(history[history.length - 1]);
   }
+  trainer.close();
   const evaluation = evaluations[evaluations.length - 1];
   return {
     sizes,

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
+import type { Backend, TwinStepRunner } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { ShapeError } from "../errors.ts";
-import { describeLayers, sameLayers, toLayers } from "../nn/architecture.ts";
+import { describeLayers, layerSizes, sameLayers, toLayers } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
 import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
 import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
@@ -72,12 +72,16 @@ function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
   return { layers, intervals: { tmin: [...net.intervals.tmin], tmax: [...net.intervals.tmax] } };
 }
 
-/** A B = 1 SNN and its ReLU twin, trained in lockstep. */
+/**
+ * A B = 1 SNN and its ReLU twin, trained in lockstep. A backend that owns a training step
+ * (`Backend.createTwinStep`, e.g. the wasm backend's float32 step) trains dense networks
+ * itself; `snn` and `twin` then read its parameters back when next used.
+ */
 export class TwinTrainer {
-  /** The spiking network. */
-  readonly snn: B1Network;
-  /** The ReLU twin. */
-  readonly twin: ReluMlp;
+  readonly #snn: B1Network;
+  readonly #twin: ReluMlp;
+  readonly #fast: TwinStepRunner | undefined;
+  #stale = false;
   readonly #snnOpt: Adam;
   readonly #twinOpt: Adam;
   readonly #backend: Backend;
@@ -96,15 +100,51 @@ export class TwinTrainer {
   constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
     const { seed = 0, zeta = 0.5, backend = refBackend, init, ...adam } = options;
     const layers = toLayers(sizes);
-    this.snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
-    this.twin = reluFromB1(this.snn);
-    this.#snnOpt = new Adam(b1Params(this.snn), adam);
-    this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);
+    this.#snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
+    this.#twin = reluFromB1(this.#snn);
+    this.#snnOpt = new Adam(b1Params(this.#snn), adam);
+    this.#twinOpt = new Adam(reluMlpParams(this.#twin), adam);
     this.#backend = backend;
+    const { lr, beta1, beta2, epsilon, decayRate, decaySteps } = this.#snnOpt;
+    this.#fast = layers.some((l) => l.conv) ? undefined : backend.createTwinStep?.({
+      sizes: layerSizes(layers),
+      snn: b1Params(this.#snn),
+      twin: reluMlpParams(this.#twin),
+      adam: { lr, beta1, beta2, epsilon, decayRate, decaySteps },
+      t: 0,
+    });
+  }
+
+  /** The spiking network. */
+  get snn(): B1Network {
+    if (this.#stale) this.#sync();
+    return this.#snn;
+  }
+
+  /** The ReLU twin. */
+  get twin(): ReluMlp {
+    if (this.#stale) this.#sync();
+    return this.#twin;
+  }
+
+  #sync(): void {
+    this.#stale = false;
+    this.#fast!.read(b1Params(this.#snn), reluMlpParams(this.#twin));
+  }
+
+  /** Stops the backend's step workers, if any; the reference path has none. */
+  close(): void {
+    this.#fast?.close();
   }
 
   /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
+    if (this.#fast) {
+      const { maxActivation, ...figures } = this.#fast.step(x, labels, batch);
+      this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);
+      this.#stale = true;
+      return figures;
+    }
     const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
     const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
     const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);

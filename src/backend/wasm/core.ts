@@ -14,6 +14,8 @@
 import { ValueError } from "../../errors.ts";
 import { CORE_WASM_BASE64 } from "./core_module.ts";
 
+type Args10 = [number, number, number, number, number, number, number, number, number, number];
+
 /** The kernels the core exports (pointers are byte offsets, sizes are counts). */
 export interface CoreExports {
   memory: WebAssembly.Memory;
@@ -27,10 +29,20 @@ export interface CoreExports {
   ): void;
   denseBackwardInput1(...a: [number, number, number, number, number, number]): void;
   denseBackwardInput2(...a: [number, number, number, number, number, number, number]): void;
-  ttfsDenseForward(
-    ...a: [number, number, number, number, number, number, number, number, number, number]
-  ): number;
+  ttfsDenseForward(...a: Args10): number;
+  ttfsDenseForwardT(...a: Args10): number;
   maskInactive(g: number, a: number, n: number): void;
+  transpose(src: number, dst: number, rows: number, cols: number): void;
+  denseForwardT(...a: [number, number, number, number, number, number, number, number]): void;
+  denseBackwardWeightsT(
+    ...a: [number, number, number, number, number, number, number, number]
+  ): void;
+  addInto(dst: number, src: number, n: number): void;
+  softmaxCrossEntropy(
+    ...a: [number, number, number, number, number, number, number]
+  ): number;
+  adamStep(...a: [number, number, number, number, number, number, number, number, number]): void;
+  sumSquares(p: number, n: number): number;
   peakFlops(buf: number, iters: number): number;
 }
 
@@ -80,9 +92,14 @@ export class WasmCore {
     this.reset();
   }
 
-  /** Frees every region allocated since the last reset. */
-  reset(): void {
-    this.#top = this.exports.heapBase();
+  /** Frees every region allocated since `mark` (a value of `top`), or all of them. */
+  reset(mark: number = this.exports.heapBase()): void {
+    this.#top = mark;
+  }
+
+  /** The first free byte: give it to `reset` to free what is allocated after it. */
+  get top(): number {
+    return this.#top;
   }
 
   /** A 16-byte-aligned region of `bytes` bytes; grows the memory if needed. */

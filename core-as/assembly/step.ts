@@ -1,0 +1,122 @@
+/**
+ * Kernels of the float32 training step that the host keeps resident in this memory
+ * (src/backend/wasm/twin_step.ts). Weights live transposed, Wt [nIn, nOut], so the forward
+ * pass needs no copy (`denseForwardT`) and the weight gradient is accumulated as dW^T.
+ */
+import { accumulateRows } from "./dense";
+
+/**
+ * dWt[j,i] += sum_b x[b,j] dz[b,i];  dbias[i] += sum_b dz[b,i]. The row accumulation runs
+ * over the inputs j, so zero inputs (black pixels, silent neurons) are skipped.
+ */
+export function denseBackwardWeightsT(
+  dz: usize,
+  x: usize,
+  dWt: usize,
+  dbias: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  scratch: usize,
+): void {
+  for (let b = 0; b < batch; b++) addInto(dbias, dz + <usize> (b * nOut) * 4, nOut);
+  const ldo = <usize> nOut * 4;
+  accumulateRows(dWt, ldo, x, 4, <usize> nIn * 4, dz, ldo, nIn, batch, nOut, scratch);
+}
+
+/** dst[0..n) += src[0..n). */
+export function addInto(dst: usize, src: usize, n: i32): void {
+  const n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4;
+    v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4;
+    store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+  }
+}
+
+/**
+ * Softmax cross-entropy of `batch` rows (SPEC A6), in float64 inside a row:
+ * dl[b,k] = (softmax(y_b)_k - [k = label_b]) / denom, returns the summed (not mean) loss and
+ * adds the rows whose argmax (first on ties) is the label to the i32 at `correct`. `denom` is
+ * the whole batch's size when this is one worker's share of it.
+ */
+export function softmaxCrossEntropy(
+  logits: usize,
+  labels: usize,
+  dl: usize,
+  batch: i32,
+  classes: i32,
+  denom: f64,
+  correct: usize,
+): f64 {
+  let loss: f64 = 0, right = 0;
+  for (let b = 0; b < batch; b++) {
+    const y = logits + <usize> (b * classes) * 4, d = dl + <usize> (b * classes) * 4;
+    const label = load<i32>(labels + <usize> b * 4);
+    let mx = <f64> load<f32>(y), arg = 0;
+    for (let k = 1; k < classes; k++) {
+      const v = <f64> load<f32>(y + <usize> k * 4);
+      if (v > mx) (mx = v), (arg = k);
+    }
+    let sum: f64 = 0;
+    for (let k = 0; k < classes; k++) sum += Math.exp(<f64> load<f32>(y + <usize> k * 4) - mx);
+    loss += Math.log(sum) - (<f64> load<f32>(y + <usize> label * 4) - mx);
+    for (let k = 0; k < classes; k++) {
+      const p = Math.exp(<f64> load<f32>(y + <usize> k * 4) - mx) / sum;
+      store<f32>(d + <usize> k * 4, <f32> ((p - (k == label ? 1 : 0)) / denom));
+    }
+    right += i32(arg == label);
+  }
+  store<i32>(correct, load<i32>(correct) + right);
+  return loss;
+}
+
+/**
+ * One Adam update of n parameters (Keras form, as src/nn/optim.ts; lrT carries the bias
+ * corrections): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p -= lrT m / (sqrt(v) + eps).
+ */
+export function adamStep(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  lrT: f32,
+  b1: f32,
+  b2: f32,
+  eps: f32,
+): void {
+  const n4 = n & ~3, vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
+  const c1 = f32x4.splat(1 - b1), c2 = f32x4.splat(1 - b2);
+  const vlr = f32x4.splat(lrT), ve = f32x4.splat(eps);
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4, gk = v128.load(g + o);
+    const mk = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gk));
+    const vk = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gk, gk)));
+    v128.store(m + o, mk);
+    v128.store(v + o, vk);
+    const step = f32x4.div(f32x4.mul(vlr, mk), f32x4.add(f32x4.sqrt(vk), ve));
+    v128.store(p + o, f32x4.sub(v128.load(p + o), step));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4, gk = load<f32>(g + o);
+    const mk = b1 * load<f32>(m + o) + (1 - b1) * gk;
+    const vk = b2 * load<f32>(v + o) + (1 - b2) * gk * gk;
+    store<f32>(m + o, mk);
+    store<f32>(v + o, vk);
+    store<f32>(p + o, load<f32>(p + o) - (lrT * mk) / (Mathf.sqrt(vk) + eps));
+  }
+}
+
+/** sum of squares of n floats (in float64), for gradient norms. */
+export function sumSquares(p: usize, n: i32): f64 {
+  let s: f64 = 0;
+  for (let k = 0; k < n; k++) {
+    const v = <f64> load<f32>(p + <usize> k * 4);
+    s += v * v;
+  }
+  return s;
+}

@@ -1,0 +1,273 @@
+/**
+ * One WASM core holding a dense B = 1 network and its ReLU twin resident in float32: their
+ * weights, gradients and Adam moments stay in the core's memory from step to step, so a
+ * training step converts nothing but the batch. `twin_step.ts` drives one of these in the
+ * calling thread, `twin_workers.ts` one per worker.
+ *
+ * Layout: one block per model (SNN first, then the twin), each holding per layer W^T
+ * [nIn, nOut] (the kernels' forward layout, see core-as/assembly/step.ts) then D [nOut], every
+ * array starting on 16 bytes. Gradients (G), Adam moments (M, V) and the reduction buffers of
+ * the workers (A, T) have the same layout, so Adam runs once over both models.
+ *
+ * Both models run the same kernels, which is the B = 1 equivalence (SPEC A5): the SNN's layer
+ * is ttfsDenseForwardT on x = tmin - t (its input spike times t0 = 1 - pixel, A2, decoded in
+ * float64 as the reference does), the twin's the same kernel on the pixels without spike
+ * times. In float32 the SNN carries a = tmax - t between layers (core-as/assembly/ttfs.ts);
+ * the spike times are not read in training. Since both models then see the same float32
+ * operands, their float32 trajectories are identical by construction: that is no evidence of
+ * the equivalence, which the float64 reference shows (tests/ttfs/).
+ *
+ * @module
+ */
+import type { TwinStepResult } from "../backend.ts";
+import { ShapeError, ValueError } from "../../errors.ts";
+import { WasmCore } from "./core.ts";
+
+/** Adam and its learning-rate schedule (as `nn/optim.ts`: Keras form, exponential decay). */
+export interface TwinHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  decayRate: number;
+  decaySteps: number;
+}
+
+/** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
+export interface TwinShare {
+  loss: number;
+  twinLoss: number;
+  correct: number;
+  twinCorrect: number;
+  /** Per hidden layer, the largest activation tmax - t (0 if none fired). */
+  maxActivation: number[];
+}
+
+interface Slot {
+  wt: number; // float offset of W^T in a model's block
+  d: number;
+  nIn: number;
+  nOut: number;
+}
+
+const up4 = (n: number) => Math.ceil(n / 4) * 4;
+
+/** A B = 1 network and its twin, resident in one WASM core. */
+export class TwinCore {
+  /** Floats in one buffer (both models, padded). */
+  readonly length: number;
+  /** Byte offsets of the parameters, gradients, Adam moments and reduction buffers. */
+  readonly P: number;
+  readonly G: number;
+  readonly A: number;
+  readonly T: number;
+  readonly core: WasmCore = new WasmCore();
+  readonly #slots: Slot[] = [];
+  readonly #per: number;
+  readonly #M: number;
+  readonly #V: number;
+  readonly #mark: number;
+  readonly #hyper: TwinHyper;
+  /** Adam steps taken. */
+  t = 0;
+
+  /**
+   * @param sizes Dense layer sizes, input first, e.g. [784, 340, 10].
+   * @example
+   * ```ts
+   * import { TwinCore } from "./twin_core.ts";
+   * const hyper = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
+   * console.log(new TwinCore([4, 3, 2], hyper).length); // 2 x (12 + 4 + 8 + 4) = 56
+   * ```
+   */
+  constructor(readonly sizes: number[], hyper: TwinHyper) {
+    let per = 0;
+    for (let l = 0; l + 1 < sizes.length; l++) {
+      const nIn = sizes[l], nOut = sizes[l + 1], wt = per, d = wt + up4(nIn * nOut);
+      this.#slots.push({ wt, d, nIn, nOut });
+      per = d + up4(nOut);
+    }
+    this.#per = per;
+    this.length = 2 * per;
+    this.#hyper = hyper;
+    const bytes = this.length * 4, c = this.core;
+    [this.P, this.G, this.#M, this.#V, this.A, this.T] = [0, 1, 2, 3, 4, 5].map(() =>
+      c.alloc(bytes)
+    );
+    c.f32().fill(0, this.P / 4, (this.T + bytes) / 4);
+    this.#mark = c.top;
+  }
+
+  /** Sets both models from [W1, D1, W2, ...] (W [nOut, nIn] row-major, float64). */
+  load(snn: Float64Array[], twin: Float64Array[]): void {
+    const f = this.core.f32();
+    [snn, twin].forEach((params, m) =>
+      this.#slots.forEach(({ wt, d, nIn, nOut }, l) => {
+        const o = this.P / 4 + m * this.#per, W = params[2 * l];
+        for (let i = 0; i < nOut; i++) {
+          for (let j = 0; j < nIn; j++) f[o + wt + j * nOut + i] = W[i * nIn + j];
+        }
+        f.set(params[2 * l + 1], o + d);
+      })
+    );
+  }
+
+  /** Copies both models out in `load`'s layout: the parameters, or the buffer at byte `from`
+   * (G: the gradients of the last `gradients` call). */
+  read(snn: Float64Array[], twin: Float64Array[], from: number = this.P): void {
+    const f = this.core.f32();
+    [snn, twin].forEach((params, m) =>
+      this.#slots.forEach(({ wt, d, nIn, nOut }, l) => {
+        const o = from / 4 + m * this.#per, W = params[2 * l];
+        for (let i = 0; i < nOut; i++) {
+          for (let j = 0; j < nIn; j++) W[i * nIn + j] = f[o + wt + j * nOut + i];
+        }
+        params[2 * l + 1].set(f.subarray(o + d, o + d + nOut));
+      })
+    );
+  }
+
+  /** A float32 view of `length` floats at byte offset p (valid until the memory grows). */
+  view(p: number): Float32Array {
+    return this.core.f32().subarray(p / 4, p / 4 + this.length);
+  }
+
+  /**
+   * Forward and backward of both models on `rows` images (pixels in [0, 1]) into G
+   * (overwritten); the loss gradient is divided by `denom`, the size of the whole batch.
+   */
+  gradients(
+    x: ArrayLike<number>,
+    labels: ArrayLike<number>,
+    rows: number,
+    denom: number,
+  ): TwinShare {
+    const c = this.core, ex = c.exports, L = this.#slots.length, nIn = this.sizes[0];
+    c.reset(this.#mark);
+    c.f32().fill(0, this.G / 4, this.G / 4 + this.length);
+    const share: TwinShare = {
+      loss: 0,
+      twinLoss: 0,
+      correct: 0,
+      twinCorrect: 0,
+      maxActivation: [],
+    };
+    if (rows === 0) return (share.maxActivation = new Array(L - 1).fill(0)), share;
+    const px = c.put(x, rows * nIn), ps = c.alloc(rows * nIn * 4), f = c.f32();
+    // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
+    // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
+    for (let k = 0; k < rows * nIn; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
+    const plab = c.alloc(rows * 4), pc = c.alloc(16);
+    const i32 = () => new Int32Array(ex.memory.buffer); // re-read: alloc may grow the memory
+    const lab = i32();
+    for (let b = 0; b < rows; b++) lab[plab / 4 + b] = labels[b];
+    const widest = Math.max(rows, ...this.sizes);
+    const scratch = c.alloc(ex.denseScratchBytes(widest, 0, 0, 0));
+    [ps, px].forEach((input, m) => {
+      const at = (base: number, off: number) => base + (m * this.#per + off) * 4;
+      const inputs = [input];
+      for (let l = 0; l < L; l++) {
+        const { wt, d, nIn, nOut } = this.#slots[l], z = c.alloc(rows * nOut * 4);
+        const W = at(this.P, wt), D = at(this.P, d);
+        if (l === L - 1) ex.denseForwardT(inputs[l], W, D, z, rows, nIn, nOut, scratch);
+        else {
+          const mx = ex.ttfsDenseForwardT(inputs[l], W, D, 0, z, rows, nIn, nOut, 0, scratch);
+          if (m === 0) share.maxActivation.push(mx);
+        }
+        inputs.push(z);
+      }
+      const classes = this.sizes[L];
+      let dz = c.alloc(rows * classes * 4);
+      i32()[pc / 4] = 0;
+      const loss = ex.softmaxCrossEntropy(inputs[L], plab, dz, rows, classes, denom, pc);
+      if (m === 0) share.loss = loss;
+      else share.twinLoss = loss;
+      // backward: dW^T += x^T dz, then dz of the layer below = (dz W) masked by a > 0
+      for (let l = L - 1; l >= 0; l--) {
+        const { wt, d, nIn, nOut } = this.#slots[l];
+        ex.denseBackwardWeightsT(
+          dz,
+          inputs[l],
+          at(this.G, wt),
+          at(this.G, d),
+          rows,
+          nIn,
+          nOut,
+          scratch,
+        );
+        if (l === 0) break;
+        const W = c.alloc(nIn * nOut * 4), dx = c.alloc(rows * nIn * 4);
+        ex.transpose(at(this.P, wt), W, nIn, nOut);
+        ex.denseBackwardInput2(dz, W, dx, rows, nIn, nOut, scratch);
+        ex.maskInactive(dx, inputs[l], rows * nIn); // silent neurons pass no gradient (A7)
+        dz = dx;
+      }
+      if (m === 0) share.correct = i32()[pc / 4];
+      else share.twinCorrect = i32()[pc / 4];
+    });
+    return share;
+  }
+
+  /** One Adam step of both models with the gradients at byte offset `g` (G, or A after a sum). */
+  adam(g: number): void {
+    const { lr, beta1: b1, beta2: b2, epsilon, decayRate, decaySteps } = this.#hyper;
+    const lrNow = lr * Math.pow(decayRate, this.t / decaySteps);
+    this.t++;
+    const lrT = lrNow * Math.sqrt(1 - Math.pow(b2, this.t)) / (1 - Math.pow(b1, this.t));
+    this.core.exports.adamStep(this.P, g, this.#M, this.#V, this.length, lrT, b1, b2, epsilon);
+  }
+
+  /** ||dL/dW|| per layer of each model, from the gradients at byte offset `g`. */
+  gradNorms(g: number): { snn: number[]; twin: number[] } {
+    const ex = this.core.exports;
+    const norms = (m: number) =>
+      this.#slots.map(({ wt, nIn, nOut }) =>
+        Math.sqrt(ex.sumSquares(g + (m * this.#per + wt) * 4, nIn * nOut))
+      );
+    return { snn: norms(0), twin: norms(1) };
+  }
+}
+
+/** Checks a step's arguments against the layer sizes (labels must be classes). */
+export function checkStep(
+  sizes: number[],
+  x: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  batch: number,
+): void {
+  const nIn = sizes[0], classes = sizes[sizes.length - 1];
+  if (!Number.isInteger(batch) || batch < 1) {
+    throw new ShapeError(`batch must be >= 1, got ${batch}`);
+  }
+  if (x.length < batch * nIn) {
+    throw new ShapeError(`x has ${x.length} entries; expected ${batch}x${nIn}`);
+  }
+  if (labels.length < batch) throw new ShapeError(`${labels.length} labels for batch ${batch}`);
+  for (let b = 0; b < batch; b++) {
+    const v = labels[b];
+    if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
+      throw new ValueError(`label[${b}] = ${v} is not a class in 0..${classes - 1}`);
+    }
+  }
+}
+
+/** Means over the batch from the summed shares, and the gradient norms. */
+export function stepResult(
+  shares: TwinShare[],
+  batch: number,
+  norms: { snn: number[]; twin: number[] },
+): TwinStepResult {
+  const sum = (k: "loss" | "twinLoss" | "correct" | "twinCorrect") =>
+    shares.reduce((s, r) => s + r[k], 0);
+  return {
+    loss: sum("loss") / batch,
+    twinLoss: sum("twinLoss") / batch,
+    correct: sum("correct"),
+    twinCorrect: sum("twinCorrect"),
+    gradNorms: norms.snn,
+    twinGradNorms: norms.twin,
+    maxActivation: shares[0].maxActivation.map((_, n) =>
+      Math.max(...shares.map((s) => s.maxActivation[n]))
+    ),
+  };
+}
