@@ -51,6 +51,14 @@ export interface TwinStepResult {
 export interface TwinStepRunner {
   /** Forward, softmax cross-entropy, backward and Adam of both models on x [batch, nIn]. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStepResult;
+  /**
+   * Forward only, on x [batch, nIn]: both models' logits [batch, classes] and the SNN's hidden
+   * activations a = tmax - t [batch, n] per hidden layer (a neuron spikes iff a > 0).
+   */
+  forward(
+    x: Float64Array,
+    batch: number,
+  ): { logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] };
   /** Copies the current parameters of both models out, in the spec's layout. */
   read(snn: Float64Array[], twin: Float64Array[]): void;
   /** Stops the runner's workers, if any (the runner is unusable afterwards). */

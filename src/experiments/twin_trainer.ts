@@ -176,16 +176,15 @@ export class TwinTrainer {
     const perLayer = new Array(this.snn.layers.length - 1).fill(0);
     for (let s = 0; s < count; s += chunk) {
       const m = Math.min(chunk, count - s), xs = x.subarray(s * nIn, (s + m) * nIn);
-      const fwd = b1Forward(this.snn, encodeInput(xs), m, this.#backend);
-      const tw = reluMlpForward(this.twin, xs, m, this.#backend);
-      const p = argmaxRows(fwd.logits, m, classes), q = argmaxRows(tw.logits, m, classes);
+      const fwd = this.#forwardBoth(xs, m);
+      const p = argmaxRows(fwd.logits, m, classes), q = argmaxRows(fwd.twinLogits, m, classes);
       for (let b = 0; b < m; b++) {
         correct += +(p[b] === labels[s + b]);
         twinCorrect += +(q[b] === labels[s + b]);
         agree += +(p[b] === q[b]);
       }
       for (let k = 0; k < fwd.logits.length; k++) {
-        maxDiff = Math.max(maxDiff, Math.abs(fwd.logits[k] - tw.logits[k]));
+        maxDiff = Math.max(maxDiff, Math.abs(fwd.logits[k] - fwd.twinLogits[k]));
       }
       const c = countSpikes(fwd.neuronTimes, this.snn.intervals);
       spikes += c.spikes;
@@ -200,6 +199,22 @@ export class TwinTrainer {
       spikesPerNeuron: neurons ? spikes / neurons : 0,
       spikesPerLayer: perLayer.map((v) => v / count),
     };
+  }
+
+  /** Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). */
+  #forwardBoth(xs: Float64Array, m: number) {
+    if (this.#fast) {
+      const r = this.#fast.forward(xs, m), { tmax } = this.#snn.intervals;
+      const times = r.activations.map((a, n) => a.map((v) => tmax[n + 1] - v)); // t = tmax - a
+      return {
+        logits: r.logits,
+        twinLogits: r.twinLogits,
+        neuronTimes: [new Float64Array(0), ...times],
+      };
+    }
+    const fwd = b1Forward(this.snn, encodeInput(xs), m, this.#backend);
+    const tw = reluMlpForward(this.twin, xs, m, this.#backend);
+    return { logits: fwd.logits, twinLogits: tw.logits, neuronTimes: fwd.neuronTimes };
   }
 
   /** Largest |W - w| and |D - b| between the SNN and its twin. */

@@ -132,6 +132,55 @@ export class TwinCore {
     return this.core.f32().subarray(p / 4, p / 4 + this.length);
   }
 
+  /** Byte offset of parameter array `off` (a float offset in a model's block) of model m. */
+  #at(base: number, m: number, off: number): number {
+    return base + (m * this.#per + off) * 4;
+  }
+
+  /** Both models' inputs (the twin's pixels, the SNN's decoded spike times) and scratch. */
+  #prepare(x: ArrayLike<number>, rows: number): { inputs: number[]; scratch: number } {
+    const c = this.core, n = rows * this.sizes[0];
+    c.reset(this.#mark);
+    const px = c.put(x, n), ps = c.alloc(n * 4), f = c.f32();
+    // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
+    // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
+    for (let k = 0; k < n; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
+    const scratch = c.alloc(c.exports.denseScratchBytes(Math.max(rows, ...this.sizes), 0, 0, 0));
+    return { inputs: [ps, px], scratch };
+  }
+
+  /** Forward pass of model m: every layer's input, then the logits; the hidden layers' max a. */
+  #forward(m: number, input: number, rows: number, scratch: number, maxAct: number[]): number[] {
+    const c = this.core, ex = c.exports, L = this.#slots.length, inputs = [input];
+    for (let l = 0; l < L; l++) {
+      const { wt, d, nIn, nOut } = this.#slots[l], z = c.alloc(rows * nOut * 4);
+      const W = this.#at(this.P, m, wt), D = this.#at(this.P, m, d);
+      if (l === L - 1) ex.denseForwardT(inputs[l], W, D, z, rows, nIn, nOut, scratch);
+      else maxAct.push(ex.ttfsDenseForwardT(inputs[l], W, D, 0, z, rows, nIn, nOut, 0, scratch));
+      inputs.push(z);
+    }
+    return inputs;
+  }
+
+  /**
+   * Forward only, on `rows` images: both models' logits [rows, classes] and the SNN's hidden
+   * activations a = tmax - t [rows, n] per layer (a neuron spikes iff a > 0).
+   */
+  forward(
+    x: ArrayLike<number>,
+    rows: number,
+  ): { logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] } {
+    const { inputs, scratch } = this.#prepare(x, rows), L = this.#slots.length;
+    const [snn, twin] = inputs.map((input, m) => this.#forward(m, input, rows, scratch, []));
+    const f = this.core.f32(),
+      out = (p: number, n: number) => Float64Array.from(f.subarray(p / 4, p / 4 + rows * n));
+    return {
+      logits: out(snn[L], this.sizes[L]),
+      twinLogits: out(twin[L], this.sizes[L]),
+      activations: snn.slice(1, L).map((p, l) => out(p, this.sizes[l + 1])),
+    };
+  }
+
   /**
    * Forward and backward of both models on `rows` images (pixels in [0, 1]) into G
    * (overwritten); the loss gradient is divided by `denom`, the size of the whole batch.
@@ -142,9 +191,7 @@ export class TwinCore {
     rows: number,
     denom: number,
   ): TwinShare {
-    const c = this.core, ex = c.exports, L = this.#slots.length, nIn = this.sizes[0];
-    c.reset(this.#mark);
-    c.f32().fill(0, this.G / 4, this.G / 4 + this.length);
+    const c = this.core, ex = c.exports, L = this.#slots.length, classes = this.sizes[L];
     const share: TwinShare = {
       loss: 0,
       twinLoss: 0,
@@ -152,58 +199,31 @@ export class TwinCore {
       twinCorrect: 0,
       maxActivation: [],
     };
+    c.f32().fill(0, this.G / 4, this.G / 4 + this.length);
     if (rows === 0) return (share.maxActivation = new Array(L - 1).fill(0)), share;
-    const px = c.put(x, rows * nIn), ps = c.alloc(rows * nIn * 4), f = c.f32();
-    // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
-    // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
-    for (let k = 0; k < rows * nIn; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
+    const { inputs: modelInputs, scratch } = this.#prepare(x, rows);
     const plab = c.alloc(rows * 4), pc = c.alloc(16);
     const i32 = () => new Int32Array(ex.memory.buffer); // re-read: alloc may grow the memory
     const lab = i32();
     for (let b = 0; b < rows; b++) lab[plab / 4 + b] = labels[b];
-    const widest = Math.max(rows, ...this.sizes);
-    const scratch = c.alloc(ex.denseScratchBytes(widest, 0, 0, 0));
-    [ps, px].forEach((input, m) => {
-      const at = (base: number, off: number) => base + (m * this.#per + off) * 4;
-      const inputs = [input];
-      for (let l = 0; l < L; l++) {
-        const { wt, d, nIn, nOut } = this.#slots[l], z = c.alloc(rows * nOut * 4);
-        const W = at(this.P, wt), D = at(this.P, d);
-        if (l === L - 1) ex.denseForwardT(inputs[l], W, D, z, rows, nIn, nOut, scratch);
-        else {
-          const mx = ex.ttfsDenseForwardT(inputs[l], W, D, 0, z, rows, nIn, nOut, 0, scratch);
-          if (m === 0) share.maxActivation.push(mx);
-        }
-        inputs.push(z);
-      }
-      const classes = this.sizes[L];
+    modelInputs.forEach((input, m) => {
+      const inputs = this.#forward(m, input, rows, scratch, m === 0 ? share.maxActivation : []);
       let dz = c.alloc(rows * classes * 4);
       i32()[pc / 4] = 0;
       const loss = ex.softmaxCrossEntropy(inputs[L], plab, dz, rows, classes, denom, pc);
-      if (m === 0) share.loss = loss;
-      else share.twinLoss = loss;
+      if (m === 0) (share.loss = loss), (share.correct = i32()[pc / 4]);
+      else (share.twinLoss = loss), (share.twinCorrect = i32()[pc / 4]);
       // backward: dW^T += x^T dz, then dz of the layer below = (dz W) masked by a > 0
       for (let l = L - 1; l >= 0; l--) {
-        const { wt, d, nIn, nOut } = this.#slots[l];
-        ex.denseBackwardWeightsT(
-          dz,
-          inputs[l],
-          at(this.G, wt),
-          at(this.G, d),
-          rows,
-          nIn,
-          nOut,
-          scratch,
-        );
+        const { wt, d, nIn, nOut } = this.#slots[l], G = (o: number) => this.#at(this.G, m, o);
+        ex.denseBackwardWeightsT(dz, inputs[l], G(wt), G(d), rows, nIn, nOut, scratch);
         if (l === 0) break;
         const W = c.alloc(nIn * nOut * 4), dx = c.alloc(rows * nIn * 4);
-        ex.transpose(at(this.P, wt), W, nIn, nOut);
+        ex.transpose(this.#at(this.P, m, wt), W, nIn, nOut);
         ex.denseBackwardInput2(dz, W, dx, rows, nIn, nOut, scratch);
         ex.maskInactive(dx, inputs[l], rows * nIn); // silent neurons pass no gradient (A7)
         dz = dx;
       }
-      if (m === 0) share.correct = i32()[pc / 4];
-      else share.twinCorrect = i32()[pc / 4];
     });
     return share;
   }

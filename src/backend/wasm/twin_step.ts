@@ -64,6 +64,7 @@ export function createTwinStep(spec: TwinStepSpec, workers = 1): TwinStepRunner 
       core.adam(core.G);
       return stepResult([share], batch, core.gradNorms(core.G));
     },
+    forward: (x, batch) => core.forward(x, batch),
     read: (snn, twin) => core.read(snn, twin),
     close() {},
   };

@@ -202,6 +202,7 @@ export function createWorkerTwinStep(
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
       return stepResult(shares, batch, core.gradNorms(sum));
     },
+    forward: (x, batch) => core.forward(x, batch), // the caller's replica is as good as any
     read: (snn, twin) => core.read(snn, twin),
     close() {
       closed = true;
