@@ -12,9 +12,8 @@
  *
  * @module
  */
-import { refBackend } from "../backend/ref.ts";
 import { mixedLoss } from "./loss.ts";
-import { backwardStep, type GradientResult, type MethodOptions } from "./method.ts";
+import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
 import { type LifNetwork, zeroGrads } from "./network.ts";
 import { lifForward } from "./simulate.ts";
 import { surrogateGrad } from "./surrogate.ts";
@@ -39,7 +38,7 @@ export function bpttGradients(
   batch: number,
   options: MethodOptions = {},
 ): GradientResult {
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const run = lifForward(net, xs, batch, { ...compute, record: true, relaxed: options.relaxed });
   const T = xs.length, L = net.layers.length - 1, classes = net.layers[L].nOut;
   const grads = zeroGrads(net, options.cost);

@@ -13,8 +13,9 @@
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
+import { refBackend } from "../backend/ref.ts";
 import type { CostCounter } from "./cost.ts";
-import { inputGrad, type LifNetwork, unpooled, weightGrad } from "./network.ts";
+import { type Compute, inputGrad, type LifNetwork, unpooled, weightGrad } from "./network.ts";
 
 /** Options every method reads (each ignores what does not concern it). */
 export interface MethodOptions {
@@ -118,4 +119,17 @@ export function backwardStep(
     weightGrad(layer, delta, pre, grads[2 * l], grads[2 * l + 1], batch, biasScale, compute);
     if (l > 0) dy = inputGrad(layer, delta, batch, compute);
   }
+}
+
+/**
+ * The kernels and counter of a method's options (the reference backend by default).
+ *
+ * @example
+ * ```ts
+ * import { computeOf } from "./method.ts";
+ * console.log(computeOf({}).backend.name); // "ref"
+ * ```
+ */
+export function computeOf(options: MethodOptions): Compute {
+  return { backend: options.backend ?? refBackend, cost: options.cost };
 }

@@ -14,9 +14,8 @@
  *
  * @module
  */
-import { refBackend } from "../backend/ref.ts";
 import { mixedLoss } from "./loss.ts";
-import { backwardStep, type GradientResult, type MethodOptions } from "./method.ts";
+import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
 import { checkInputs, current, type LifNetwork, pooled, zeroGrads } from "./network.ts";
 import { accumulate, constantTraces, lifStep } from "./neuron.ts";
 import { surrogateGrad } from "./surrogate.ts";
@@ -44,7 +43,7 @@ export function otttGradients(
   options: MethodOptions = {},
 ): GradientResult {
   checkInputs(net, xs, batch);
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const official = options.variant === "official", spikeReadout = options.readout === "spike";
   const T = xs.length, L = net.layers.length - 1, classes = net.layers[L].nOut;
   const c = constantTraces(net.lambda, T), grads = zeroGrads(net, options.cost);

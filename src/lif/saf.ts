@@ -21,16 +21,23 @@
  *
  * @module
  */
-import { refBackend } from "../backend/ref.ts";
 import { neuronsOf } from "../nn/layer.ts";
 import { mixedLoss } from "./loss.ts";
 import {
   backwardStep,
+  computeOf,
   type GradientResult,
   type HiddenFactors,
   type MethodOptions,
 } from "./method.ts";
-import { checkInputs, current, type LifNetwork, pooled, zeroGrads } from "./network.ts";
+import {
+  checkInputs,
+  type Compute,
+  current,
+  type LifNetwork,
+  pooled,
+  zeroGrads,
+} from "./network.ts";
 import { accumulate, constantTraces } from "./neuron.ts";
 import { surrogateGrad } from "./surrogate.ts";
 
@@ -58,7 +65,7 @@ export class SafForward {
   #input: Float64Array;
   #acc: Float64Array[];
   #t = 0;
-  #compute: Pick<MethodOptions, "backend" | "cost">;
+  #compute: Compute;
 
   /**
    * @param T The number of steps that will be run.
@@ -78,13 +85,13 @@ export class SafForward {
     this.#input = new Float64Array(batch * net.layers[0].nIn);
     this.#acc = net.layers.slice(0, -1).map((l) => new Float64Array(batch * neuronsOf(l)));
     for (const a of [this.#input, ...this.#acc]) options.cost?.hold("neuron", a.length);
-    this.#compute = { backend: options.backend ?? refBackend, cost: options.cost };
+    this.#compute = computeOf(options);
   }
 
   /** Advance one step with input x[t]. @example see the constructor. */
   step(x: Float64Array): SafStep {
     const { net, batch } = this, { lambda, vth } = net, ct = this.c[this.#t++];
-    const compute = { backend: this.#compute.backend ?? refBackend, cost: this.#compute.cost };
+    const compute = this.#compute;
     accumulate(this.#input, x, lambda);
     let A = this.#input, sIn = x;
     const U: Float64Array[] = [], u: Float64Array[] = [], pre: Float64Array[] = [];
@@ -129,7 +136,7 @@ export function safEGradients(
   options: MethodOptions = {},
 ): GradientResult {
   checkInputs(net, xs, batch);
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const saf = new SafForward(net, batch, xs.length, options), grads = zeroGrads(net, options.cost);
   const T = xs.length, classes = net.layers[net.layers.length - 1].nOut;
   const scores = new Float64Array(batch * classes);
@@ -178,7 +185,7 @@ export function safFGradients(
   options: MethodOptions = {},
 ): GradientResult {
   checkInputs(net, xs, batch);
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const saf = new SafForward(net, batch, xs.length, options), grads = zeroGrads(net, options.cost);
   const T = xs.length, L = net.layers.length - 1, cT = saf.c[T - 1];
   let f = saf.step(xs[0]), spikes = countSpikes(f.spikes);

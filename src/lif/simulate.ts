@@ -15,6 +15,7 @@ import { refBackend } from "../backend/ref.ts";
 import { accumulate, constantTraces, lifStep } from "./neuron.ts";
 import { checkInputs, type Compute, current, type LifNetwork, pooled } from "./network.ts";
 import { relaxedSpike } from "./surrogate.ts";
+import { computeOf } from "./method.ts";
 import { neuronsOf } from "../nn/layer.ts";
 import type { CostCounter } from "./cost.ts";
 
@@ -66,7 +67,7 @@ export function lifForward(
   options: SimulateOptions = {},
 ): LifRun {
   checkInputs(net, xs, batch);
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const hidden = net.layers.slice(0, -1), top = net.layers[net.layers.length - 1];
   const size = (n: number) => batch * n;
   const v = hidden.map((l) => new Float64Array(size(neuronsOf(l))));

@@ -15,9 +15,8 @@
  *
  * @module
  */
-import { refBackend } from "../backend/ref.ts";
 import { mixedLoss } from "./loss.ts";
-import { backwardStep, type GradientResult, type MethodOptions } from "./method.ts";
+import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
 import { current, type LifNetwork, pooled, zeroGrads } from "./network.ts";
 import { lifForward } from "./simulate.ts";
 
@@ -40,7 +39,7 @@ export function spikeRepGradients(
   batch: number,
   options: MethodOptions = {},
 ): GradientResult {
-  const compute = { backend: options.backend ?? refBackend, cost: options.cost };
+  const compute = computeOf(options);
   const run = lifForward(net, xs, batch, compute), L = net.layers.length - 1;
   const rates = options.closedForm ? [run.rates[0]] : run.rates;
   const hidden = net.layers.slice(0, L).map((layer, l) => {
