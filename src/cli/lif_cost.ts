@@ -49,6 +49,7 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
     "bwd MMAC",
     "fwd matmul/layer/step",
     "state/neuron",
+    "state/input",
     "state/synapse",
     "ms/batch",
     `peak MiB T=${T}`,
@@ -63,6 +64,7 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
     M(r.macsBackward),
     r.forwardMatmulsPerLayerStep.toFixed(3),
     r.stateFloatsPerNeuron.toFixed(2),
+    r.stateFloatsPerInput.toFixed(2),
     r.stateFloatsPerSynapse.toFixed(0),
     (r.seconds * 1000).toFixed(0),
     MiB(r.peakMemoryBytes),
@@ -112,7 +114,8 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
     `${o.model}, T = ${T}, batch ${o.batch}, ${o.backend} backend, ${runtimeName()}` +
     (gcExposed ? "" : " (no exposed gc: peak memory includes garbage)"),
     table(rows, T, sweep),
-    "MACs and state floats per training sample; state excludes weights and optimizer moments.",
+    "MACs and state floats per training sample; state/neuron is per hidden neuron, state/input " +
+    "per input unit; state excludes the weights and the optimizer moments.",
   ].join("\n");
   await emitReport(o, report, human);
   return report;

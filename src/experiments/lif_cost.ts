@@ -45,7 +45,9 @@ export interface LifCostRow {
   macsBackward: number;
   /** Forward linear maps per layer per step (MACs / (T x one pass through every layer)). */
   forwardMatmulsPerLayerStep: number;
+  /** State floats per hidden neuron, per input unit and per synapse (per sample). */
   stateFloatsPerNeuron: number;
+  stateFloatsPerInput: number;
   stateFloatsPerSynapse: number;
   /** Median wall time of one batch, in seconds (after a warm-up run). */
   seconds: number;
@@ -115,6 +117,7 @@ export function lifCostTable(options: LifCostOptions): LifCostRow[] {
       macsBackward: count.macsBackward / batch,
       forwardMatmulsPerLayerStep: count.macsForward / batch / (T * onePass),
       stateFloatsPerNeuron: main.stateFloatsPerNeuron,
+      stateFloatsPerInput: count.inputStateFloats / batch / nIn,
       stateFloatsPerSynapse: count.synapseStateFloats / synapses,
       seconds: main.seconds,
       peakMemoryBytes: main.peakMemoryBytes,

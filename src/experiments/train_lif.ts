@@ -82,8 +82,11 @@ export interface TrainLifResult {
   /** MACs per training sample (all T steps): forward and backward. */
   macsForward: number;
   macsBackward: number;
-  /** Floats of state for one training sample: per neuron, per synapse, in all. */
-  stateFloats: { perNeuron: number; perSynapse: number; total: number };
+  /**
+   * Floats of state for one training sample: per hidden neuron, per input unit (its trace or
+   * history), per synapse, and in all.
+   */
+  stateFloats: { perNeuron: number; perInput: number; perSynapse: number; total: number };
   seconds: number;
   /** Peak resident set size sampled after every batch (process.memoryUsage().rss). */
   peakMemoryBytes: number;
@@ -124,11 +127,11 @@ export function evaluateLif(
 function perSample(c: CostCount, size: number, net: LifNetwork): TrainLifResult["stateFloats"] {
   const hidden = net.layers.slice(0, -1).reduce((n, l) => n + neuronsOf(l), 0);
   const synapses = lifParams(net).reduce((n, p) => n + p.length, 0);
-  const perNeuron = c.neuronStateFloats / size / Math.max(1, hidden);
   return {
-    perNeuron,
+    perNeuron: c.neuronStateFloats / size / Math.max(1, hidden),
+    perInput: c.inputStateFloats / size / net.layers[0].nIn,
     perSynapse: c.synapseStateFloats / synapses,
-    total: c.neuronStateFloats / size + c.synapseStateFloats,
+    total: (c.neuronStateFloats + c.inputStateFloats) / size + c.synapseStateFloats,
   };
 }
 

@@ -5,8 +5,9 @@
  *   potentials) and backward (weight gradients and errors sent to the layer below). One
  *   sample through a layer costs neurons x fan-in MACs; elementwise work is not counted.
  * - Floats of state held while training one batch: buffers that live across time steps,
- *   charged per neuron (potentials, traces, accumulations, stored histories) or per synapse
- *   (gradient accumulators). The weights themselves and the optimizer's moments are the same
+ *   charged per hidden neuron (potentials, traces, accumulations, stored histories), to the
+ *   input (its trace or accumulation, or its stored history) or per synapse (gradient
+ *   accumulators). The weights themselves and the optimizer's moments are the same
  *   for every method and are not counted.
  *
  * @module
@@ -16,8 +17,10 @@
 export interface CostCount {
   macsForward: number;
   macsBackward: number;
-  /** Floats of state held per sample and neuron, over all layers (input traces included). */
+  /** Floats of state held for the hidden neurons (all samples, all layers). */
   neuronStateFloats: number;
+  /** Floats of state held for the input (its trace, accumulation or history). */
+  inputStateFloats: number;
   /** Floats of state held per synapse (weights and biases). */
   synapseStateFloats: number;
 }
@@ -27,6 +30,7 @@ export class CostCounter {
   macsForward = 0;
   macsBackward = 0;
   neuronStateFloats = 0;
+  inputStateFloats = 0;
   synapseStateFloats = 0;
   /** Called after every `hold`: a hook for measuring memory as state grows. */
   probe?: () => void;
@@ -42,15 +46,17 @@ export class CostCounter {
    * console.log(c.neuronStateFloats); // 32768
    * ```
    */
-  hold(kind: "neuron" | "synapse", floats: number): void {
+  hold(kind: "neuron" | "input" | "synapse", floats: number): void {
     if (kind === "neuron") this.neuronStateFloats += floats;
+    else if (kind === "input") this.inputStateFloats += floats;
     else this.synapseStateFloats += floats;
     this.probe?.();
   }
 
   /** The tally as a plain object. @example `new CostCounter().snapshot()` */
   snapshot(): CostCount {
-    const { macsForward, macsBackward, neuronStateFloats, synapseStateFloats } = this;
-    return { macsForward, macsBackward, neuronStateFloats, synapseStateFloats };
+    const { macsForward, macsBackward, neuronStateFloats, inputStateFloats, synapseStateFloats } =
+      this;
+    return { macsForward, macsBackward, neuronStateFloats, inputStateFloats, synapseStateFloats };
   }
 }

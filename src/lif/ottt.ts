@@ -49,7 +49,8 @@ export function otttGradients(
   const c = constantTraces(net.lambda, T), grads = zeroGrads(net, options.cost);
   const v = net.layers.slice(0, L).map((l) => new Float64Array(batch * neuronsOf(l)));
   const traces = net.layers.map((l) => new Float64Array(batch * l.nIn));
-  for (const a of [...v, ...traces]) options.cost?.hold("neuron", a.length);
+  for (const a of [...v, ...traces.slice(1)]) options.cost?.hold("neuron", a.length);
+  options.cost?.hold("input", traces[0].length);
   const scores = new Float64Array(batch * classes);
   let loss = 0, spikes = 0;
   for (let t = 0; t < T; t++) {

@@ -84,7 +84,8 @@ export class SafForward {
     this.c = constantTraces(net.lambda, T);
     this.#input = new Float64Array(batch * net.layers[0].nIn);
     this.#acc = net.layers.slice(0, -1).map((l) => new Float64Array(batch * neuronsOf(l)));
-    for (const a of [this.#input, ...this.#acc]) options.cost?.hold("neuron", a.length);
+    for (const a of this.#acc) options.cost?.hold("neuron", a.length);
+    options.cost?.hold("input", this.#input.length);
     this.#compute = computeOf(options);
   }
 

@@ -72,7 +72,8 @@ export function lifForward(
   const size = (n: number) => batch * n;
   const v = hidden.map((l) => new Float64Array(size(neuronsOf(l))));
   const traces = net.layers.map((l) => new Float64Array(size(l.nIn)));
-  for (const a of [...v, ...traces]) options.cost?.hold("neuron", a.length);
+  for (const a of [...v, ...traces.slice(1)]) options.cost?.hold("neuron", a.length);
+  options.cost?.hold("input", traces[0].length);
   const inputs: Float64Array[][] = net.layers.map(() => []);
   const potentials: Float64Array[][] = hidden.map(() => []);
   const spikeTrains: Float64Array[][] = hidden.map(() => []);
@@ -82,7 +83,7 @@ export function lifForward(
     let y = x;
     for (let l = 0; l < net.layers.length; l++) {
       accumulate(traces[l], y, net.lambda); // a_hat of the layer's input
-      if (options.record) inputs[l].push(y), options.cost?.hold("neuron", y.length);
+      if (options.record) inputs[l].push(y), options.cost?.hold(l ? "neuron" : "input", y.length);
       if (l === hidden.length) break;
       const I = current(net.layers[l], y, batch, 1, compute), u = new Float64Array(I.length);
       const s = new Float64Array(I.length);

@@ -17,10 +17,12 @@ const count = (method: string, T: number) => {
 test("B3 cost: SAF holds less state per neuron than OTTT (one accumulation vs potential + trace)", () => {
   for (const T of [1, 6, 16]) {
     const saf = count("saf-e", T), ottt = count("ottt-o", T);
-    // per sample: SAF keeps a_hat of the 12 + 8 neurons and of the 20 inputs; OTTT keeps the
-    // post-reset potential of the 12 + 8 neurons and the trace of every layer input (20, 12, 8)
-    assert.equal(saf.neuronStateFloats / 3, 20 + 12 + 8);
-    assert.equal(ottt.neuronStateFloats / 3, (12 + 8) + (20 + 12 + 8));
+    // per sample: SAF keeps a_hat of the 12 + 8 neurons; OTTT keeps their post-reset
+    // potentials and the traces of their outputs; both keep one float per input (20)
+    assert.equal(saf.neuronStateFloats / 3, 12 + 8);
+    assert.equal(ottt.neuronStateFloats / 3, 2 * (12 + 8));
+    assert.equal(saf.inputStateFloats / 3, 20);
+    assert.equal(ottt.inputStateFloats / 3, 20);
     assert.equal(saf.synapseStateFloats, ottt.synapseStateFloats);
   }
 });
