@@ -49,14 +49,18 @@ test("B2 claim 4: OTTT -> BPTT as lambda -> 0, the difference shrinking like lam
 });
 
 test("B2 claim 4: with one hidden layer and the spike readout, OTTT equals BPTT for every lambda and T", () => {
+  let worst = 0;
   fc.assert(
     fc.property(lifSpec({ maxHidden: 1 }), (spec) => {
       const net = lifNet(spec), xs = lifInputs(spec, net), labels = lifLabels(spec, net);
       const ottt = otttGradients(net, xs, labels, spec.batch, { readout: "spike" }).grads;
-      assert.ok(worstRel(ottt, bpttGradients(net, xs, labels, spec.batch).grads) <= 1e-12);
+      const d = worstRel(ottt, bpttGradients(net, xs, labels, spec.batch).grads);
+      worst = Math.max(worst, d);
+      assert.ok(d <= 1e-12, `relative difference ${d}`);
     }),
     fcParams(100),
   );
+  console.log(`OTTT (spike readout) vs BPTT, one hidden layer: worst ${worst.toExponential(2)}`);
 });
 
 test("B2 claim 4 (figure): how far OTTT is from BPTT otherwise (two hidden layers)", () => {
