@@ -49,3 +49,22 @@ test("a conv LIF net with average pooling trains past chance too", async () => {
   assert.ok(r.testAccuracy > 0.25, `test accuracy ${r.testAccuracy}`);
   assert.equal(r.network.layers[0].avgPool, 4);
 });
+
+test("a Bernoulli rate code trains and is evaluated with the same code", async () => {
+  const data = await loadFashionMnist({ dir: "embedded" });
+  const options = {
+    layers: [784, 32, 10],
+    method: "ottt-a",
+    T: 4,
+    epochs: 2,
+    batch: 30,
+    lr: 3e-3,
+    seed: 2,
+  };
+  const r = trainLif(head(data.train, 600), head(data.test, 300), {
+    ...options,
+    coding: "bernoulli",
+  });
+  assert.ok(r.testAccuracy > 0.4, `test accuracy ${r.testAccuracy}`);
+  assert.equal(r.coding, "bernoulli");
+});
