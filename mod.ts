@@ -90,12 +90,19 @@ export {
   poolOf,
   weightShape,
 } from "./src/nn/layer.ts";
-export type { Backend } from "./src/backend/backend.ts";
+export type {
+  Backend,
+  StepHyper,
+  TwinStepResult,
+  TwinStepRunner,
+  TwinStepSpec,
+} from "./src/backend/backend.ts";
 export { refBackend } from "./src/backend/ref.ts";
 
 // backends: the float32 WASM SIMD core (core-as/, embedded base64) and selection by name
 export { createWasmBackend, type WasmBackendOptions } from "./src/backend/wasm.ts";
 export { type CoreExports, MAX_WASM_BYTES, WasmCore } from "./src/backend/wasm/core.ts";
+export { createTwinStep } from "./src/backend/wasm/twin_step.ts";
 export { BACKEND_NAMES, backendByName } from "./src/backend/select.ts";
 
 // TTFS model

@@ -1,8 +1,9 @@
 /**
  * Benchmark cases, shared by the mitata (Bun, Deno) and tinybench (Node) runners. Each case is
  * a row (`group`) and a column: "ref" (float64 TypeScript), "wasm" (the WASM backend through
- * the Backend interface, float64 in and out), "wasm kernel" (the float32 kernel on operands
- * already in the core's memory), "peer" (tfjs-backend-wasm, XNNPACK, one thread). Inputs are
+ * the Backend interface, float64 in and out), "wasm f32" (float32 operands resident in the
+ * core: the kernel alone for matmul, the backend-owned step for the twin step), "wasm f32 x2"
+ * (the owned step over two workers), "peer" (tfjs-backend-wasm, XNNPACK, one thread). Inputs are
  * built once, with seeds, outside the timed functions; the training steps use real images
  * (the embedded Fashion-MNIST subset), since the kernels skip zeros as the reference does.
  */
@@ -17,13 +18,14 @@ import { Adam } from "../src/nn/optim.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { b1Backward, b1Forward, b1Params, initB1Network } from "../src/ttfs/b1.ts";
 import { encodeInput } from "../src/ttfs/encoding.ts";
+import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
 import { widenIntervals } from "../src/ttfs/intervals.ts";
 import { loadPeer, type Tf } from "./peer.ts";
 
 /** A named function to time. */
 export interface BenchCase {
   group: string;
-  column: "ref" | "wasm" | "wasm kernel" | "peer";
+  column: "ref" | "wasm" | "wasm f32" | "wasm f32 x2" | "peer";
   fn: () => void;
   /** Floating-point operations per call, to report GFLOP/s. */
   flops?: number;
@@ -31,6 +33,7 @@ export interface BenchCase {
 
 export const MATMUL_SIZES = [128, 256, 512];
 export const STEP = "ttfs-fc2 training step, batch 64";
+export const TWIN_STEP = "ttfs-fc2 twin step (train's), batch 64";
 
 function randomArray(rng: Rng, n: number): Float64Array {
   return Float64Array.from({ length: n }, () => rng.uniform());
@@ -56,7 +59,7 @@ function matmulCases(tf: Tf | undefined): BenchCase[] {
     const ex = core.exports;
     cases.push({
       group,
-      column: "wasm kernel",
+      column: "wasm f32",
       fn: () => ex.denseForward2(px, pW, pb, pz, n, n, n, ps),
       flops,
     });
@@ -80,6 +83,25 @@ function snnStep(backend: Backend, x: Float64Array, labels: Int32Array, B: numbe
     opt.step(b1Backward(net, f, loss.dLogits, backend));
     net.intervals = widenIntervals(net.intervals, f.maxActivation);
   };
+}
+
+/**
+ * The step `train` takes: the SNN and its ReLU twin (TwinTrainer), on the reference, on the
+ * wasm backend's float64-API kernels (no owned step), and on its owned float32 step with one
+ * thread and with two workers.
+ */
+function twinStepCases(x: Float64Array, labels: Int32Array, B: number): BenchCase[] {
+  const trainer = (backend: Backend) => {
+    const t = new TwinTrainer([784, 340, 10], { seed: 2, lr: 1e-3, backend });
+    return () => void t.step(x, labels, B);
+  };
+  const kernelsOnly = { ...createWasmBackend(), createTwinStep: undefined };
+  return [
+    { group: TWIN_STEP, column: "ref", fn: trainer(refBackend) },
+    { group: TWIN_STEP, column: "wasm", fn: trainer(kernelsOnly) },
+    { group: TWIN_STEP, column: "wasm f32", fn: trainer(createWasmBackend()) },
+    { group: TWIN_STEP, column: "wasm f32 x2", fn: trainer(createWasmBackend({ workers: 2 })) },
+  ];
 }
 
 /**
@@ -119,6 +141,7 @@ export async function benchCases(): Promise<BenchCase[]> {
   cases.push({ group: STEP, column: "ref", fn: snnStep(refBackend, batch.x, labels, B) });
   cases.push({ group: STEP, column: "wasm", fn: snnStep(createWasmBackend(), batch.x, labels, B) });
   if (tf) cases.push({ group: STEP, column: "peer", fn: peerStep(tf, batch.x, labels, B) });
+  cases.push(...twinStepCases(batch.x, labels, B));
   return cases;
 }
 

@@ -111,10 +111,17 @@ export function adamStep(
   }
 }
 
-/** sum of squares of n floats (in float64), for gradient norms. */
+/** sum of squares of n floats, for gradient norms (float32 lanes, summed in float64). */
 export function sumSquares(p: usize, n: i32): f64 {
-  let s: f64 = 0;
-  for (let k = 0; k < n; k++) {
+  const n4 = n & ~3;
+  let acc = f32x4.splat(0);
+  for (let k = 0; k < n4; k += 4) {
+    const v = v128.load(p + <usize> k * 4);
+    acc = f32x4.add(acc, f32x4.mul(v, v));
+  }
+  let s: f64 = <f64> f32x4.extract_lane(acc, 0) + <f64> f32x4.extract_lane(acc, 1) +
+    <f64> f32x4.extract_lane(acc, 2) + <f64> f32x4.extract_lane(acc, 3);
+  for (let k = n4; k < n; k++) {
     const v = <f64> load<f32>(p + <usize> k * 4);
     s += v * v;
   }

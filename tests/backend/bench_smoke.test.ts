@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-test("npm run bench (smoke: one sample per case) runs every case under Bun, Deno and Node", () => {
+test("npm run bench (smoke: one sample per case) runs every case under Bun, Deno and Node", {
+  timeout: 600_000,
+}, () => {
   const r = spawnSync("node", ["scripts/bench.mjs", "--smoke"], { cwd: root, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr.slice(-2000));
   for (const runtime of ["bun", "deno", "node"]) {

@@ -7,7 +7,7 @@ import { ValueError } from "../../src/errors.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
-test("the committed core module equals a fresh build of core-as/", () => {
+test("the committed core module equals a fresh build of core-as/", { timeout: 120_000 }, () => {
   const r = spawnSync("node", ["scripts/build_wasm.mjs", "--check"], {
     cwd: root,
     encoding: "utf8",
