@@ -58,7 +58,11 @@ test("CLI: train --model lif-mlp --json reports the LIF figures and saves a load
   assert.ok(r.testAccuracy > 0.5, `accuracy ${r.testAccuracy}`);
   const net = await loadLifNetwork(save);
   assert.equal(net.layers[0].nOut, 24);
-  assert.equal((await cli(["train", "--model", "lif-mlp", "--help"])).code, 0);
+  for (const help of [["train", "--model", "lif-mlp"], ["grad"], ["experiment", "cost"]]) {
+    const out = await cli([...help, "--help"]);
+    assert.equal(out.code, 0);
+    assert.match(out.lines.join("\n"), help[0] === "train" ? /--method/ : /--T/);
+  }
   assert.equal((await cli(["train", "--model", "lif-mlp", "--method", "nope"])).code, 2);
   await rm(dir, { recursive: true });
 });
