@@ -32,14 +32,8 @@ export { Rng } from "./src/nn/rng.ts";
 export { glorotUniform } from "./src/nn/init.ts";
 export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
 export { Adam, type AdamOptions, exponentialDecay } from "./src/nn/optim.ts";
-export {
-  type Eigenvalues,
-  eigenvalues,
-  l2Norm,
-  matmul,
-  maxAbsDifference,
-  singularValues,
-} from "./src/nn/linalg.ts";
+export { l2Norm, matmul, maxAbsDifference, singularValues } from "./src/nn/linalg.ts";
+export { type Eigenvalues, eigenvalues } from "./src/nn/eigen.ts";
 export {
   initLayerWeights,
   initReluMlp,

@@ -15,7 +15,8 @@
  */
 import { assertDense } from "../nn/layer.ts";
 import { ValueError } from "../errors.ts";
-import { eigenvalues, matmul, singularValues } from "../nn/linalg.ts";
+import { eigenvalues } from "../nn/eigen.ts";
+import { matmul, singularValues } from "../nn/linalg.ts";
 import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
 import { b1Forward, type B1Network } from "./b1.ts";
 import { generalForward, type GeneralNetwork } from "./general.ts";

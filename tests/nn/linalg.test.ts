@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { eigenvalues, matmul, singularValues } from "../../src/nn/linalg.ts";
+import { eigenvalues } from "../../src/nn/eigen.ts";
+import { matmul, singularValues } from "../../src/nn/linalg.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { ShapeError, ValueError } from "../../src/errors.ts";
 import { fcParams } from "../_fc.ts";
