@@ -10,7 +10,7 @@ import { buildLayers } from "../nn/architecture.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
 import { emitReport, reportOptions } from "./output.ts";
 import { runtimeName } from "./train.ts";
-import { LIF_MODELS, lifModelLayers } from "./train_lif.ts";
+import { LIF_MODELS, lifModelLayers, oneOf } from "./train_lif.ts";
 
 /** `experiment cost`'s options and help. */
 export const experimentCostSpec: CommandSpec = {
@@ -34,6 +34,12 @@ export const experimentCostSpec: CommandSpec = {
     batch: { type: "string", value: "N", default: "64", help: "batch size" },
     repeats: { type: "string", value: "N", default: "3", help: "timed runs per method (median)" },
     backend: { type: "string", value: "ref|wasm", default: "ref", help: "kernels" },
+    "ottt-forward": {
+      type: "string",
+      value: "NAME",
+      default: "both",
+      help: "OTTT rows: official (W s and W a_hat, as the OTTT code) | lean (W s only) | both",
+    },
     ...reportOptions,
   },
   notes:
@@ -59,7 +65,7 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
   const body = rows.map((
     r,
   ) => [
-    r.method,
+    r.otttForward ? `${r.method} (${r.otttForward})` : r.method,
     M(r.macsForward),
     M(r.macsBackward),
     r.forwardMatmulsPerLayerStep.toFixed(3),
@@ -79,6 +85,23 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
 }
 
 /**
+ * Per-batch time of SAF-E over OTTT_O's with each forward (the rows present), e.g.
+ * { "saf-e/ottt-o (official)": 0.5 }.
+ *
+ * @example
+ * ```ts ignore
+ * timeRatios(lifCostTable({ layers: [16, 8, 4], T: 2 }));
+ * ```
+ */
+export function timeRatios(rows: LifCostRow[]): Record<string, number> {
+  const saf = rows.find((r) => r.method === "saf-e");
+  const ottt = rows.filter((r) => r.method === "ottt-o");
+  return Object.fromEntries(
+    saf ? ottt.map((r) => [`saf-e/ottt-o (${r.otttForward})`, saf.seconds / r.seconds]) : [],
+  );
+}
+
+/**
  * Run `experiment cost` with command-line arguments.
  *
  * @example
@@ -91,6 +114,7 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
   const o = parseCommand(experimentCostSpec, argv);
   const T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });
   const sweep = intListOption(o, "sweep");
+  const forward = oneOf(o["ottt-forward"], "ottt-forward", ["official", "lean", "both"] as const);
   const layers = buildLayers({ h: 28, w: 28, c: 1 }, lifModelLayers(o));
   const rows = lifCostTable({
     layers,
@@ -99,7 +123,9 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
     batch: numberOption(o, "batch", { integer: true, min: 1 }),
     repeats: numberOption(o, "repeats", { integer: true, min: 1 }),
     backend: backendByName(String(o.backend)),
+    otttForwards: forward === "both" ? ["official", "lean"] : [forward],
   });
+  const ratios = timeRatios(rows);
   const gcExposed = typeof (globalThis as { gc?: unknown }).gc === "function";
   const report = {
     model: String(o.model),
@@ -109,11 +135,14 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
     backend: String(o.backend),
     gcExposed,
     rows,
+    timeRatios: ratios,
   };
   const human = [
     `${o.model}, T = ${T}, batch ${o.batch}, ${o.backend} backend, ${runtimeName()}` +
     (gcExposed ? "" : " (no exposed gc: peak memory includes garbage)"),
     table(rows, T, sweep),
+    "Per-batch time ratios: " +
+    Object.entries(ratios).map(([k, v]) => `${k} = ${v.toFixed(3)}`).join(", "),
     "MACs and state floats per training sample; state/neuron is per hidden neuron, state/input " +
     "per input unit; state excludes the weights and the optimizer moments.",
   ].join("\n");

@@ -35,11 +35,15 @@ export interface LifCostOptions {
   backend?: Backend;
   /** Methods to run (default all). */
   methods?: string[];
+  /** OTTT forwards to run, a row each (default both; see `MethodOptions.otttForward`). */
+  otttForwards?: ("official" | "lean")[];
 }
 
 /** One method's row. */
 export interface LifCostRow {
   method: string;
+  /** OTTT's forward (OTTT rows only). */
+  otttForward?: "official" | "lean";
   /** MACs per sample over all T steps. */
   macsForward: number;
   macsBackward: number;
@@ -86,23 +90,33 @@ export function lifCostTable(options: LifCostOptions): LifCostRow[] {
   const onePass = net.layers.reduce((n, l) => n + layerMacs(l), 0);
   const gc = (globalThis as { gc?: () => void }).gc;
   /** One batch: counted, timed, and (with `probeMemory`) its live memory sampled after a gc. */
-  const measure = (name: string, steps: number, probeMemory: boolean) => {
+  const measure = (
+    { method: name, otttForward }: Pick<LifCostRow, "method" | "otttForward">,
+    steps: number,
+    probeMemory: boolean,
+  ) => {
     const m = LIF_METHODS[name], cost = new CostCounter(), xs = codeInput(x, steps);
     for (let k = 0; k < 3; k++) gc?.(); // array buffers are released over more than one gc
     const before = memory();
     let peak = before;
     if (probeMemory) cost.probe = () => (gc?.(), gc?.(), (peak = Math.max(peak, memory())));
     const t0 = performance.now();
-    m.gradients(net, xs, labels, batch, { backend, cost });
+    m.gradients(net, xs, labels, batch, { backend, cost, otttForward });
     const seconds = (performance.now() - t0) / 1000;
     return { count: cost.snapshot(), seconds, peakMemoryBytes: peak - before };
   };
   const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
-  return (options.methods ?? Object.keys(LIF_METHODS)).map((method) => {
-    measure(method, T, false); // warm-up: compile before timing
+  const forwards = options.otttForwards ?? ["official", "lean"];
+  const plan = (options.methods ?? Object.keys(LIF_METHODS)).flatMap((method) =>
+    method.startsWith("ottt")
+      ? forwards.map((otttForward) => ({ method, otttForward }))
+      : [{ method }]
+  );
+  return plan.map((run) => {
+    measure(run, T, false); // warm-up: compile before timing
     const at = (steps: number) => {
-      const runs = Array.from({ length: repeats }, () => measure(method, steps, false));
-      const { count, peakMemoryBytes } = measure(method, steps, true);
+      const runs = Array.from({ length: repeats }, () => measure(run, steps, false));
+      const { count, peakMemoryBytes } = measure(run, steps, true);
       return {
         count,
         stateFloatsPerNeuron: count.neuronStateFloats / batch / hidden,
@@ -112,7 +126,7 @@ export function lifCostTable(options: LifCostOptions): LifCostRow[] {
     };
     const main = at(T), { count } = main;
     return {
-      method,
+      ...run,
       macsForward: count.macsForward / batch,
       macsBackward: count.macsBackward / batch,
       forwardMatmulsPerLayerStep: count.macsForward / batch / (T * onePass),

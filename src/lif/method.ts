@@ -33,6 +33,17 @@ export interface MethodOptions {
    */
   variant?: "trace" | "official";
   /**
+   * OTTT only: "official" (default) runs each layer's forward as the OTTT code does, two
+   * matmuls per layer per step (W s_in for the potential, W a_hat_in for the gradient path,
+   * joined by its Replace trick); "lean" runs only W s_in. The gradients are the same.
+   */
+  otttForward?: "official" | "lean";
+  /**
+   * OTTT with the official forward: called at every step with each layer's gradient-path
+   * pre-activation W a_hat_in[t] + k b (undefined where it is the forward's own W s_in + b).
+   */
+  onGradPath?: (preActivations: (Float64Array | undefined)[], t: number) => void;
+  /**
    * SAF-F only: d a_hat[T] / dU[T] at the last step: "sigmoid" (the SAF rule with the
    * surrogate) or "window" (1 where the closed form is unclamped, 0 <= U/(c V_th) <= 1).
    */

@@ -12,14 +12,75 @@
  * gradients and updates once; OTTT_O updates after every step (`onStep`). State per neuron:
  * the post-reset potential and the trace of its output.
  *
+ * Forward ("official", the default, as the OTTT code runs it): per layer and step, two
+ * matmuls, W s_in (drives the potential and the spikes) and W a_hat_in (the gradient path);
+ * see `otttLinear`. "lean" runs only W s_in: the same spikes, losses and gradients.
+ *
  * @module
  */
 import { mixedLoss } from "./loss.ts";
-import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
-import { checkInputs, current, type LifNetwork, pooled, zeroGrads } from "./network.ts";
+import {
+  backwardStep,
+  computeOf,
+  type GradientResult,
+  type MethodOptions,
+  type Presynaptic,
+} from "./method.ts";
+import {
+  checkInputs,
+  type Compute,
+  current,
+  type LifLayer,
+  type LifNetwork,
+  pooled,
+  zeroGrads,
+} from "./network.ts";
 import { accumulate, constantTraces, lifStep } from "./neuron.ts";
 import { surrogateGrad } from "./surrogate.ts";
 import { neuronsOf } from "../nn/layer.ts";
+
+/** A layer's output at a step, micrograd-style: the value and the gradient path's node. */
+export interface OtttLinear {
+  /** out = W s_in + b: the value (no gradient); it drives the potential. */
+  value: Float64Array;
+  /** out_for_grad = W a_hat_in + k b, where the official forward computes it apart. */
+  gradPath?: Float64Array;
+}
+
+/**
+ * One layer's linear map at one step. SPEC B3: "Forward cost: one matmul per layer per step
+ * (W a_hat) instead of OTTT's two (W s and W a_hat)." The OTTT code (Xiao et al. 2022) runs
+ *
+ *   with no_grad: out = W s_in + b                    (the value: potential, spikes)
+ *   out_for_grad = W a_hat_in + b                      (tracked: the gradient path)
+ *   return Replace.apply(out_for_grad, out)            (out's value, out_for_grad's gradient)
+ *
+ * so gW = delta (outer) a_hat_in and gb = k delta: the presynaptic factors `grad` hold. The
+ * "lean" forward skips out_for_grad (its value is never read by the backward, only its
+ * inputs), as does the official one where the gradient path is the forward's own map.
+ *
+ * @example
+ * ```ts
+ * import { refBackend } from "../backend/ref.ts";
+ * import { otttLinear } from "./ottt.ts";
+ * const l = { nIn: 2, nOut: 1, w: new Float64Array([1, 2]), b: new Float64Array([0.5]) };
+ * const s = new Float64Array([1, 0]), a = new Float64Array([1.5, 1]);
+ * const z = otttLinear(l, s, { pre: a, biasScale: 1.5 }, 1, { backend: refBackend }, "official");
+ * console.log(z.value[0], z.gradPath?.[0]); // 1.5 4.25
+ * ```
+ */
+export function otttLinear(
+  layer: LifLayer,
+  sIn: Float64Array,
+  grad: Presynaptic,
+  batch: number,
+  compute: Compute,
+  forward: "official" | "lean",
+): OtttLinear {
+  const value = current(layer, sIn, batch, 1, compute); // out = W s_in + b
+  if (forward === "lean" || (grad.pre === sIn && grad.biasScale === 1)) return { value };
+  return { value, gradPath: current(layer, grad.pre, batch, grad.biasScale, compute) };
+}
 
 /**
  * One batch of OTTT: gradients summed over the steps (OTTT_A), or handed to `onStep` after
@@ -45,6 +106,7 @@ export function otttGradients(
   checkInputs(net, xs, batch);
   const compute = computeOf(options);
   const official = options.variant === "official", spikeReadout = options.readout === "spike";
+  const forward = options.otttForward ?? "official";
   const T = xs.length, L = net.layers.length - 1, classes = net.layers[L].nOut;
   const c = constantTraces(net.lambda, T), grads = zeroGrads(net, options.cost);
   const v = net.layers.slice(0, L).map((l) => new Float64Array(batch * neuronsOf(l)));
@@ -55,27 +117,31 @@ export function otttGradients(
   let loss = 0, spikes = 0;
   for (let t = 0; t < T; t++) {
     let y = xs[t];
-    const hidden = [];
+    const hidden = [], gradPaths = [];
     for (let l = 0; l < L; l++) {
       accumulate(traces[l], y, net.lambda);
-      const u = current(net.layers[l], y, batch, 1, compute), s = new Float64Array(u.length);
-      lifStep(u, v[l], u, s, net);
-      for (let i = 0; i < s.length; i++) spikes += s[i];
-      hidden.push({
-        deriv: u.map((ui) => surrogateGrad(ui - net.vth, net.surrogateSlope)), // H'(u[t] - V_th)
+      const grad = {
         pre: official && l === 0 ? y : traces[l], // a_hat_{l-1}[t] (x[t] in the official code)
         biasScale: official ? 1 : c[t], // the trace of the constant input 1
-      });
+      };
+      const z = otttLinear(net.layers[l], y, grad, batch, compute, forward);
+      const u = z.value, s = new Float64Array(u.length);
+      lifStep(u, v[l], u, s, net);
+      for (let i = 0; i < s.length; i++) spikes += s[i];
+      const deriv = u.map((ui) => surrogateGrad(ui - net.vth, net.surrogateSlope)); // H'(u - V_th)
+      hidden.push({ deriv, ...grad }), gradPaths.push(z.gradPath);
       y = pooled(net.layers[l], s, batch);
     }
     accumulate(traces[L], y, net.lambda);
-    const o = current(net.layers[L], y, batch, 1, compute); // o[t] = W_L y[t] + b_L
-    for (let i = 0; i < o.length; i++) scores[i] += o[i];
-    const step = mixedLoss(o, labels, batch, classes, options.mseWeight ?? 0.05, 1 / T);
-    loss += step.loss;
     const readout = spikeReadout
       ? { pre: y, biasScale: 1 } // dO (outer) s_in[t]
       : { pre: traces[L], biasScale: official ? 1 : c[t] }; // dO (outer) a_hat_in[t]
+    const z = otttLinear(net.layers[L], y, readout, batch, compute, forward);
+    const o = z.value; // o[t] = W_L y[t] + b_L
+    for (let i = 0; i < o.length; i++) scores[i] += o[i];
+    options.onGradPath?.([...gradPaths, z.gradPath], t);
+    const step = mixedLoss(o, labels, batch, classes, options.mseWeight ?? 0.05, 1 / T);
+    loss += step.loss;
     backwardStep(net, step.dO, readout, hidden, grads, batch, compute);
     if (options.onStep) {
       options.onStep(grads, t);

@@ -171,7 +171,8 @@ test("CLI: experiment cost prints a row per method, with SAF's state below OTTT'
   const state = (m: string) =>
     rows.find((r: { method: string }) => r.method === m).stateFloatsPerNeuron;
   assert.ok(state("saf-e") < state("ottt-o"));
-  assert.equal(rows.length, Object.keys(LIF_METHODS).length);
+  assert.equal(rows.length, Object.keys(LIF_METHODS).length + 2); // OTTT_A, OTTT_O: both forwards
+  assert.ok(JSON.parse(lines[lines.length - 1]).timeRatios["saf-e/ottt-o (official)"] > 0);
 });
 
 test("SAF -> LIF conversion copies the parameters (it changes nothing but ownership)", () => {
