@@ -181,11 +181,11 @@ export {
 } from "./src/experiments/twin_trainer.ts";
 export {
   type EpochRecord,
-  type TrainProgress,
   trainTtfs,
   type TrainTtfsOptions,
   type TrainTtfsResult,
 } from "./src/experiments/train_ttfs.ts";
+export type { TrainingRunOptions, TrainProgress } from "./src/experiments/training_run.ts";
 
 export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/ttfs/checkpoint.ts";
 

@@ -6,7 +6,8 @@
  * @module
  */
 import process from "node:process";
-import type { EpochRecord, TrainProgress } from "../experiments/train_ttfs.ts";
+import type { EpochRecord } from "../experiments/train_ttfs.ts";
+import type { TrainProgress } from "../experiments/training_run.ts";
 
 /**
  * Format seconds as `1h02m`, `3m05s` or `42s`.

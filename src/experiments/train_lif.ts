@@ -24,10 +24,13 @@ import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
 import { argmaxRows } from "../nn/loss.ts";
 import { Adam } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import type { TrainProgress } from "./train_ttfs.ts";
+import type { TrainingRunOptions } from "./training_run.ts";
 
 /** Options of {@link trainLif}. */
-export interface TrainLifOptions extends Pick<MethodOptions, "mseWeight" | "readout" | "variant"> {
+export interface TrainLifOptions
+  extends
+    Pick<MethodOptions, "mseWeight" | "readout" | "variant">,
+    TrainingRunOptions<LifNetwork, LifEpochRecord> {
   /** Layer geometries, or sizes [nIn, hidden..., classes]. */
   layers: LayerGeometry[] | number[];
   /** A name from `LIF_METHODS`: bptt, ottt-a, ottt-o, saf-e, saf-f, spikerep. */
@@ -36,17 +39,6 @@ export interface TrainLifOptions extends Pick<MethodOptions, "mseWeight" | "read
   /** Neuron constants (default SPEC B1: lambda 0.5, V_th 1, slope 4). */
   neuron?: Partial<LifParams>;
   coding?: InputCoding;
-  epochs: number;
-  batch: number;
-  lr: number;
-  decayRate?: number;
-  decaySteps?: number;
-  seed: number;
-  backend?: Backend;
-  /** Continue from this network. */
-  init?: LifNetwork;
-  onProgress?: (p: TrainProgress) => void;
-  onEpoch?: (r: LifEpochRecord) => void;
 }
 
 /** One epoch's figures. */

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
@@ -14,45 +13,16 @@ import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
+import type { TrainingRunOptions } from "./training_run.ts";
 import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
-export interface TrainTtfsOptions {
+export interface TrainTtfsOptions extends TrainingRunOptions<B1Network, EpochRecord> {
   /** Hidden layer widths of a dense net, e.g. [340] for ttfs-fc2 (784-340-10). */
   hidden?: number[];
   /** A whole architecture instead (e.g. conv layers from `ttfsModelLayers`); `hidden` is then
    * ignored. Its input must fit the images and its readout the classes. */
   layers?: LayerGeometry[];
-  epochs: number;
-  batch: number;
-  /** Initial Adam learning rate. */
-  lr: number;
-  /** Seed of the initial weights and of the batch order. */
-  seed: number;
-  /** Learning-rate decay factor per `decaySteps` steps (default 0.9 per 5000, SPEC A10). */
-  decayRate?: number;
-  decaySteps?: number;
-  /** Kernels (default the float64 reference). */
-  backend?: Backend;
-  /** Continue from this network (e.g. a loaded checkpoint); its sizes must fit the data. */
-  init?: B1Network;
-  /** Called after every step. */
-  onProgress?: (p: TrainProgress) => void;
-  /** Called after every epoch's evaluation. */
-  onEpoch?: (r: EpochRecord) => void;
-}
-
-/** Where training is, for a progress bar. */
-export interface TrainProgress {
-  epoch: number;
-  epochs: number;
-  step: number;
-  stepsPerEpoch: number;
-  /** Running mean loss and accuracy of the SNN over this epoch so far. */
-  loss: number;
-  accuracy: number;
-  elapsedSeconds: number;
-  etaSeconds: number;
 }
 
 /** One epoch's figures. */

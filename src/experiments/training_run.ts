@@ -1,0 +1,50 @@
+/**
+ * What every training driver (`trainTtfs`, `trainLif`) takes and reports in common: the
+ * schedule, the kernels, a network to continue from, and progress callbacks.
+ *
+ * @module
+ */
+import type { Backend } from "../backend/backend.ts";
+
+/**
+ * Options shared by the training drivers; `N` is the network type, `E` the epoch record.
+ *
+ * @example
+ * ```ts
+ * import type { TrainingRunOptions } from "./training_run.ts";
+ * const o: TrainingRunOptions<never, never> = { epochs: 1, batch: 64, lr: 1e-3, seed: 0 };
+ * console.log(o.epochs); // 1
+ * ```
+ */
+export interface TrainingRunOptions<N, E> {
+  epochs: number;
+  batch: number;
+  /** Initial Adam learning rate. */
+  lr: number;
+  /** Seed of the initial weights and of the batch order. */
+  seed: number;
+  /** Learning-rate decay factor per `decaySteps` steps (default 0.9 per 5000, SPEC A10). */
+  decayRate?: number;
+  decaySteps?: number;
+  /** Kernels (default the float64 reference). */
+  backend?: Backend;
+  /** Continue from this network (e.g. a loaded checkpoint); its sizes must fit the data. */
+  init?: N;
+  /** Called after every step. */
+  onProgress?: (p: TrainProgress) => void;
+  /** Called after every epoch's evaluation. */
+  onEpoch?: (r: E) => void;
+}
+
+/** Where training is, for a progress bar. */
+export interface TrainProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  /** Running mean loss and accuracy over this epoch so far. */
+  loss: number;
+  accuracy: number;
+  elapsedSeconds: number;
+  etaSeconds: number;
+}
