@@ -185,7 +185,11 @@ export {
   type TrainTtfsOptions,
   type TrainTtfsResult,
 } from "./src/experiments/train_ttfs.ts";
-export type { TrainingRunOptions, TrainProgress } from "./src/experiments/training_run.ts";
+export type {
+  TrainingRunOptions,
+  TrainingRunSummary,
+  TrainProgress,
+} from "./src/experiments/training_run.ts";
 
 export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/ttfs/checkpoint.ts";
 

@@ -24,7 +24,7 @@ import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
 import { argmaxRows } from "../nn/loss.ts";
 import { Adam } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import type { TrainingRunOptions } from "./training_run.ts";
+import type { TrainingRunOptions, TrainingRunSummary } from "./training_run.ts";
 
 /** Options of {@link trainLif}. */
 export interface TrainLifOptions
@@ -52,21 +52,13 @@ export interface LifEpochRecord {
 }
 
 /** What {@link trainLif} measured. */
-export interface TrainLifResult {
+export interface TrainLifResult extends TrainingRunSummary {
   method: string;
   T: number;
   lambda: number;
   vth: number;
   surrogateSlope: number;
   coding: InputCoding;
-  epochs: number;
-  batch: number;
-  lr: number;
-  decayRate: number;
-  decaySteps: number;
-  seed: number;
-  trainCount: number;
-  testCount: number;
   /** Test accuracy of plain LIF inference (after SAF -> LIF conversion for SAF methods). */
   testAccuracy: number;
   /** Spikes per hidden neuron per time step on the test set. */

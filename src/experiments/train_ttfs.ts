@@ -13,7 +13,7 @@ import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
-import type { TrainingRunOptions } from "./training_run.ts";
+import type { TrainingRunOptions, TrainingRunSummary } from "./training_run.ts";
 import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
@@ -37,19 +37,11 @@ export interface EpochRecord {
 }
 
 /** What {@link trainTtfs} measured. */
-export interface TrainTtfsResult {
+export interface TrainTtfsResult extends TrainingRunSummary {
   /** Spike-time vector sizes: input, every layer's output (after pooling). */
   sizes: number[];
   /** The layers, e.g. "28x28x1-conv6k5p2/pool2-...-fc10" (see `describeLayers`). */
   architecture: string;
-  epochs: number;
-  batch: number;
-  lr: number;
-  decayRate: number;
-  decaySteps: number;
-  seed: number;
-  trainCount: number;
-  testCount: number;
   /** SNN test accuracy, in [0, 1]. */
   testAccuracy: number;
   /** Test accuracy of the ReLU twin, in [0, 1]. */

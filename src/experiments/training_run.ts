@@ -48,3 +48,15 @@ export interface TrainProgress {
   elapsedSeconds: number;
   etaSeconds: number;
 }
+
+/** The schedule and data sizes every training result reports. */
+export interface TrainingRunSummary {
+  epochs: number;
+  batch: number;
+  lr: number;
+  decayRate: number;
+  decaySteps: number;
+  seed: number;
+  trainCount: number;
+  testCount: number;
+}
