@@ -20,6 +20,7 @@ import { b1Backward, b1Forward, b1Params, initB1Network } from "../src/ttfs/b1.t
 import { encodeInput } from "../src/ttfs/encoding.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
 import { widenIntervals } from "../src/ttfs/intervals.ts";
+import { lifStepCases } from "./lif_cases.ts";
 import { loadPeer, type Tf } from "./peer.ts";
 
 /** A named function to time. */
@@ -142,6 +143,7 @@ export async function benchCases(): Promise<BenchCase[]> {
   cases.push({ group: STEP, column: "wasm", fn: snnStep(createWasmBackend(), batch.x, labels, B) });
   if (tf) cases.push({ group: STEP, column: "peer", fn: peerStep(tf, batch.x, labels, B) });
   cases.push(...twinStepCases(batch.x, labels, B));
+  cases.push(...lifStepCases(batch.x, labels, B));
   return cases;
 }
 

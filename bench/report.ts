@@ -1,5 +1,6 @@
 /** The benchmark table: one row per group, ms (and GFLOP/s) per column, then the ratios. */
 import type { BenchCase } from "./cases.ts";
+import { LIF_RATIOS, lifStepGroup } from "./lif_cases.ts";
 
 const COLUMNS = ["ref", "wasm", "wasm f32", "wasm f32 x2", "peer"] as const;
 
@@ -40,4 +41,12 @@ export function printReport(
   console.log(
     "(speed ratios: how many times faster; wasm/peer uses the f32 column where there is one)",
   );
+  for (const [num, den] of LIF_RATIOS) {
+    const time = (m: string, k: string) => {
+      const c = cases.find((c) => c.group === lifStepGroup(m) && c.column === k);
+      return c ? ms(c) : NaN;
+    };
+    const cells = ["ref", "wasm"].map((k) => `${k} ${(time(num, k) / time(den, k)).toFixed(3)}`);
+    console.log(`lif-mlp step time ratio ${num}/${den}: ${cells.join(", ")}`);
+  }
 }

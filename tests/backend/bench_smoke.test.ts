@@ -15,4 +15,9 @@ test("npm run bench (smoke: one sample per case) runs every case under Bun, Deno
   }
   assert.equal(r.stdout.match(/^ttfs-fc2 training step, batch 64 .*wasm\/ref/gm)?.length, 3);
   assert.equal(r.stdout.match(/^matmul 512 .*wasm\/peer/gm)?.length, 3);
+  assert.equal(r.stdout.match(/^lif-mlp step T=6 SAF-E, batch 64 .*wasm\/ref/gm)?.length, 3);
+  assert.equal(
+    r.stdout.match(/^lif-mlp step time ratio SAF-E\/OTTT_O: ref [\d.]+, wasm/gm)?.length,
+    3,
+  );
 });

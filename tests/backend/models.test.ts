@@ -10,7 +10,7 @@
  * moves the trajectory a little, and the test accuracy must stay within 0.3 points. The wasm
  * backend trains dense nets with its own resident float32 step (tests/backend/twin_step.test.ts);
  * without `createTwinStep` the model code runs on its float64-API kernels.
- * (lif-mlp: the LIF reference model has not landed; its kernels and this check come later.)
+ * lif-mlp: tests/backend/lif_wasm.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
