@@ -24,7 +24,12 @@ import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
 import { argmaxRows } from "../nn/loss.ts";
 import { Adam } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import type { TrainingRunOptions, TrainingRunSummary } from "./training_run.ts";
+import {
+  checkPositiveInt,
+  progressAt,
+  type TrainingRunOptions,
+  type TrainingRunSummary,
+} from "./training_run.ts";
 
 /** Options of {@link trainLif}. */
 export interface TrainLifOptions
@@ -139,11 +144,7 @@ export function trainLif(
   options: TrainLifOptions,
 ): TrainLifResult {
   const { method: name, T, epochs, batch, lr, seed } = options, method = lifMethod(name);
-  for (const [k, v] of Object.entries({ T, epochs, batch })) {
-    if (!Number.isInteger(v) || v < 1) {
-      throw new OptionError(`${k} must be an integer >= 1, got ${v}`);
-    }
-  }
+  for (const [k, v] of Object.entries({ T, epochs, batch })) checkPositiveInt(v, k);
   const params = { ...SPEC_LIF, ...options.neuron }, coding = options.coding ?? "direct";
   const net = options.init ?? initLifNetwork(options.layers, new Rng(seed), params);
   if (
@@ -159,7 +160,7 @@ export function trainLif(
   const adam = new Adam(lifParams(net), { lr, decayRate, decaySteps });
   const { mseWeight, readout, variant } = options;
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
-  const stepsPerEpoch = Math.ceil(train.count / batch), totalSteps = epochs * stepsPerEpoch;
+  const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: LifEpochRecord[] = [];
   let cost: CostCount | undefined, firstSize = batch, peak = process.memoryUsage().rss;
   for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -184,20 +185,8 @@ export function trainLif(
       (loss += r.loss * b.size),
         (seen += b.size),
         (peak = Math.max(peak, process.memoryUsage().rss));
-      if (options.onProgress) {
-        const done = (epoch - 1) * stepsPerEpoch + step + 1,
-          elapsed = (performance.now() - start) / 1000;
-        options.onProgress({
-          epoch,
-          epochs,
-          step: step + 1,
-          stepsPerEpoch,
-          loss: loss / seen,
-          accuracy: correct / seen,
-          elapsedSeconds: elapsed,
-          etaSeconds: (elapsed / done) * (totalSteps - done),
-        });
-      }
+      const at = { epoch, epochs, step, stepsPerEpoch };
+      options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
     const evaluation = evaluateLif(
       name.startsWith("saf-") ? safToLif(net) : net, // SAF weights run as LIF neurons

@@ -13,7 +13,12 @@ import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
-import type { TrainingRunOptions, TrainingRunSummary } from "./training_run.ts";
+import {
+  checkPositiveInt,
+  progressAt,
+  type TrainingRunOptions,
+  type TrainingRunSummary,
+} from "./training_run.ts";
 import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
@@ -62,12 +67,6 @@ export interface TrainTtfsResult extends TrainingRunSummary {
 }
 
 const max = (a: number, b: number): number => (a > b ? a : b);
-
-function checkPositiveInt(v: number, name: string): void {
-  if (!Number.isInteger(v) || v < 1) {
-    throw new OptionError(`${name} must be an integer >= 1, got ${v}`);
-  }
-}
 
 /**
  * Train on `train`, evaluate on `test`.
@@ -119,7 +118,7 @@ export function trainTtfs(
     init: options.init,
   });
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
-  const stepsPerEpoch = Math.ceil(train.count / batch), totalSteps = epochs * stepsPerEpoch;
+  const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: EpochRecord[] = [];
   const evaluations: TwinEvaluation[] = [];
   for (let epoch = 1; epoch <= epochs; epoch++) {
@@ -132,20 +131,8 @@ export function trainTtfs(
       twinLoss += s.twinLoss * b.size;
       correct += s.correct;
       seen += b.size;
-      if (options.onProgress) {
-        const done = (epoch - 1) * stepsPerEpoch + step + 1;
-        const elapsed = (performance.now() - start) / 1000;
-        options.onProgress({
-          epoch,
-          epochs,
-          step: step + 1,
-          stepsPerEpoch,
-          loss: loss / seen,
-          accuracy: correct / seen,
-          elapsedSeconds: elapsed,
-          etaSeconds: (elapsed / done) * (totalSteps - done),
-        });
-      }
+      const at = { epoch, epochs, step, stepsPerEpoch };
+      options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
     const evaluation = trainer.evaluate(testX, test.labels, test.count);
     evaluations.push(evaluation);

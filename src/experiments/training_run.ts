@@ -5,6 +5,7 @@
  * @module
  */
 import type { Backend } from "../backend/backend.ts";
+import { OptionError } from "../errors.ts";
 
 /**
  * Options shared by the training drivers; `N` is the network type, `E` the epoch record.
@@ -59,4 +60,51 @@ export interface TrainingRunSummary {
   seed: number;
   trainCount: number;
   testCount: number;
+}
+
+/**
+ * Throws an OptionError naming `name` unless v is an integer >= 1.
+ *
+ * @example
+ * ```ts
+ * import { checkPositiveInt } from "./training_run.ts";
+ * checkPositiveInt(64, "batch"); // fine
+ * ```
+ */
+export function checkPositiveInt(v: number, name: string): void {
+  if (!Number.isInteger(v) || v < 1) {
+    throw new OptionError(`${name} must be an integer >= 1, got ${v}`);
+  }
+}
+
+/**
+ * The progress after `step` (0-based) of `epoch`, with the running loss and accuracy and an
+ * ETA from the time since `startMs` (a `performance.now()` reading).
+ *
+ * @example
+ * ```ts
+ * import { progressAt } from "./training_run.ts";
+ * const p = progressAt({ epoch: 1, epochs: 2, step: 0, stepsPerEpoch: 10 }, 0.5, 0.8, performance.now());
+ * console.log(p.step, p.stepsPerEpoch); // 1 10
+ * ```
+ */
+export function progressAt(
+  at: { epoch: number; epochs: number; step: number; stepsPerEpoch: number },
+  loss: number,
+  accuracy: number,
+  startMs: number,
+): TrainProgress {
+  const { epoch, epochs, step, stepsPerEpoch } = at;
+  const done = (epoch - 1) * stepsPerEpoch + step + 1, total = epochs * stepsPerEpoch;
+  const elapsed = (performance.now() - startMs) / 1000;
+  return {
+    epoch,
+    epochs,
+    step: step + 1,
+    stepsPerEpoch,
+    loss,
+    accuracy,
+    elapsedSeconds: elapsed,
+    etaSeconds: (elapsed / done) * (total - done),
+  };
 }
