@@ -37,6 +37,31 @@ export class DataError extends SpikeproofError {}
 export class OptionError extends SpikeproofError {}
 
 /**
+ * A backend cannot run in this runtime (e.g. WebGPU where `navigator.gpu` is missing or no
+ * adapter is found). The message says why and names the backends that are available.
+ *
+ * @example
+ * ```ts
+ * import { BackendUnavailableError } from "./errors.ts";
+ * const e = new BackendUnavailableError("WebGPU is not available; available backends: ref, wasm");
+ * console.log(e.name); // "BackendUnavailableError"
+ * ```
+ */
+export class BackendUnavailableError extends SpikeproofError {}
+
+/**
+ * A GPU operation failed: a WGSL shader did not compile, a pipeline was invalid, the device
+ * was lost, or a request or readback did not answer in time.
+ *
+ * @example
+ * ```ts
+ * import { GpuError } from "./errors.ts";
+ * console.log(new GpuError("device lost").message); // "device lost"
+ * ```
+ */
+export class GpuError extends SpikeproofError {}
+
+/**
  * Throws {@link ValueError} unless every entry of `a` is finite.
  *
  * @example
