@@ -17,7 +17,9 @@ import { mapReluExactly, reverseMapTtfs } from "../ttfs/mapping.ts";
 
 /** Losses and per-layer gradient norms of one step. */
 export interface AlphaFixedStep {
+  /** The SNN's mean cross-entropy on the batch, before the update. */
   loss: number;
+  /** The ReLU twin's mean cross-entropy on the same batch, before its update. */
   twinLoss: number;
   /** ||dL/dJ(n)|| for each hidden layer n, then ||dL/dW|| of the readout. */
   gradNorms: number[];
@@ -35,6 +37,9 @@ export class AlphaFixedTrainer {
   readonly #twinOpt: Adam;
 
   /**
+   * Maps `relu` exactly onto general neurons (alpha = 1), copies the rescaled network as the
+   * twin, and gives each its own Adam with `options`.
+   *
    * @param relu The initial ReLU network (not modified).
    * @param calibration Inputs in [0, 1], [count, nIn], that set the coding intervals.
    * @example

@@ -27,30 +27,43 @@ import { countSpikes } from "../ttfs/spikes.ts";
 
 /** One constraint and its strength. */
 export interface ConstraintSetting {
+  /** The constraint: none (fitted intervals and clipping only), weight bits, jitter or latency. */
   kind: "none" | "quantize" | "jitter" | "latency";
   /** Bits, relative sigma, or the latency factor f (0 for "none"). */
   value: number;
+  /** A readable name for tables, e.g. "weights 4 bits". */
   label: string;
 }
 
 /** A setting's figures before and after fine-tuning. */
 export interface ConstraintRow extends ConstraintSetting {
+  /** Test accuracy under the constraint before fine-tuning, in [0, 1]. */
   accuracyBefore: number;
+  /** Test accuracy under the constraint after fine-tuning, in [0, 1]. */
   accuracyAfter: number;
+  /** Spikes per hidden neuron per test image before fine-tuning. */
   spikesPerNeuronBefore: number;
+  /** Spikes per hidden neuron per test image after fine-tuning. */
   spikesPerNeuronAfter: number;
 }
 
 /** Options of {@link constraintsExperiment}. */
 export interface ConstraintsOptions {
+  /** Weight bit widths to try, a setting each (1..24). */
   bits: number[];
+  /** Jitter sigmas to try, relative to each interval length B_n (>= 0). */
   jitters: number[];
+  /** Latency factors f to try (>= 1): every hidden interval f times shorter. */
   latencies: number[];
   /** Quantile cut on each side before quantizing (0 = [w_min, w_max]). */
   outlierFraction: number;
+  /** Fine-tuning epochs per setting (0 measures only). */
   finetuneEpochs: number;
+  /** Fine-tuning batch size. */
   batch: number;
+  /** Adam learning rate of the fine-tuning. */
   lr: number;
+  /** Seeds the calibration sample, the shuffling and the jitter noise. */
   seed: number;
   /** Training images used to fit the intervals (default 10,000). */
   calibrate?: number;
@@ -60,8 +73,11 @@ export interface ConstraintsOptions {
 
 /** What {@link constraintsExperiment} measured. */
 export interface ConstraintsResult {
+  /** The intervals fitted to the calibration images (before any latency factor). */
   intervals: CodingIntervals;
+  /** One row per setting: "none" first, then bits, jitters and latencies as given. */
   rows: ConstraintRow[];
+  /** Wall time of the whole experiment, in seconds. */
   seconds: number;
 }
 

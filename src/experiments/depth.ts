@@ -40,8 +40,11 @@ export interface DepthStudyOptions {
   width: number;
   /** Training steps. */
   steps: number;
+  /** Samples per step; both parametrizations train on the same batches. */
   batch: number;
+  /** Adam learning rate of both parametrizations and their twins. */
   lr: number;
+  /** Seeds the initial ReLU weights and the order of the training images. */
   seed: number;
   /** Keep loss and gradient norms every `record` steps (default 10). */
   record?: number;
@@ -59,15 +62,21 @@ export interface DepthStudyOptions {
 export interface SigmaSummary {
   /** All singular values, largest first. */
   singular: number[];
+  /** The largest singular value (0 for an empty matrix). */
   sigmaMax: number;
+  /** Median of the counted singular values (for an even count, the lower middle one). */
   sigmaMedian: number;
+  /** The smallest counted singular value. */
   sigmaMin: number;
+  /** Geometric mean of the counted singular values. */
   geometricMean: number;
+  /** How many singular values exceed 1e-12 sigmaMax: the numerical rank. */
   rank: number;
 }
 
 /** Spectra of one parametrization at one step. */
 export interface SpectraRecord {
+  /** Optimizer steps taken before the measurement (0 = at initialisation). */
   step: number;
   /** Per hidden layer: the singular-value figures of {@link SigmaSummary}, spectral radius. */
   layers: (SigmaSummary & { spectralRadius: number })[];
@@ -79,13 +88,17 @@ export interface SpectraRecord {
 
 /** The record of one parametrization. */
 export interface DepthRun {
+  /** The constant-slope B = 1 model, or the 2023 mapping trained with alpha fixed. */
   parametrization: "b1" | "alpha-fixed";
   /** Steps at which loss and gradient norms were kept. */
   steps: number[];
+  /** Per kept step: the SNN's mean cross-entropy on that step's batch. */
   loss: number[];
+  /** Per kept step: the ReLU twin's mean cross-entropy on the same batch. */
   twinLoss: number[];
   /** Per kept step: ||dL/dW|| (b1) or ||dL/dJ|| (alpha-fixed) per layer, readout last. */
   gradNorms: number[][];
+  /** Per kept step: ||dL/dw|| of the ReLU twin per layer, readout last. */
   twinGradNorms: number[][];
   /** Per kept step: ||grad of layer 1|| / ||grad of the last hidden layer||. */
   firstOverLastGradNorm: number[];
@@ -100,13 +113,16 @@ export interface DepthRun {
    * implementations of the same trajectory can agree.
    */
   controlTwinDiff?: number[];
+  /** The spectra at each step of `spectraAt`, in order. */
   spectra: SpectraRecord[];
+  /** Time spent in this parametrization's training steps, in seconds. */
   seconds: number;
 }
 
 /** What {@link depthStudy} measured, with the options that shaped it. */
 export interface DepthStudy
   extends Pick<DepthStudyOptions, "depth" | "width" | "steps" | "batch" | "lr" | "seed"> {
+  /** The b1 run, then the alpha-fixed run. */
   runs: DepthRun[];
 }
 

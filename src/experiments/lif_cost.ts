@@ -24,14 +24,19 @@ import { Rng } from "../nn/rng.ts";
 
 /** Options of {@link lifCostTable}. */
 export interface LifCostOptions {
+  /** The model: layer sizes [nIn, hidden..., classes], or layer geometries. */
   layers: LayerGeometry[] | number[];
+  /** Time steps per sample for the main figures. */
   T: number;
   /** Further values of T for the memory sweep. */
   sweep?: number[];
+  /** Samples in the measured batch (default 64). */
   batch?: number;
   /** Timed repetitions per method (the median is reported). */
   repeats?: number;
+  /** Seeds the weights, and (seed + 1) the random batch (default 0). */
   seed?: number;
+  /** Kernels for the linear maps (default: the float64 reference backend). */
   backend?: Backend;
   /** Methods to run (default all). */
   methods?: string[];
@@ -41,17 +46,21 @@ export interface LifCostOptions {
 
 /** One method's row. */
 export interface LifCostRow {
+  /** The method's command-line name, a key of `LIF_METHODS`. */
   method: string;
   /** OTTT's forward (OTTT rows only). */
   otttForward?: "official" | "lean";
-  /** MACs per sample over all T steps. */
+  /** Forward MACs per sample over all T steps. */
   macsForward: number;
+  /** Backward MACs per sample over all T steps. */
   macsBackward: number;
   /** Forward linear maps per layer per step (MACs / (T x one pass through every layer)). */
   forwardMatmulsPerLayerStep: number;
-  /** State floats per hidden neuron, per input unit and per synapse (per sample). */
+  /** State floats per hidden neuron, per sample. */
   stateFloatsPerNeuron: number;
+  /** State floats per input unit, per sample. */
   stateFloatsPerInput: number;
+  /** State floats per weight or bias (gradient accumulators; not divided by the batch). */
   stateFloatsPerSynapse: number;
   /** Median wall time of one batch, in seconds (after a warm-up run). */
   seconds: number;

@@ -26,14 +26,19 @@ export type TensorData = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 /** One named tensor. */
 export interface Tensor {
+  /** Element type; it matches the typed array of `data`. */
   dtype: DType;
+  /** Dimensions, outermost first; their product is `data.length`. */
   shape: number[];
+  /** The elements, row-major. */
   data: TensorData;
 }
 
 /** A decoded file: its tensors by name and its string metadata. */
 export interface Safetensors {
+  /** Every tensor of the file, by its header name. */
   tensors: Record<string, Tensor>;
+  /** The header's `__metadata__` entries ({} if it has none). */
   metadata: Record<string, string>;
 }
 

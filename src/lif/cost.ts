@@ -15,7 +15,9 @@
 
 /** What a method counted while computing one batch's gradients. */
 export interface CostCount {
+  /** Multiply-accumulates that computed potentials (readout logits included). */
   macsForward: number;
+  /** Multiply-accumulates of weight gradients and of errors sent to the layer below. */
   macsBackward: number;
   /** Floats of state held for the hidden neurons (all samples, all layers). */
   neuronStateFloats: number;
@@ -27,10 +29,15 @@ export interface CostCount {
 
 /** A running tally; pass one to a method through its options. */
 export class CostCounter {
+  /** Forward multiply-accumulates so far (see {@link CostCount}). */
   macsForward = 0;
+  /** Backward multiply-accumulates so far (see {@link CostCount}). */
   macsBackward = 0;
+  /** Floats of hidden-neuron state charged by `hold` so far. */
   neuronStateFloats = 0;
+  /** Floats of input state charged by `hold` so far. */
   inputStateFloats = 0;
+  /** Floats of per-synapse state charged by `hold` so far. */
   synapseStateFloats = 0;
   /** Called after every `hold`: a hook for measuring memory as state grows. */
   probe?: () => void;

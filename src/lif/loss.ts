@@ -15,9 +15,11 @@ import { softmaxCrossEntropy } from "../nn/loss.ts";
 
 /** A loss value, its gradient with respect to the logits, and the correct predictions. */
 export interface StepLoss {
+  /** L(o): the scaled mix of mean cross-entropy and mean squared error (see the module). */
   loss: number;
   /** dL/do, [batch, classes]. */
   dO: Float64Array;
+  /** Samples whose largest logit is the label (first on ties). */
   correct: number;
 }
 

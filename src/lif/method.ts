@@ -57,7 +57,9 @@ export interface MethodOptions {
    * update the weights in place here for OTTT_O-style training.
    */
   onStep?: (grads: Float64Array[], t: number) => void;
+  /** Kernels for the linear maps (default: the float64 reference backend). */
   backend?: Backend;
+  /** Counts the method's MACs and held state, if given. */
   cost?: CostCounter;
 }
 
@@ -69,8 +71,9 @@ export interface GradientResult {
   grads: Float64Array[];
   /** The prediction scores [batch, classes]: sum_t o[t], or the rate readout. */
   scores: Float64Array;
-  /** Spikes in the hidden layers and the neuron-steps they could have used. */
+  /** Spikes fired by the hidden neurons over the batch and all steps. */
   spikes: number;
+  /** Hidden neurons x batch x T: the spikes the hidden layers could have fired. */
   neuronSteps: number;
 }
 

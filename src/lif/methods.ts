@@ -30,6 +30,7 @@ export type GradientFn = (
 
 /** How a method trains and predicts. */
 export interface LifMethod {
+  /** Computes one batch's loss and gradients. */
   gradients: GradientFn;
   /** Update after every step (OTTT_O, SAF-E) or once per batch. */
   update: "step" | "batch";

@@ -32,19 +32,25 @@ import { checkLifParams, type LifParams, SPEC_LIF } from "./neuron.ts";
 
 /** One weight layer; `avgPool` > 1 average-pools a conv layer's spikes. */
 export interface LifLayer extends LayerGeometry {
+  /** Weights: [nOut, nIn] (dense) or [outC, k, k, inC] (conv), row-major. */
   w: Float64Array;
+  /** Bias: [nOut] (dense) or [outC] (conv, one per channel). */
   b: Float64Array;
+  /** Average-pool window over the layer's spikes (conv layers; absent or 1 = none). */
   avgPool?: number;
 }
 
 /** Layers and the neuron constants they share. */
 export interface LifNetwork extends LifParams {
+  /** The spiking hidden layers in order, then the non-spiking readout. */
   layers: LifLayer[];
 }
 
 /** Kernels and counter a method computes with. */
 export interface Compute {
+  /** The kernels every linear map runs on. */
   backend: Backend;
+  /** Counts the MACs of the linear maps, if given. */
   cost?: CostCounter;
 }
 

@@ -45,12 +45,15 @@ import { surrogateGrad } from "./surrogate.ts";
 export interface SafStep {
   /** o[t], [batch, classes]. */
   o: Float64Array;
-  /** Per hidden layer: U[t], u[t] = U[t] - V_th lambda a_hat[t-1], and its input A_{l-1}[t]. */
+  /** Per hidden layer: the potential accumulation U[t], [batch, neurons] (before pooling). */
   U: Float64Array[];
+  /** Per hidden layer: the LIF potential u[t] = U[t] - V_th lambda a_hat[t-1]. */
   u: Float64Array[];
+  /** Per hidden layer: its input accumulation A_{l-1}[t] (the presynaptic factor). */
   pre: Float64Array[];
-  /** The readout's input: its accumulation A_{L-1}[t] and spikes pool(s_{L-1}[t]). */
+  /** The readout's input accumulation A_{L-1}[t]. */
   readoutAcc: Float64Array;
+  /** The readout's input spikes pool(s_{L-1}[t]). */
   readoutSpikes: Float64Array;
   /** The hidden layers' spikes s_l[t] (before pooling). */
   spikes: Float64Array[];
@@ -58,7 +61,9 @@ export interface SafStep {
 
 /** The SAF forward state of one batch: the accumulations only. */
 export class SafForward {
+  /** The network being run (its weights are read at every step, not copied). */
   readonly net: LifNetwork;
+  /** Samples per step. */
   readonly batch: number;
   /** c[t] for t = 1..T. */
   readonly c: Float64Array;
@@ -68,6 +73,8 @@ export class SafForward {
   #compute: Compute;
 
   /**
+   * Zeroed accumulations for `batch` samples; charges them to `options.cost`.
+   *
    * @param T The number of steps that will be run.
    * @example
    * ```ts

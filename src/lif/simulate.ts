@@ -33,17 +33,21 @@ export interface LifRun {
   potentials: Float64Array[][];
   /** With `record`: spikeTrains[l][t] = s_l[t] of hidden layer l (before pooling). */
   spikeTrains: Float64Array[][];
-  /** Spikes fired by hidden neurons, and hidden neurons x batch x T. */
+  /** Spikes fired by the hidden neurons over the batch and all steps. */
   spikes: number;
+  /** Hidden neurons x batch x T: the spikes the hidden layers could have fired. */
   neuronSteps: number;
 }
 
 /** Options of {@link lifForward}. */
 export interface SimulateOptions {
+  /** Keep every step's layer inputs, potentials and spike trains (default false). */
   record?: boolean;
   /** Pass relaxed spikes sig(a (u - V_th)) on; the reset stays hard (see surrogate.ts). */
   relaxed?: boolean;
+  /** Kernels for the linear maps (default: the float64 reference backend). */
   backend?: Compute["backend"];
+  /** Counts MACs and held state (the recorded histories included), if given. */
   cost?: CostCounter;
 }
 

@@ -10,8 +10,11 @@ import type { LayerGeometry } from "./layer.ts";
 
 /** An input image: height, width, channels. Fashion-MNIST is { h: 28, w: 28, c: 1 }. */
 export interface ImageShape {
+  /** Height in pixels. */
   h: number;
+  /** Width in pixels. */
   w: number;
+  /** Channels (1 for grey-scale). */
   c: number;
 }
 

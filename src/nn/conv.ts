@@ -21,9 +21,13 @@ import { OptionError, ShapeError } from "../errors.ts";
 
 /** One convolution: input image size, kernel size k, zero padding, output channels. */
 export interface ConvGeometry {
+  /** Input image height. */
   inH: number;
+  /** Input image width. */
   inW: number;
+  /** Input channels. */
   inC: number;
+  /** Output channels (number of filters). */
   outC: number;
   /** Square kernel size. */
   k: number;

@@ -12,7 +12,9 @@ import { ShapeError, ValueError } from "../errors.ts";
 
 /** Eigenvalues of a square matrix: real and imaginary parts. */
 export interface Eigenvalues {
+  /** Real parts, one per eigenvalue (n of them). */
   re: Float64Array;
+  /** Imaginary parts, aligned with `re` (0 for a real eigenvalue). */
   im: Float64Array;
 }
 

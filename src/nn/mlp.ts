@@ -26,12 +26,15 @@ import type { Rng } from "./rng.ts";
 
 /** One layer: w is [nOut, nIn] (dense) or [outC, k, k, inC] (conv), b is its bias. */
 export interface ReluLayer extends LayerGeometry {
+  /** Weights: [nOut, nIn] (dense) or [outC, k, k, inC] (conv), row-major. */
   w: Float64Array;
+  /** Bias: [nOut] (dense) or [outC] (conv, one per channel). */
   b: Float64Array;
 }
 
 /** A ReLU network: every layer but the last is followed by ReLU; the last gives the logits. */
 export interface ReluMlp {
+  /** The layers in order, input first; the last is the readout. */
   layers: ReluLayer[];
 }
 
@@ -47,6 +50,7 @@ export interface ReluForward {
   maxActivation: number[];
   /** [batch, classes]. */
   logits: Float64Array;
+  /** Samples in the batch. */
   batch: number;
 }
 

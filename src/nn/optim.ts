@@ -41,11 +41,17 @@ export function exponentialDecay(lr0: number, step: number, rate: number, steps:
 
 /** Adam over a fixed list of parameter arrays. */
 export class Adam {
+  /** Initial learning rate lr0, before the exponential decay. */
   readonly lr: number;
+  /** First-moment decay. */
   readonly beta1: number;
+  /** Second-moment decay. */
   readonly beta2: number;
+  /** Denominator guard, added to sqrt(v). */
   readonly epsilon: number;
+  /** Learning-rate factor per `decaySteps` steps. */
   readonly decayRate: number;
+  /** Steps per decay factor (the decay is continuous, not staircase). */
   readonly decaySteps: number;
   /** The arrays that `step` updates, in order. */
   readonly params: Float64Array[];
@@ -55,6 +61,8 @@ export class Adam {
   #v: Float64Array[];
 
   /**
+   * An optimizer for `params`, with zeroed moments; unset options take the SPEC A10 defaults.
+   *
    * @param params The arrays that `step` will update, in a fixed order.
    * @example
    * ```ts

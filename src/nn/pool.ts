@@ -15,9 +15,13 @@ import { OptionError, ShapeError } from "../errors.ts";
 
 /** The shape of a pooled image. */
 export interface PoolGeometry {
+  /** Input image height (before pooling). */
   h: number;
+  /** Input image width (before pooling). */
   w: number;
+  /** Channels (pooled separately). */
   c: number;
+  /** Window side, equal to the stride. */
   size: number;
 }
 

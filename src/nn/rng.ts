@@ -17,6 +17,8 @@ export class Rng {
   #d: number;
 
   /**
+   * A generator seeded from one integer: the same seed gives the same sequence everywhere.
+   *
    * @param seed Any integer; it is reduced modulo 2^32.
    * @example
    * ```ts

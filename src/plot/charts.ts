@@ -48,10 +48,15 @@ export function rasterCharts(
 
 /** One epoch of a training history (as `trainTtfs` records it). */
 export interface CurvePoint {
+  /** Epoch number, from 1. */
   epoch: number;
+  /** The SNN's mean training loss over the epoch's batches. */
   trainLoss: number;
+  /** The ReLU twin's mean training loss over the same batches. */
   reluTwinTrainLoss: number;
+  /** The SNN's test accuracy after the epoch, in [0, 1]. */
   testAccuracy: number;
+  /** The ReLU twin's test accuracy after the epoch, in [0, 1]. */
   reluTwinTestAccuracy: number;
 }
 
@@ -144,9 +149,13 @@ export function gradNormCharts(
 
 /** One measured constraint setting (as `constraintsExperiment` reports it). */
 export interface SweepPoint {
+  /** "quantize", "jitter" or "latency" (a panel each), or "none" (the reference line). */
   kind: string;
+  /** The x value: bits, relative sigma, or the latency factor. */
   value: number;
+  /** Test accuracy before fine-tuning, in [0, 1]. */
   accuracyBefore: number;
+  /** Test accuracy after fine-tuning, in [0, 1]. */
   accuracyAfter: number;
 }
 

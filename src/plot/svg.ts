@@ -9,11 +9,15 @@ import { ValueError } from "../errors.ts";
 
 /** One series of a chart. */
 export interface Series {
+  /** Legend text, drawn in the series' colour at the top right. */
   name: string;
+  /** x coordinates; points whose x or y is not finite are skipped. */
   x: ArrayLike<number>;
+  /** y coordinates, aligned with `x` (on a log axis, values <= 0 are skipped). */
   y: ArrayLike<number>;
   /** "line" (default) or "points". */
   style?: "line" | "points";
+  /** Any SVG colour (default: the palette, by the series' index). */
   color?: string;
   /** Draw a line series dashed (to show a series lying on top of another). */
   dashed?: boolean;
@@ -21,22 +25,31 @@ export interface Series {
 
 /** A horizontal band, e.g. a coding interval. */
 export interface Band {
+  /** Left end of the span, in x units (clipped to the axis). */
   from: number;
+  /** Right end of the span, in x units (clipped to the axis). */
   to: number;
+  /** Text drawn centred at the top of the span. */
   label?: string;
 }
 
 /** One chart. */
 export interface Chart {
+  /** Text above the panel. */
   title: string;
+  /** Text under the x axis. */
   xLabel: string;
+  /** Text beside the y axis, rotated. */
   yLabel: string;
+  /** The data, drawn in order (later series on top). */
   series: Series[];
+  /** A log-scale y axis with decade ticks (default linear). */
   logY?: boolean;
   /** Shaded spans along x. */
   bands?: Band[];
   /** Fixed axis ranges (default: fitted to the data). */
   xRange?: [number, number];
+  /** Fixed y range [low, high] (default: fitted to the data; widened to decades if `logY`). */
   yRange?: [number, number];
 }
 

@@ -38,12 +38,15 @@ import { type CodingIntervals, scratchIntervals, validateIntervals } from "./int
 
 /** One B = 1 layer: W [nOut, nIn] row-major (conv: [outC, k, k, inC]), D its bias. */
 export interface B1Layer extends LayerGeometry {
+  /** Weights W_ij: [nOut, nIn] row-major, or [outC, k, k, inC] for a conv layer. */
   W: Float64Array;
+  /** Bias D_i (the ReLU twin's b): [nOut], or [outC] for a conv layer. */
   D: Float64Array;
 }
 
 /** A B = 1 TTFS network: hidden layers 1..L-1 spike, layer L is the readout. */
 export interface B1Network {
+  /** Layers 1..L in order: the spiking hidden layers, then the readout. */
   layers: B1Layer[];
   /** tmin/tmax for layers 0..L-1 (index 0 = input); the readout is at tmax[L-1]. */
   intervals: CodingIntervals;
@@ -63,6 +66,7 @@ export interface B1Forward {
   logits: Float64Array;
   /** max over the batch of tmax(n) - t_i for each hidden layer n (for widening). */
   maxActivation: number[];
+  /** Samples in the batch. */
   batch: number;
   /** Per layer (index 0 = input, empty), 1 where dt_i depends on the inputs: fired, and not
    * clipped or pushed out of the window by a hardware constraint; per neuron, before pooling. */
@@ -79,7 +83,9 @@ export interface B1Forward {
  *   spike pushed past tmax(n) is lost. The noise is a constant for the backward pass.
  */
 export interface B1Hardware {
+  /** Forbid firing before tmin(n): activations above B_n are clipped to B_n (default false). */
   clipAtTmin?: boolean;
+  /** Gaussian spike-time noise: standard deviation sigma B_n, drawn from `rng` (default none). */
   jitter?: { sigma: number; rng: { normal(): number } };
 }
 

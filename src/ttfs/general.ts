@@ -26,15 +26,21 @@ import { argsortTimes, spikeTime } from "./neuron.ts";
 
 /** One layer of general neurons (dense, or conv with per-channel alpha and theta). */
 export interface GeneralLayer extends LayerGeometry {
+  /** Slope alpha_i of the potential from tmin(n-1) on: [nOut], or [outC] for a conv layer. */
   alpha: Float64Array;
+  /** Synaptic weights J_ij: [nOut, nIn] row-major, or [outC, k, k, inC] for a conv layer. */
   J: Float64Array;
+  /** Firing threshold theta_i: [nOut], or [outC] for a conv layer. */
   theta: Float64Array;
 }
 
 /** Hidden layers of general neurons and a B = 1 readout. */
 export interface GeneralNetwork {
+  /** The spiking layers 1..L-1, input side first. */
   hidden: GeneralLayer[];
+  /** The readout layer L: membrane potentials at tmin(L), as in the B = 1 model. */
   readout: B1Layer;
+  /** tmin/tmax for layers 0..L-1 (index 0 = input); the readout is at tmax[L-1]. */
   intervals: CodingIntervals;
 }
 
@@ -54,7 +60,9 @@ export interface GeneralForward {
   causal: Int32Array[];
   /** Per hidden layer: B_i for each neuron (0 where silent), [batch, neurons]. */
   slopes: Float64Array[];
+  /** Readout potentials, [batch, classes]. */
   logits: Float64Array;
+  /** Samples in the batch. */
   batch: number;
 }
 

@@ -19,7 +19,9 @@ import { IntervalError } from "../errors.ts";
 
 /** Per-layer coding intervals; index 0 is the input layer. */
 export interface CodingIntervals {
+  /** Start of each layer's coding window; tmin[n] = tmax[n - 1] for n >= 1. */
   tmin: number[];
+  /** End of each layer's coding window: a neuron that has not fired by tmax[n] is silent. */
   tmax: number[];
 }
 

@@ -140,7 +140,9 @@ export function endToEndJacobian(j: LayerJacobians): Float64Array {
 
 /** Spectral figures of one Jacobian. */
 export interface Spectrum {
+  /** Rows of the Jacobian: neurons of the later layer. */
   rows: number;
+  /** Columns of the Jacobian: neurons of the earlier layer (or inputs). */
   cols: number;
   /** Singular values, largest first. */
   singular: Float64Array;

@@ -14,35 +14,70 @@
 import { ValueError } from "../../errors.ts";
 import { CORE_WASM_BASE64 } from "./core_module.ts";
 
-type Args10 = [number, number, number, number, number, number, number, number, number, number];
-
-/** The kernels the core exports (pointers are byte offsets, sizes are counts). */
+/**
+ * The kernels the core exports (pointers are byte offsets, sizes are counts). Layouts are
+ * row-major float32: x [batch, nIn], W [nOut, nIn], Wt = W^T [nIn, nOut], z [batch, nOut].
+ */
 export interface CoreExports {
+  /** The module's one linear memory, which holds every array the kernels read and write. */
   memory: WebAssembly.Memory;
+  /** The first free byte (16-byte aligned): the host's arena starts here. */
   heapBase(): number;
+  /** Scratch bytes the version-2 kernels need for `rows` rows (plus W^T if `wt` is 1). */
   denseScratchBytes(rows: number, nIn: number, nOut: number, wt: number): number;
+  /** (x, W, bias, z, batch, nIn, nOut): z = x W^T + bias, one output row at a time. */
   denseForward1(...a: [number, number, number, number, number, number, number]): void;
+  /** (x, W, bias, z, batch, nIn, nOut, scratch): z = x W^T + bias, blocked, zeros skipped. */
   denseForward2(...a: [number, number, number, number, number, number, number, number]): void;
+  /** (dz, x, dW, dbias, batch, nIn, nOut): dW += dz^T x, dbias += column sums of dz. */
   denseBackwardWeights1(...a: [number, number, number, number, number, number, number]): void;
+  /** (dz, x, dW, dbias, batch, nIn, nOut, scratch): as version 1, blocked, zeros skipped. */
   denseBackwardWeights2(
     ...a: [number, number, number, number, number, number, number, number]
   ): void;
+  /** (dz, W, dx, batch, nIn, nOut): dx = dz W (overwrites dx). */
   denseBackwardInput1(...a: [number, number, number, number, number, number]): void;
+  /** (dz, W, dx, batch, nIn, nOut, scratch): dx = dz W, blocked, zeros skipped. */
   denseBackwardInput2(...a: [number, number, number, number, number, number, number]): void;
-  ttfsDenseForward(...a: Args10): number;
-  ttfsDenseForwardT(...a: Args10): number;
+  /**
+   * (x, W, D, t, a, batch, nIn, nOut, tmax, scratch): the fused TTFS layer, a = ReLU(x W^T + D)
+   * and t = tmax - a; W^T goes into scratch. Returns the largest activation.
+   */
+  ttfsDenseForward(
+    ...a: [number, number, number, number, number, number, number, number, number, number]
+  ): number;
+  /**
+   * (x, Wt, D, t, a, batch, nIn, nOut, tmax, scratch): the same layer from Wt; t = 0 skips the
+   * spike times (the ReLU twin's layer). Returns the largest activation.
+   */
+  ttfsDenseForwardT(
+    ...a: [number, number, number, number, number, number, number, number, number, number]
+  ): number;
+  /** Sets g[k] = 0 wherever a[k] <= 0, for n floats: a silent neuron passes no gradient. */
   maskInactive(g: number, a: number, n: number): void;
+  /** Writes the transpose of the [rows, cols] matrix at src to dst (no overlap). */
   transpose(src: number, dst: number, rows: number, cols: number): void;
+  /** (x, Wt, bias, z, batch, nIn, nOut, scratch): z = x Wt + bias, zeros of x skipped. */
   denseForwardT(...a: [number, number, number, number, number, number, number, number]): void;
+  /** (dz, x, dWt, dbias, batch, nIn, nOut, scratch): dWt += x^T dz, dbias += column sums of dz. */
   denseBackwardWeightsT(
     ...a: [number, number, number, number, number, number, number, number]
   ): void;
+  /** dst[k] += src[k] for n floats. */
   addInto(dst: number, src: number, n: number): void;
+  /**
+   * (logits, labels, dl, batch, classes, denom, correct): softmax cross-entropy, gradient
+   * into dl (divided by denom); adds the right predictions to the i32 at `correct` and
+   * returns the summed loss.
+   */
   softmaxCrossEntropy(
     ...a: [number, number, number, number, number, number, number]
   ): number;
+  /** (p, g, m, v, n, lrT, b1, b2, eps): one Adam update of n parameters, in place. */
   adamStep(...a: [number, number, number, number, number, number, number, number, number]): void;
+  /** Sum of squares of n floats at p (summed in float64). */
   sumSquares(p: number, n: number): number;
+  /** Runs `iters` iterations of 64 FLOP each on a 1 KiB buffer, for timing peak throughput. */
   peakFlops(buf: number, iters: number): number;
 }
 
