@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * The executable entry: `npm run cli -- <command>`, `deno task cli <command>`.
  *

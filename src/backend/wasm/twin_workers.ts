@@ -171,7 +171,10 @@ export function createWorkerTwinStep(
     const sab = new SharedArrayBuffer(views(null, n, cap, sizes, core.length).bytes);
     const v = views(sab, n, cap, sizes, core.length), params = core.view(core.P).slice();
     const boot = new URL("./worker_boot.mjs", import.meta.url);
-    const entry = new URL("./twin_worker.ts", import.meta.url).href, api = tsxApi();
+    // dist/ (npm run build) holds twin_worker.js beside this file as .js; the sources are .ts
+    const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
+    const entry = new URL(`./twin_worker.${ext}`, import.meta.url).href;
+    const api = ext === "ts" ? tsxApi() : undefined;
     const workers = Array.from({ length: n - 1 }, (_, i) => {
       const init: WorkerInit = { sab, w: i + 1, n, cap, sizes, adam: spec.adam, t: core.t, params };
       const worker = new Worker(boot, { workerData: { init, entry, tsxApi: api } });
