@@ -9,7 +9,8 @@ import process from "node:process";
 import { backendByName } from "../backend/select.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
-import { trainLif, type TrainLifResult } from "../experiments/train_lif.ts";
+import { trainLif, type TrainLifOptions, type TrainLifResult } from "../experiments/train_lif.ts";
+import { trainLifWebGpu } from "../experiments/train_lif_webgpu.ts";
 import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
 import type { InputCoding } from "../lif/coding.ts";
 import { LIF_METHODS } from "../lif/methods.ts";
@@ -75,7 +76,11 @@ export const trainLifSpec: CommandSpec = {
     "decay-rate": choice("learning-rate factor per --decay-steps Adam steps", "X", "0.9"),
     "decay-steps": choice("Adam steps per decay factor", "N", "5000"),
     seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
-    backend: choice("kernels: ref (float64) | wasm (float32 WASM SIMD)", "ref|wasm", "ref"),
+    backend: choice(
+      "kernels: ref (float64) | wasm (float32 WASM SIMD) | webgpu (saf-e on the GPU, Deno)",
+      "ref|wasm|webgpu",
+      "ref",
+    ),
     save: { type: "string", value: "FILE", help: "save the trained network as safetensors" },
     load: { type: "string", value: "FILE", help: "start from a saved LIF network" },
     ...reportOptions,
@@ -127,7 +132,8 @@ export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
   const layers = init ?? buildLayers({ h: 28, w: 28, c: 1 }, specs);
   const num = (name: string, opts = {}) => numberOption(o, name, opts);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
-  const result = trainLif(data.train, data.test, {
+  const gpu = String(o.backend) === "webgpu";
+  const options: TrainLifOptions = {
     layers: Array.isArray(layers) ? layers : layers.layers,
     init,
     method,
@@ -147,7 +153,7 @@ export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
     decayRate: num("decay-rate", { min: Number.MIN_VALUE, max: 1 }),
     decaySteps: num("decay-steps", { min: 1 }),
     seed: num("seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
-    backend: backendByName(String(o.backend)),
+    backend: gpu ? undefined : backendByName(String(o.backend)),
     onProgress: stderrProgress(),
     onEpoch: (r) =>
       process.stderr.write(
@@ -156,7 +162,10 @@ export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
         }, ` +
           `epoch took ${formatDuration(r.seconds)}\n`,
       ),
-  });
+  };
+  const result = gpu // webgpu: the training step on the GPU, evaluation on wasm
+    ? await trainLifWebGpu(data.train, data.test, options)
+    : trainLif(data.train, data.test, options);
   const { network, ...figures } = result;
   if (typeof o.save === "string") await saveLifNetwork(o.save, network);
   const report: TrainLifReport = {

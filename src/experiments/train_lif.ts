@@ -16,7 +16,7 @@ import { codeInput, type InputCoding } from "../lif/coding.ts";
 import { safToLif } from "../lif/convert.ts";
 import { type CostCount, CostCounter } from "../lif/cost.ts";
 import type { MethodOptions } from "../lif/method.ts";
-import { lifMethod } from "../lif/methods.ts";
+import { type LifMethod, lifMethod } from "../lif/methods.ts";
 import { initLifNetwork, type LifNetwork, lifParams } from "../lif/network.ts";
 import { type LifParams, SPEC_LIF } from "../lif/neuron.ts";
 import { lifForward, rateScores } from "../lif/simulate.ts";
@@ -126,24 +126,46 @@ function perSample(c: CostCount, size: number, net: LifNetwork): TrainLifResult[
   };
 }
 
+/** What the training loop asks its driver for (see {@link lifTrainingLoop}). */
+export type LifLoopRequest =
+  | {
+    kind: "batch";
+    /** The coded input, T steps of [size, nIn]. */
+    xs: Float64Array[];
+    labels: Int32Array;
+    size: number;
+    /** Set on the first batch: count the method's cost of this batch (or of one sample). */
+    counter?: CostCounter;
+  }
+  | { kind: "sync" };
+
+/** The driver's answer to a batch request; nothing answers a "sync" request. */
+export interface LifBatchOutcome {
+  /** The batch's loss (as the method's `GradientResult.loss`). */
+  loss: number;
+  /** Samples predicted right (argmax of the method's scores). */
+  correct: number;
+  /** Samples the counter of the request counted (the batch, or 1). */
+  countedSize: number;
+}
+
+/** The checked setup every training driver starts from. */
+export interface LifSetup {
+  method: LifMethod;
+  net: LifNetwork;
+  coding: InputCoding;
+}
+
 /**
- * Train on `train`, evaluate on `test` after every epoch.
+ * Checks the options and makes (or takes) the network.
  *
  * @example
- * ```ts
- * import { loadFashionMnist } from "../data/fashion_mnist.ts";
- * import { trainLif } from "./train_lif.ts";
- * const data = await loadFashionMnist({ dir: "embedded" });
- * const r = trainLif(data.train, data.test, { layers: [784, 32, 10], method: "saf-e", T: 2, epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
- * console.log(r.testAccuracy > 0.3); // true
+ * ```ts ignore
+ * const { method, net } = prepareLif(data.train, data.test, options);
  * ```
  */
-export function trainLif(
-  train: ImageSet,
-  test: ImageSet,
-  options: TrainLifOptions,
-): TrainLifResult {
-  const { method: name, T, epochs, batch, lr, seed } = options, method = lifMethod(name);
+export function prepareLif(train: ImageSet, test: ImageSet, options: TrainLifOptions): LifSetup {
+  const { method: name, T, epochs, batch, seed } = options, method = lifMethod(name);
   for (const [k, v] of Object.entries({ T, epochs, batch })) checkPositiveInt(v, k);
   const params = { ...SPEC_LIF, ...options.neuron }, coding = options.coding ?? "direct";
   const net = options.init ?? initLifNetwork(options.layers, new Rng(seed), params);
@@ -155,10 +177,30 @@ export function trainLif(
       `a network with ${net.layers[0].nIn} inputs does not fit ${train.rows}x${train.cols} images`,
     );
   }
-  const backend = options.backend ?? refBackend, decayRate = options.decayRate ?? 0.9;
-  const decaySteps = options.decaySteps ?? 5000;
-  const adam = new Adam(lifParams(net), { lr, decayRate, decaySteps });
-  const { mseWeight, readout, variant } = options;
+  return { method, net, coding };
+}
+
+/**
+ * The training schedule shared by every driver, as a generator: it yields a "batch" request
+ * per step (the driver trains on it and answers with a {@link LifBatchOutcome}) and a "sync"
+ * request before each evaluation (a driver that keeps the weights elsewhere, e.g. on a GPU,
+ * copies them into `setup.net` then); evaluation runs on `evalBackend`. Returns the result.
+ *
+ * @example
+ * ```ts ignore
+ * const loop = lifTrainingLoop(train, test, options, setup, refBackend);
+ * for (let r = loop.next(); !r.done; r = loop.next(answer(r.value)));
+ * ```
+ */
+export function* lifTrainingLoop(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainLifOptions,
+  setup: LifSetup,
+  evalBackend: Backend,
+): Generator<LifLoopRequest, TrainLifResult, LifBatchOutcome | undefined> {
+  const { method: name, T, epochs, batch, lr, seed } = options, { method, net, coding } = setup;
+  const decayRate = options.decayRate ?? 0.9, decaySteps = options.decaySteps ?? 5000;
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
   const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: LifEpochRecord[] = [];
@@ -170,24 +212,17 @@ export function trainLif(
       const b = gatherBatch(train, order, step * batch, batch);
       const counter = cost ? undefined : new CostCounter();
       const xs = codeInput(b.x, T, coding, seed + (epoch - 1) * stepsPerEpoch + step);
-      const r = method.gradients(net, xs, b.labels, b.size, {
-        mseWeight,
-        readout,
-        variant,
-        backend,
-        cost: counter,
-        onStep: method.update === "step" ? (g) => adam.step(g) : undefined,
-      });
-      if (method.update === "batch") adam.step(r.grads);
-      if (counter) (cost = counter.snapshot()), (firstSize = b.size);
-      const classes = net.layers[net.layers.length - 1].nOut;
-      argmaxRows(r.scores, b.size, classes).forEach((p, k) => (correct += +(p === b.labels[k])));
+      const r = yield { kind: "batch", xs, labels: b.labels, size: b.size, counter };
+      if (!r) throw new OptionError("the training driver answered no batch outcome");
+      if (counter) (cost = counter.snapshot()), (firstSize = r.countedSize);
       (loss += r.loss * b.size),
+        (correct += r.correct),
         (seen += b.size),
         (peak = Math.max(peak, process.memoryUsage().rss));
       const at = { epoch, epochs, step, stepsPerEpoch };
       options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
+    yield { kind: "sync" };
     const evaluation = evaluateLif(
       name.startsWith("saf-") ? safToLif(net) : net, // SAF weights run as LIF neurons
       testX,
@@ -196,7 +231,7 @@ export function trainLif(
       T,
       method.prediction,
       coding,
-      backend,
+      evalBackend,
     );
     history.push({
       epoch,
@@ -234,4 +269,50 @@ export function trainLif(
     history,
     network: net,
   };
+}
+
+/**
+ * Train on `train`, evaluate on `test` after every epoch.
+ *
+ * @example
+ * ```ts
+ * import { loadFashionMnist } from "../data/fashion_mnist.ts";
+ * import { trainLif } from "./train_lif.ts";
+ * const data = await loadFashionMnist({ dir: "embedded" });
+ * const r = trainLif(data.train, data.test, { layers: [784, 32, 10], method: "saf-e", T: 2, epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
+ * console.log(r.testAccuracy > 0.3); // true
+ * ```
+ */
+export function trainLif(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainLifOptions,
+): TrainLifResult {
+  const setup = prepareLif(train, test, options), { method, net } = setup;
+  const backend = options.backend ?? refBackend;
+  const decayRate = options.decayRate ?? 0.9, decaySteps = options.decaySteps ?? 5000;
+  const adam = new Adam(lifParams(net), { lr: options.lr, decayRate, decaySteps });
+  const { mseWeight, readout, variant } = options;
+  const classes = net.layers[net.layers.length - 1].nOut;
+  const loop = lifTrainingLoop(train, test, options, setup, backend);
+  for (let req = loop.next();;) {
+    if (req.done) return req.value;
+    if (req.value.kind === "sync") {
+      req = loop.next();
+      continue;
+    }
+    const { xs, labels, size, counter } = req.value;
+    const r = method.gradients(net, xs, labels, size, {
+      mseWeight,
+      readout,
+      variant,
+      backend,
+      cost: counter,
+      onStep: method.update === "step" ? (g) => adam.step(g) : undefined,
+    });
+    if (method.update === "batch") adam.step(r.grads);
+    let correct = 0;
+    argmaxRows(r.scores, size, classes).forEach((p, k) => (correct += +(p === labels[k])));
+    req = loop.next({ loss: r.loss, correct, countedSize: size });
+  }
 }

@@ -1,0 +1,220 @@
+/**
+ * The dispatch list of one batch of the SAF-E step on the GPU (SPEC B3, kernels in
+ * lif_wgsl.ts and lif_loss_wgsl.ts), built once per (batch size, T, mode) and replayed:
+ *
+ *   per step t = 1..T:
+ *     A_0 <- lambda A_0 + x[t];  per hidden layer: U, s, a_hat, g (one fused matmul)
+ *     o = W_L s_{L-1} + b_L;  the step's loss and dO (scale 1/T)          [forward ends here]
+ *     readout gW, gb;  then for each hidden layer l, top down: delta_l = (W_{l+1}^T dz) g_l,
+ *     gW_l, gb_l;  "train" with update "step": Adam on all parameters
+ *   "train" with update "batch": Adam once;  the batch's loss and correct count
+ *
+ * "gradients" sums the T steps' gradients (keep = 1 after the first step) and skips Adam.
+ *
+ * @module
+ */
+import type { GpuContext } from "./device.ts";
+import { workgroupGrid } from "./device.ts";
+import { LIF_UNIFORM_BYTES, type LifUniform, lifUniform } from "./lif_wgsl.ts";
+
+/** What a batch runs: a training step, the summed gradients only, or the forward only. */
+export type LifPlanMode = "train" | "gradients" | "forward";
+
+/** The compiled pipelines of the LIF step. */
+export interface LifPipelines {
+  accumulate: GPUComputePipeline;
+  hidden: GPUComputePipeline;
+  readout: GPUComputePipeline;
+  loss: GPUComputePipeline;
+  weightGrad: GPUComputePipeline;
+  inputGrad: GPUComputePipeline;
+  adam: GPUComputePipeline;
+  finish: GPUComputePipeline;
+}
+
+/** The GPU buffers of a runner (activations sized for its largest batch so far). */
+export interface LifBuffers {
+  theta: GPUBuffer;
+  grad: GPUBuffer;
+  m1: GPUBuffer;
+  m2: GPUBuffer;
+  x: GPUBuffer;
+  a0: GPUBuffer;
+  /** Per hidden layer: a_hat, g, s and delta, [batch, n]. */
+  acc: GPUBuffer[];
+  deriv: GPUBuffer[];
+  spikes: GPUBuffer[];
+  delta: GPUBuffer[];
+  o: GPUBuffer;
+  dO: GPUBuffer;
+  scores: GPUBuffer;
+  lossRows: GPUBuffer;
+  labels: GPUBuffer;
+  stats: GPUBuffer;
+  result: GPUBuffer;
+}
+
+/** The fixed settings of a plan. */
+export interface LifPlanShape {
+  /** Layer sizes [n_0, ..., n_L]. */
+  sizes: number[];
+  /** Parameter offset (floats) of each layer in theta. */
+  offsets: number[];
+  batch: number;
+  T: number;
+  /** c[t] for t = 1..T. */
+  c: Float64Array;
+  lambda: number;
+  vth: number;
+  slope: number;
+  mseWeight: number;
+  readout: "trace" | "spike";
+  update: "step" | "batch";
+  /** Every step reads the same x (direct coding: x uploaded once). */
+  sharedInput: boolean;
+  mode: LifPlanMode;
+  adam: { beta1: number; beta2: number; eps: number };
+}
+
+/** One recorded dispatch. */
+interface Dispatch {
+  pipeline: GPUComputePipeline;
+  group: GPUBindGroup;
+  groups: [number, number];
+}
+
+/** A replayable batch: its dispatches and the Adam uniforms whose lr changes per update. */
+export interface LifPlan {
+  shape: LifPlanShape;
+  /** The dispatches of step t (index t), then those after the last step. */
+  steps: Dispatch[][];
+  tail: Dispatch[];
+  /** Uniform buffers of the Adam dispatches, in update order (T, 1 or 0 of them). */
+  adamUniforms: GPUBuffer[];
+  /** Uniform buffers to destroy with the plan. */
+  uniforms: GPUBuffer[];
+}
+
+const cdiv = (a: number, b: number): number => Math.ceil(a / b);
+
+/**
+ * Builds the dispatches of one batch (module header) over `buf` with `pipes`.
+ *
+ * @example
+ * ```ts ignore
+ * const plan = buildLifPlan(ctx, pipes, buffers, shape);
+ * runLifPlan(ctx, plan, [lrAt(1)]);
+ * ```
+ */
+export function buildLifPlan(
+  ctx: GpuContext,
+  pipes: LifPipelines,
+  buf: LifBuffers,
+  shape: LifPlanShape,
+): LifPlan {
+  const { sizes, offsets, batch: B, T, c, mode } = shape;
+  const H = sizes.length - 2, K = sizes[H + 1], nr = sizes[H]; // hidden layers, classes, fan-in
+  const base: LifUniform = { lambda: shape.lambda, vth: shape.vth, slope: shape.slope };
+  const uniforms: GPUBuffer[] = [], adamUniforms: GPUBuffer[] = [];
+  const total = offsets[H] + K * (nr + 1);
+  const make = (
+    pipeline: GPUComputePipeline,
+    u: LifUniform,
+    buffers: GPUBuffer[],
+    groups: [number, number],
+  ): Dispatch => {
+    const bytes = new ArrayBuffer(LIF_UNIFORM_BYTES);
+    lifUniform({ ...base, ...u }, bytes);
+    const ub = ctx.uniform(new Uint32Array(bytes), "lif uniform");
+    uniforms.push(ub);
+    return { pipeline, group: ctx.bind(pipeline, [ub, ...buffers]), groups };
+  };
+  const tiles = (m: number, n: number): [number, number] => [cdiv(n, 16), cdiv(m, 16)];
+  const adam = (): Dispatch => {
+    const d = make(pipes.adam, { m: total, ...shape.adam }, [buf.theta, buf.grad, buf.m1, buf.m2], [
+      ...workgroupGrid(cdiv(total, 64), ctx.limits.maxComputeWorkgroupsPerDimension),
+    ] as [number, number]);
+    adamUniforms.push(uniforms[uniforms.length - 1]);
+    return d;
+  };
+  const steps: Dispatch[][] = [];
+  for (let t = 0; t < T; t++) {
+    const list: Dispatch[] = [], keep = t > 0 ? 1 : 0, ct = c[t];
+    const keepGrad = mode === "gradients" && t > 0 ? 1 : 0;
+    const offX = shape.sharedInput ? 0 : t * B * sizes[0];
+    const nx = B * sizes[0];
+    list.push(make(pipes.accumulate, { m: nx, keep, offX }, [buf.x, buf.a0], [
+      ...workgroupGrid(cdiv(nx, 64), ctx.limits.maxComputeWorkgroupsPerDimension),
+    ] as [number, number]));
+    const input = (l: number) => (l === 0 ? buf.a0 : buf.acc[l - 1]); // A_{l}
+    for (let l = 0; l < H; l++) {
+      list.push(make(
+        pipes.hidden,
+        { m: B, n: sizes[l + 1], k: sizes[l], keep, offW: offsets[l], ct },
+        [input(l), buf.theta, buf.acc[l], buf.deriv[l], buf.spikes[l], buf.stats],
+        tiles(B, sizes[l + 1]),
+      ));
+    }
+    const sIn = H > 0 ? buf.spikes[H - 1] : buf.x, sOff = H > 0 ? 0 : offX;
+    list.push(make(
+      pipes.readout,
+      { m: B, n: K, k: nr, offW: offsets[H], offX: sOff },
+      [sIn, buf.theta, buf.o],
+      tiles(B, K),
+    ));
+    steps.push(list);
+    if (mode === "forward") continue;
+    list.push(make(pipes.loss, { batch: B, classes: K, scale: 1 / T, mse: shape.mseWeight, keep }, [
+      buf.o,
+      buf.labels,
+      buf.dO,
+      buf.scores,
+      buf.lossRows,
+    ], [cdiv(B, 64), 1]));
+    const trace = shape.readout === "trace";
+    list.push(make(
+      pipes.weightGrad,
+      {
+        m: K,
+        n: nr + 1,
+        k: B,
+        nIn: nr,
+        offW: offsets[H],
+        offX: trace ? 0 : sOff,
+        ct: trace ? ct : 1,
+        keep: keepGrad,
+      },
+      [buf.dO, trace ? input(H) : sIn, buf.grad],
+      tiles(K, nr + 1),
+    ));
+    let dz = buf.dO;
+    for (let l = H - 1; l >= 0; l--) {
+      const n = sizes[l + 1]; // delta_l = (W_{l+1}^T dz) g_l
+      list.push(make(
+        pipes.inputGrad,
+        { m: B, n, k: sizes[l + 2], offW: offsets[l + 1] },
+        [dz, buf.theta, buf.deriv[l], buf.delta[l]],
+        tiles(B, n),
+      ));
+      dz = buf.delta[l];
+      list.push(make(
+        pipes.weightGrad,
+        { m: n, n: sizes[l] + 1, k: B, nIn: sizes[l], offW: offsets[l], ct, keep: keepGrad },
+        [dz, input(l), buf.grad],
+        tiles(n, sizes[l] + 1),
+      ));
+    }
+    if (mode === "train" && shape.update === "step") list.push(adam());
+  }
+  const tail: Dispatch[] = [];
+  if (mode === "train" && shape.update === "batch") tail.push(adam());
+  if (mode !== "forward") {
+    tail.push(make(pipes.finish, { batch: B, classes: K }, [
+      buf.scores,
+      buf.labels,
+      buf.lossRows,
+      buf.result,
+    ], [1, 1]));
+  }
+  return { shape, steps, tail, adamUniforms, uniforms };
+}

@@ -1,0 +1,261 @@
+/**
+ * WGSL kernels of the SAF forward and SAF-E backward step of a dense LIF network (SPEC B3;
+ * the float64 reference is `lif/saf.ts`), float32 on the GPU:
+ *
+ *   A_0[t]   = lambda A_0[t-1] + x[t]                                   (lifAccumulateWgsl)
+ *   U_l[t]   = W_l A_{l-1}[t] + b_l c[t]                                (lifHiddenForwardWgsl)
+ *   s_l[t]   = H(U_l[t] - V_th (lambda a_hat_l[t-1] + 1)),   a_hat_l[t] = lambda a_hat_l[t-1] + s_l[t]
+ *   g_l[t]   = H'(u_l[t] - V_th),  u_l[t] = U_l[t] - V_th lambda a_hat_l[t-1]  (sigmoid surrogate)
+ *   o[t]     = W_L s_{L-1}[t] + b_L                                     (lifReadoutForwardWgsl)
+ *   gW_l    (+)= delta_l (outer) p_l,   gb_l (+)= k_l sum_b delta_l      (lifWeightGradWgsl)
+ *   delta_{l-1} = (W_l^T delta_l) * g_{l-1}                             (lifInputGradWgsl)
+ *
+ * with p_l = A_{l-1}[t] and k_l = c[t] (the readout: its "trace" A_{L-1}[t], c[t], or its
+ * "spike" input s_{L-1}[t], 1). A_l[t] = a_hat_l[t] (dense layers, no pooling).
+ *
+ * Memory layout: row-major f32. Activations [batch, n] at index b * n + i. All parameters of
+ * the network live in one buffer `theta`, layer l at offset off_w: W_l [nOut, nIn] (W_ij at
+ * off_w + i * nIn + j), then b_l [nOut] at off_w + nOut * nIn; gradients and Adam moments use
+ * the same layout. Every kernel reads one uniform `P` (struct below); `keep` = 0 means "no
+ * history": the first step's zero accumulations, or overwriting rather than adding a gradient.
+ *
+ * The three products are one 16 x 16 tiled matmul C[m, n] = sum_k A(m, k) B(k, n) (workgroup
+ * tiles of A and B in shared memory), each with its own loads and epilogue; dispatch
+ * ceil(n / 16) x ceil(m / 16) workgroups.
+ *
+ * @module
+ */
+
+/**
+ * The uniform every LIF kernel reads (80 bytes; {@link lifUniform} writes it from TypeScript).
+ *
+ * @example
+ * ```ts
+ * import { LIF_UNIFORM_WGSL } from "./lif_wgsl.ts";
+ * console.log(LIF_UNIFORM_WGSL.includes("struct P")); // true
+ * ```
+ */
+export const LIF_UNIFORM_WGSL = `
+struct P {
+  m: u32, n: u32, k: u32, keep: u32,
+  off_w: u32, off_x: u32, n_in: u32, n_out: u32,
+  ct: f32, lambda: f32, vth: f32, slope: f32,
+  scale: f32, mse: f32, lr: f32, beta1: f32,
+  beta2: f32, eps: f32, batch: u32, classes: u32,
+};
+@group(0) @binding(0) var<uniform> p: P;
+`;
+
+/** Fields of the uniform P, in order (u32 or f32 each). */
+export interface LifUniform {
+  m?: number;
+  n?: number;
+  k?: number;
+  keep?: number;
+  offW?: number;
+  offX?: number;
+  nIn?: number;
+  nOut?: number;
+  ct?: number;
+  lambda?: number;
+  vth?: number;
+  slope?: number;
+  scale?: number;
+  mse?: number;
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  batch?: number;
+  classes?: number;
+}
+
+const U32_FIELDS = ["m", "n", "k", "keep", "offW", "offX", "nIn", "nOut"] as const;
+const F32_FIELDS = [
+  "ct",
+  "lambda",
+  "vth",
+  "slope",
+  "scale",
+  "mse",
+  "lr",
+  "beta1",
+  "beta2",
+  "eps",
+] as const;
+
+/** Bytes of one uniform P. */
+export const LIF_UNIFORM_BYTES = 80;
+
+/**
+ * The bytes of a uniform P (unset fields are 0), written at `byteOffset` of `into`.
+ *
+ * @example
+ * ```ts
+ * import { lifUniform } from "./lif_wgsl.ts";
+ * const buf = new ArrayBuffer(80);
+ * lifUniform({ m: 2, ct: 1.5 }, buf);
+ * console.log(new Uint32Array(buf)[0], new Float32Array(buf)[8]); // 2 1.5
+ * ```
+ */
+export function lifUniform(u: LifUniform, into: ArrayBuffer, byteOffset = 0): void {
+  const words = new Uint32Array(into, byteOffset, 20),
+    floats = new Float32Array(into, byteOffset, 20);
+  U32_FIELDS.forEach((f, i) => (words[i] = u[f] ?? 0));
+  F32_FIELDS.forEach((f, i) => (floats[8 + i] = u[f] ?? 0));
+  words[18] = u.batch ?? 0;
+  words[19] = u.classes ?? 0;
+}
+
+/** The tiled matmul C = A B with the given bindings, loads and epilogue `store(m, n, v)`. */
+function tiledMatmul(bindings: string, loadA: string, loadB: string, store: string): string {
+  return `${LIF_UNIFORM_WGSL}${bindings}
+fn loadA(m: u32, k: u32) -> f32 { ${loadA} }
+fn loadB(k: u32, n: u32) -> f32 { ${loadB} }
+fn store(m: u32, n: u32, v: f32) { ${store} }
+var<workgroup> ta: array<array<f32, 16>, 16>;
+var<workgroup> tb: array<array<f32, 16>, 16>;
+@compute @workgroup_size(16, 16)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+  let m = wg.y * 16u + lid.y;
+  let n = wg.x * 16u + lid.x;
+  var acc = 0.0;
+  let tiles = (p.k + 15u) / 16u;
+  for (var t = 0u; t < tiles; t++) {
+    let ka = t * 16u + lid.x;
+    var a = 0.0;
+    if (m < p.m && ka < p.k) { a = loadA(m, ka); }
+    ta[lid.y][lid.x] = a;
+    let kb = t * 16u + lid.y;
+    var b = 0.0;
+    if (kb < p.k && n < p.n) { b = loadB(kb, n); }
+    tb[lid.y][lid.x] = b;
+    workgroupBarrier();
+    for (var j = 0u; j < 16u; j++) { acc = acc + ta[lid.y][j] * tb[j][lid.x]; }
+    workgroupBarrier();
+  }
+  if (m < p.m && n < p.n) { store(m, n, acc); }
+}
+`;
+}
+
+/**
+ * A hidden layer's SAF forward step, m = batch, n = nOut, k = nIn. Bindings: 1 ain (A_{l-1},
+ * read at off_x), 2 theta, 3 acc (a_hat_l, updated), 4 deriv (g_l), 5 spikes (s_l), 6 stats
+ * (atomic spike count). keep = 0 at the first step (a_hat[0] = 0).
+ *
+ * @example
+ * ```ts
+ * import { lifHiddenForwardWgsl } from "./lif_wgsl.ts";
+ * console.log(lifHiddenForwardWgsl.includes("@compute")); // true
+ * ```
+ */
+export const lifHiddenForwardWgsl: string = tiledMatmul(
+  `@group(0) @binding(1) var<storage, read> ain: array<f32>;
+@group(0) @binding(2) var<storage, read> theta: array<f32>;
+@group(0) @binding(3) var<storage, read_write> acc: array<f32>;
+@group(0) @binding(4) var<storage, read_write> deriv: array<f32>;
+@group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
+@group(0) @binding(6) var<storage, read_write> stats: array<atomic<u32>>;`,
+  "return ain[p.off_x + m * p.k + k];",
+  "return theta[p.off_w + n * p.k + k];",
+  `let i = m * p.n + n;
+  let U = v + theta[p.off_w + p.n * p.k + n] * p.ct; // U = W A + b c[t]
+  var a = 0.0;
+  if (p.keep != 0u) { a = acc[i]; }                  // a_hat[t-1]
+  var s = 0.0;
+  if (U >= p.vth * (p.lambda * a + 1.0)) { s = 1.0; atomicAdd(&stats[0], 1u); }
+  let z = U - p.vth * p.lambda * a - p.vth;          // u[t] - V_th
+  let sig = 1.0 / (1.0 + exp(-p.slope * z));
+  deriv[i] = p.slope * sig * (1.0 - sig);            // H'(u - V_th), sigmoid surrogate
+  acc[i] = p.lambda * a + s;
+  spikes[i] = s;`,
+);
+
+/**
+ * The readout's forward o = W_L s_in + b_L, m = batch, n = classes, k = nIn. Bindings: 1 ain
+ * (s_{L-1}, or x[t] at off_x without hidden layers), 2 theta, 3 o.
+ *
+ * @example
+ * ```ts
+ * import { lifReadoutForwardWgsl } from "./lif_wgsl.ts";
+ * console.log(lifReadoutForwardWgsl.includes("@compute")); // true
+ * ```
+ */
+export const lifReadoutForwardWgsl: string = tiledMatmul(
+  `@group(0) @binding(1) var<storage, read> ain: array<f32>;
+@group(0) @binding(2) var<storage, read> theta: array<f32>;
+@group(0) @binding(3) var<storage, read_write> o: array<f32>;`,
+  "return ain[p.off_x + m * p.k + k];",
+  "return theta[p.off_w + n * p.k + k];",
+  "o[m * p.n + n] = v + theta[p.off_w + p.n * p.k + n];",
+);
+
+/**
+ * gW (+)= dz^T pre and gb (+)= ct sum_b dz, one product with a constant column ct appended
+ * to pre: m = nOut, n = nIn + 1, k = batch, n_in = nIn. Bindings: 1 dz [batch, nOut], 2 pre
+ * [batch, nIn] at off_x, 3 grad (theta's layout). keep = 1 adds to the gradient.
+ *
+ * @example
+ * ```ts
+ * import { lifWeightGradWgsl } from "./lif_wgsl.ts";
+ * console.log(lifWeightGradWgsl.includes("@compute")); // true
+ * ```
+ */
+export const lifWeightGradWgsl: string = tiledMatmul(
+  `@group(0) @binding(1) var<storage, read> dz: array<f32>;
+@group(0) @binding(2) var<storage, read> pre: array<f32>;
+@group(0) @binding(3) var<storage, read_write> grad: array<f32>;`,
+  "return dz[k * p.m + m];",
+  "if (n < p.n_in) { return pre[p.off_x + k * p.n_in + n]; } return p.ct;",
+  `var i = p.off_w + p.m * p.n_in + m;               // gb_m
+  if (n < p.n_in) { i = p.off_w + m * p.n_in + n; }  // gW_mn
+  var g = v;
+  if (p.keep != 0u) { g = g + grad[i]; }
+  grad[i] = g;`,
+);
+
+/**
+ * delta_{l-1} = (dz W_l) * g_{l-1}: m = batch, n = nIn, k = nOut. Bindings: 1 dz [batch,
+ * nOut], 2 theta, 3 deriv (g_{l-1}) [batch, nIn], 4 out [batch, nIn].
+ *
+ * @example
+ * ```ts
+ * import { lifInputGradWgsl } from "./lif_wgsl.ts";
+ * console.log(lifInputGradWgsl.includes("@compute")); // true
+ * ```
+ */
+export const lifInputGradWgsl: string = tiledMatmul(
+  `@group(0) @binding(1) var<storage, read> dz: array<f32>;
+@group(0) @binding(2) var<storage, read> theta: array<f32>;
+@group(0) @binding(3) var<storage, read> deriv: array<f32>;
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;`,
+  "return dz[m * p.k + k];",
+  "return theta[p.off_w + k * p.n + n];",
+  "let i = m * p.n + n;\n  out[i] = v * deriv[i];",
+);
+
+/**
+ * The input accumulation A_0[t] = lambda A_0[t-1] + x[t] over m = batch * nIn values (x read at
+ * off_x; keep = 0 at the first step). Bindings: 1 x, 2 a0. Dispatch ceil(m / 64) workgroups
+ * folded as device.ts's `workgroupGrid`.
+ *
+ * @example
+ * ```ts
+ * import { lifAccumulateWgsl } from "./lif_wgsl.ts";
+ * console.log(lifAccumulateWgsl.includes("@compute")); // true
+ * ```
+ */
+export const lifAccumulateWgsl: string = `${LIF_UNIFORM_WGSL}
+@group(0) @binding(1) var<storage, read> x: array<f32>;
+@group(0) @binding(2) var<storage, read_write> a0: array<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) li: u32) {
+  let i = (wid.x + wid.y * nwg.x) * 64u + li;
+  if (i >= p.m) { return; }
+  var a = 0.0;
+  if (p.keep != 0u) { a = p.lambda * a0[i]; }
+  a0[i] = a + x[p.off_x + i];
+}
+`;
