@@ -121,3 +121,76 @@ export interface Backend {
    */
   createTwinStep?(spec: TwinStepSpec): TwinStepRunner;
 }
+
+/** {@link TwinStepRunner} for a backend whose results come back asynchronously (WebGPU). */
+export interface AsyncTwinStepRunner {
+  /** As `TwinStepRunner.step`; only the step's figures come back. */
+  step(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStepResult>;
+  /** As `TwinStepRunner.forward`. */
+  forward(
+    x: Float64Array,
+    batch: number,
+  ): Promise<{ logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] }>;
+  /** Copies the current parameters of both models out, in the spec's layout. */
+  read(snn: Float64Array[], twin: Float64Array[]): Promise<void>;
+  /** Frees the runner's buffers (the runner is unusable afterwards). */
+  close(): void;
+}
+
+/**
+ * The {@link Backend} primitives for a backend that cannot answer synchronously (WebGPU reads
+ * its results back with mapAsync): the same arguments, in the same order, each returning a
+ * Promise that resolves once the outputs are written. `openBackend` gives every backend in
+ * this form (ref and wasm wrapped).
+ */
+export interface AsyncBackend {
+  /** A short name, e.g. "webgpu". */
+  readonly name: string;
+  /** As `Backend.denseForward`. */
+  denseForward(
+    x: Float64Array,
+    W: Float64Array,
+    bias: Float64Array,
+    z: Float64Array,
+    batch: number,
+    nIn: number,
+    nOut: number,
+  ): Promise<void>;
+  /** As `Backend.denseBackwardWeights`. */
+  denseBackwardWeights(
+    dz: Float64Array,
+    x: Float64Array,
+    dW: Float64Array,
+    dbias: Float64Array,
+    batch: number,
+    nIn: number,
+    nOut: number,
+  ): Promise<void>;
+  /** As `Backend.denseBackwardInput`. */
+  denseBackwardInput(
+    dz: Float64Array,
+    W: Float64Array,
+    dx: Float64Array,
+    batch: number,
+    nIn: number,
+    nOut: number,
+  ): Promise<void>;
+  /** As `Backend.ttfsDenseForward`; resolves to max a. */
+  ttfsDenseForward(
+    x: Float64Array,
+    W: Float64Array,
+    D: Float64Array,
+    t: Float64Array,
+    a: Float64Array,
+    batch: number,
+    nIn: number,
+    nOut: number,
+    tmax: number,
+  ): Promise<number>;
+  /** Optional: a backend-owned training step of a dense B = 1 network and its twin. */
+  createTwinStep?(spec: TwinStepSpec): Promise<AsyncTwinStepRunner>;
+  /** The synchronous backend this one wraps, if it wraps one (ref, wasm). */
+  readonly sync?: Backend;
+  /** Frees the backend's device and buffers, if any. */
+  close(): void;
+}

@@ -12,137 +12,17 @@
  *
  * @module
  */
-import { BackendUnavailableError, GpuError } from "../../errors.ts";
+import { GpuError } from "../../errors.ts";
+import { type GpuOptions, requestGpuDevice, withTimeout } from "./request.ts";
 
-/** Options of {@link requestGpuDevice} and {@link GpuContext.create}. */
-export interface GpuOptions {
-  /** Milliseconds to wait for the adapter, the device or a readback (default 10000). */
-  timeoutMs?: number;
-  /** Adapter preference (default "high-performance"). */
-  powerPreference?: GPUPowerPreference;
-}
-
-/** The backends that run everywhere, named in "not available" messages. */
-const ALWAYS = "available backends: ref, wasm";
-
-/**
- * The runtime and its version, e.g. "deno 2.9.5", "bun 1.4.5", "node 20.20.2".
- *
- * @example
- * ```ts
- * import { runtimeLabel } from "./device.ts";
- * console.log(runtimeLabel()); // e.g. "deno 2.9.5"
- * ```
- */
-export function runtimeLabel(): string {
-  const g = globalThis as {
-    Deno?: { version: { deno: string } };
-    Bun?: { version: string };
-    process?: { versions?: { node?: string } };
-  };
-  if (g.Deno) return `deno ${g.Deno.version.deno}`;
-  if (g.Bun) return `bun ${g.Bun.version}`;
-  return `node ${g.process?.versions?.node ?? "?"}`;
-}
-
-/**
- * Resolves like `p`, or rejects with a `GpuError` naming `what` after `ms` milliseconds.
- *
- * @example
- * ```ts
- * import { withTimeout } from "./device.ts";
- * console.log(await withTimeout(Promise.resolve(1), 100, "nothing")); // 1
- * ```
- */
-export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new GpuError(`${what} did not answer in ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
-
-/**
- * A GPUDevice, or a `BackendUnavailableError` saying why there is none (no `navigator.gpu`,
- * no adapter, or the adapter or device request failed or timed out).
- *
- * @example
- * ```ts
- * import { requestGpuDevice } from "./device.ts";
- * const device = await requestGpuDevice({ timeoutMs: 5000 });
- * device.destroy();
- * ```
- */
-export async function requestGpuDevice(options: GpuOptions = {}): Promise<GPUDevice> {
-  const ms = options.timeoutMs ?? 10000, rt = runtimeLabel();
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!gpu) {
-    throw new BackendUnavailableError(
-      `WebGPU is not available in ${rt}: navigator.gpu is missing ` +
-        `(Deno has WebGPU; Bun and Node do not); ${ALWAYS}`,
-    );
-  }
-  let adapter: GPUAdapter | null;
-  try {
-    const powerPreference = options.powerPreference ?? "high-performance";
-    adapter = await withTimeout(gpu.requestAdapter({ powerPreference }), ms, "requestAdapter");
-  } catch (e) {
-    throw new BackendUnavailableError(`WebGPU is not available in ${rt}: ${e}; ${ALWAYS}`);
-  }
-  if (!adapter) {
-    throw new BackendUnavailableError(
-      `WebGPU is not available in ${rt}: navigator.gpu found no adapter; ${ALWAYS}`,
-    );
-  }
-  const l = adapter.limits;
-  const requiredLimits = {
-    maxStorageBufferBindingSize: l.maxStorageBufferBindingSize,
-    maxBufferSize: l.maxBufferSize,
-    maxStorageBuffersPerShaderStage: l.maxStorageBuffersPerShaderStage,
-  };
-  try {
-    return await withTimeout(adapter.requestDevice({ requiredLimits }), ms, "requestDevice");
-  } catch (e) {
-    throw new BackendUnavailableError(`WebGPU device request failed in ${rt}: ${e}; ${ALWAYS}`);
-  }
-}
-
-/**
- * Whether a WebGPU adapter can be had here within `timeoutMs` (for skipping tests/benches).
- *
- * @example
- * ```ts
- * import { webGpuAvailable } from "./device.ts";
- * console.log(typeof await webGpuAvailable(2000)); // "boolean"
- * ```
- */
-export async function webGpuAvailable(timeoutMs = 5000): Promise<boolean> {
-  const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
-  if (!gpu) return false;
-  try {
-    return (await withTimeout(gpu.requestAdapter(), timeoutMs, "requestAdapter")) !== null;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Folds `groups` workgroups into an [x, y] grid with x <= `max` (the device's
- * maxComputeWorkgroupsPerDimension); the shader's linear index is wid.x + wid.y * nwg.x and
- * must skip indices >= groups (x * y may exceed it).
- *
- * @example
- * ```ts
- * import { workgroupGrid } from "./device.ts";
- * console.log(workgroupGrid(100000)); // [50000, 2]
- * ```
- */
-export function workgroupGrid(groups: number, max = 65535): [number, number] {
-  if (groups <= max) return [Math.max(groups, 1), 1];
-  const y = Math.ceil(groups / max);
-  if (y > max) throw new GpuError(`${groups} workgroups exceed the device's ${max}^2 grid`);
-  return [Math.ceil(groups / y), y];
-}
+export {
+  type GpuOptions,
+  requestGpuDevice,
+  runtimeLabel,
+  webGpuAvailable,
+  withTimeout,
+  workgroupGrid,
+} from "./request.ts";
 
 /** The data a storage buffer can be created from: typed arrays of 4-byte words. */
 export type Words = Float32Array | Uint32Array | Int32Array;
@@ -152,6 +32,7 @@ export class GpuContext {
   readonly #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   readonly #staging: GPUBuffer[] = [];
   readonly #temps: GPUBuffer[] = [];
+  readonly #retired: GPUBuffer[] = [];
   #encoder: GPUCommandEncoder | null = null;
   #pass: GPUComputePassEncoder | null = null;
   #failure: string | null = null;
@@ -238,7 +119,7 @@ export class GpuContext {
     this.device.queue.writeBuffer(buf, byteOffset, view);
   }
 
-  /** Destroys `buf` after the next submission (for per-call operands). */
+  /** Destroys `buf` once the work recorded so far has run (after the next readback). */
   temp<B extends GPUBuffer>(buf: B): B {
     this.#temps.push(buf);
     return buf;
@@ -285,18 +166,24 @@ export class GpuContext {
     );
   }
 
-  /** A bind group of `buffers` at bindings 0, 1, ... of group 0 of `pipeline`. */
-  bind(pipeline: GPUComputePipeline, buffers: GPUBuffer[]): GPUBindGroup {
+  /**
+   * A bind group of `buffers` at bindings 0, 1, ... of group 0 of `pipeline`; an entry may be a
+   * range { buffer, offset, size } (offset a multiple of minStorageBufferOffsetAlignment).
+   */
+  bind(pipeline: GPUComputePipeline, buffers: (GPUBuffer | GPUBufferBinding)[]): GPUBindGroup {
     return this.device.createBindGroup({
       layout: pipeline.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: buffers.map((b, binding) => ({
+        binding,
+        resource: "buffer" in b ? b : { buffer: b },
+      })),
     });
   }
 
   /** Records a dispatch of `pipeline` over `groups` workgroups (submitted by `flush`). */
   dispatch(
     pipeline: GPUComputePipeline,
-    bindings: GPUBuffer[] | GPUBindGroup,
+    bindings: (GPUBuffer | GPUBufferBinding)[] | GPUBindGroup,
     groups: [number, number?, number?],
   ): void {
     this.check();
@@ -329,14 +216,13 @@ export class GpuContext {
     return (this.#encoder ??= this.device.createCommandEncoder());
   }
 
-  /** Submits what was recorded and destroys the `temp` buffers. */
+  /** Submits what was recorded (the `temp` buffers it used go when a later readback is done). */
   flush(): void {
-    if (this.#encoder) {
-      const enc = this.#endPass();
-      this.#encoder = null;
-      this.device.queue.submit([enc.finish()]);
-    }
-    for (const b of this.#temps.splice(0)) b.destroy();
+    if (!this.#encoder) return;
+    const enc = this.#endPass();
+    this.#encoder = null;
+    this.device.queue.submit([enc.finish()]);
+    this.#retired.push(...this.#temps.splice(0));
   }
 
   /** Copies `bytes` (default all) of `buf` from `offset` back to the CPU. */
@@ -350,6 +236,7 @@ export class GpuContext {
     });
     this.copy(buf, stage, size, offset);
     this.flush();
+    const finished = this.#retired.splice(0);
     try {
       await withTimeout(stage.mapAsync(GPUMapMode.READ), this.timeoutMs, "readback (mapAsync)");
     } catch (e) {
@@ -357,6 +244,7 @@ export class GpuContext {
       this.check();
       throw e;
     }
+    for (const b of finished) b.destroy(); // their work ran before this copy
     const out = stage.getMappedRange(0, size).slice(0, bytes);
     stage.unmap();
     this.#staging.push(stage);
@@ -374,7 +262,7 @@ export class GpuContext {
     if (this.#destroyed) return;
     this.flush();
     this.#destroyed = true;
-    for (const b of this.#staging.splice(0)) b.destroy();
+    for (const b of [...this.#staging, ...this.#temps, ...this.#retired]) b.destroy();
     this.device.destroy();
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * WGSL Adam step (Keras form, as src/nn/optim.ts and core-as adamStep; lrT carries the bias
+ * corrections, lrT = lr_t sqrt(1 - b2^t) / (1 - b1^t), computed in float64 on the CPU):
+ *   m = b1 m + (1 - b1) g,  v = b2 v + (1 - b2) g^2,  p -= lrT m / (sqrt(v) + eps)
+ * one invocation per parameter, 256 per workgroup, the grid folded into two dimensions
+ * (`workgroupGrid`): k = (wid.x + wid.y * nwg.x) * 256 + lid.
+ *
+ * Bindings: 0 params {n, lrT, b1, b2, eps} (uniform; n u32, the rest f32), 1 p, 2 g, 3 m, 4 v
+ * (p, m, v read_write).
+ *
+ * @module
+ */
+
+/** Invocations per workgroup of {@link ADAM_WGSL}. */
+export const ADAM_GROUP = 256;
+
+/**
+ * The Adam kernel (entry point "main").
+ *
+ * @example
+ * ```ts
+ * import { ADAM_WGSL } from "./adam.ts";
+ * console.log(ADAM_WGSL.includes("sqrt(vk)")); // true
+ * ```
+ */
+export const ADAM_WGSL = `struct Params { n: u32, lrT: f32, b1: f32, b2: f32, eps: f32 }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> p: array<f32>;
+@group(0) @binding(2) var<storage, read> g: array<f32>;
+@group(0) @binding(3) var<storage, read_write> m: array<f32>;
+@group(0) @binding(4) var<storage, read_write> v: array<f32>;
+@compute @workgroup_size(${ADAM_GROUP})
+fn main(
+  @builtin(workgroup_id) w: vec3u,
+  @builtin(num_workgroups) nw: vec3u,
+  @builtin(local_invocation_index) l: u32,
+) {
+  let k = (w.x + w.y * nw.x) * ${ADAM_GROUP}u + l;
+  if (k >= P.n) { return; }
+  let gk = g[k];
+  let mk = P.b1 * m[k] + (1.0 - P.b1) * gk;
+  let vk = P.b2 * v[k] + (1.0 - P.b2) * gk * gk;
+  m[k] = mk;
+  v[k] = vk;
+  p[k] = p[k] - (P.lrT * mk) / (sqrt(vk) + P.eps);
+}
+`;
