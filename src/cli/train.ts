@@ -4,10 +4,11 @@
  * @module
  */
 import process from "node:process";
-import { backendByName } from "../backend/select.ts";
+import type { AsyncBackend } from "../backend/backend.ts";
+import { backendByName, openBackend } from "../backend/select.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
-import { trainTtfs, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
+import { trainTtfs, trainTtfsAsync, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
 import { describeLayers } from "../nn/architecture.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "../ttfs/models.ts";
@@ -71,9 +72,10 @@ export const trainSpec: CommandSpec = {
     },
     backend: {
       type: "string",
-      value: "ref|wasm",
+      value: "ref|wasm|webgpu",
       default: "ref",
-      help: "kernels: ref = float64 TypeScript (bit-reproducible), wasm = float32 WASM SIMD core",
+      help: "kernels: ref = float64 TypeScript (bit-reproducible), wasm = float32 WASM SIMD " +
+        "core, webgpu = float32 WGSL training step on the GPU (dense nets; Deno)",
     },
     workers: {
       type: "string",
@@ -159,8 +161,14 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
   const decayRate = numberOption(o, "decay-rate", { min: Number.MIN_VALUE, max: 1 });
   const decaySteps = numberOption(o, "decay-steps", { min: 1 });
   const seed = numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 });
+  const workers = numberOption(o, "workers", { integer: true, min: 1, max: 64 });
+  // webgpu: opened before the data is read, so that a runtime without it fails at once
+  const gpu: AsyncBackend | undefined = o.backend === "webgpu"
+    ? await openBackend("webgpu", { timeoutMs: 120000 })
+    : undefined;
+  const sync = gpu ? undefined : backendByName(String(o.backend), { workers });
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
-  const result = trainTtfs(data.train, data.test, {
+  const options = {
     layers: modelLayers,
     epochs,
     batch,
@@ -171,10 +179,12 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,
     init,
-    backend: backendByName(String(o.backend), {
-      workers: numberOption(o, "workers", { integer: true, min: 1, max: 64 }),
-    }),
-  });
+  };
+  const result = gpu
+    ? await trainTtfsAsync(data.train, data.test, { ...options, backend: gpu }).finally(() =>
+      gpu.close()
+    )
+    : trainTtfs(data.train, data.test, { ...options, backend: sync });
   const { network, ...figures } = result;
   if (typeof o.save === "string") await saveB1Network(o.save, network);
   const report: TrainReport = {

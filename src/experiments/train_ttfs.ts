@@ -1,10 +1,12 @@
 /**
  * The main job: train a B = 1 TTFS network and its ReLU twin on an image set, evaluate both on
  * the test set after every epoch, and report accuracy, agreement and spikes per neuron.
- * The CLI's `train` and `demo` commands and the tests all call `trainTtfs`.
+ * The CLI's `train` and `demo` commands and the tests all call `trainTtfs`; `trainTtfsAsync`
+ * runs the same schedule on an asynchronous backend (WebGPU's own training step).
  *
  * @module
  */
+import type { AsyncBackend } from "../backend/backend.ts";
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
@@ -19,7 +21,12 @@ import {
   type TrainingRunOptions,
   type TrainingRunSummary,
 } from "./training_run.ts";
-import { type TwinEvaluation, TwinTrainer } from "./twin_trainer.ts";
+import {
+  type TwinEvaluation,
+  type TwinStep,
+  TwinTrainer,
+  type TwinTrainerOptions,
+} from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
 export interface TrainTtfsOptions extends TrainingRunOptions<B1Network, EpochRecord> {
@@ -68,23 +75,23 @@ export interface TrainTtfsResult extends TrainingRunSummary {
 
 const max = (a: number, b: number): number => (a > b ? a : b);
 
-/**
- * Train on `train`, evaluate on `test`.
- *
- * @example
- * ```ts
- * import { loadFashionMnist } from "../data/fashion_mnist.ts";
- * import { trainTtfs } from "./train_ttfs.ts";
- * const data = await loadFashionMnist({ dir: "embedded" });
- * const r = trainTtfs(data.train, data.test, { hidden: [32], epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
- * console.log(r.testAccuracy > 0.5); // true
- * ```
- */
-export function trainTtfs(
-  train: ImageSet,
-  test: ImageSet,
-  options: TrainTtfsOptions,
-): TrainTtfsResult {
+/** Options of {@link trainTtfsAsync}: those of `trainTtfs`, with an asynchronous backend. */
+export interface TrainTtfsAsyncOptions extends Omit<TrainTtfsOptions, "backend"> {
+  /** From `openBackend` (default the float64 reference). */
+  backend?: AsyncBackend;
+}
+
+/** What the schedule reads of either driver's options. */
+type RunOptions = Omit<TrainTtfsOptions, "backend">;
+
+/** The checked layers and trainer options of a run. */
+interface Prepared {
+  layers: LayerGeometry[];
+  sizes: number[];
+  trainer: TwinTrainerOptions;
+}
+
+function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared {
   const { hidden, epochs, batch, lr, seed } = options;
   checkPositiveInt(epochs, "epochs");
   checkPositiveInt(batch, "batch");
@@ -109,14 +116,25 @@ export function trainTtfs(
       } network does not fit ${train.rows}x${train.cols} images in ${classes} classes`,
     );
   }
-  const trainer = new TwinTrainer(layers, {
-    seed,
-    lr,
-    decayRate: options.decayRate,
-    decaySteps: options.decaySteps,
-    backend: options.backend,
-    init: options.init,
-  });
+  const { decayRate, decaySteps, init } = options;
+  return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init } };
+}
+
+/** What the schedule asks its driver to do (synchronously or not) with the trainer. */
+type Request =
+  | { kind: "step"; x: Float64Array; labels: ArrayLike<number>; size: number }
+  | { kind: "evaluate"; x: Float64Array; labels: ArrayLike<number>; count: number }
+  | { kind: "pull" };
+
+/** The epochs, batches, evaluations and report of a run, as a generator of requests. */
+function* schedule(
+  train: ImageSet,
+  test: ImageSet,
+  options: RunOptions,
+  { layers, sizes }: Prepared,
+  trainer: TwinTrainer,
+): Generator<Request, TrainTtfsResult, TwinStep & TwinEvaluation> {
+  const { epochs, batch, lr, seed } = options;
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
   const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: EpochRecord[] = [];
@@ -126,7 +144,7 @@ export function trainTtfs(
     let loss = 0, twinLoss = 0, correct = 0, seen = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const b = gatherBatch(train, order, step * batch, batch);
-      const s = trainer.step(b.x, b.labels, b.size);
+      const s: TwinStep = yield { kind: "step", x: b.x, labels: b.labels, size: b.size };
       loss += s.loss * b.size;
       twinLoss += s.twinLoss * b.size;
       correct += s.correct;
@@ -134,7 +152,12 @@ export function trainTtfs(
       const at = { epoch, epochs, step, stepsPerEpoch };
       options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
-    const evaluation = trainer.evaluate(testX, test.labels, test.count);
+    const evaluation: TwinEvaluation = yield {
+      kind: "evaluate",
+      x: testX,
+      labels: test.labels,
+      count: test.count,
+    };
     evaluations.push(evaluation);
     history.push({
       epoch,
@@ -147,6 +170,7 @@ export function trainTtfs(
     });
     options.onEpoch?.(history[history.length - 1]);
   }
+  yield { kind: "pull" };
   trainer.close();
   const evaluation = evaluations[evaluations.length - 1];
   return {
@@ -172,4 +196,77 @@ export function trainTtfs(
     history,
     seconds: (performance.now() - start) / 1000,
   };
+}
+
+/**
+ * Train on `train`, evaluate on `test`.
+ *
+ * @example
+ * ```ts
+ * import { loadFashionMnist } from "../data/fashion_mnist.ts";
+ * import { trainTtfs } from "./train_ttfs.ts";
+ * const data = await loadFashionMnist({ dir: "embedded" });
+ * const r = trainTtfs(data.train, data.test, { hidden: [32], epochs: 1, batch: 32, lr: 1e-3, seed: 0 });
+ * console.log(r.testAccuracy > 0.5); // true
+ * ```
+ */
+export function trainTtfs(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainTtfsOptions,
+): TrainTtfsResult {
+  const prepared = prepare(train, test, options);
+  const trainer = new TwinTrainer(prepared.layers, {
+    ...prepared.trainer,
+    backend: options.backend,
+  });
+  const run = schedule(train, test, options, prepared, trainer);
+  for (let r = run.next();;) {
+    if (r.done) return r.value;
+    const q = r.value;
+    if (q.kind === "step") r = run.next(trainer.step(q.x, q.labels, q.size) as never);
+    else if (q.kind === "evaluate") r = run.next(trainer.evaluate(q.x, q.labels, q.count) as never);
+    else r = run.next(undefined as never);
+  }
+}
+
+/**
+ * {@link trainTtfs} on an asynchronous backend (`openBackend`): on webgpu the dense network's
+ * steps run on the GPU and every epoch's evaluation on the CPU reference, after the
+ * parameters come back. The backend stays open (the caller closes it).
+ *
+ * @example
+ * ```ts
+ * import { openBackend } from "../backend/select.ts";
+ * import { loadFashionMnist } from "../data/fashion_mnist.ts";
+ * import { trainTtfsAsync } from "./train_ttfs.ts";
+ * const data = await loadFashionMnist({ dir: "embedded" });
+ * const backend = await openBackend("wasm");
+ * const r = await trainTtfsAsync(data.train, data.test, { hidden: [32], epochs: 1, batch: 32, lr: 1e-3, seed: 0, backend });
+ * console.log(r.testAccuracy > 0.5); // true
+ * ```
+ */
+export async function trainTtfsAsync(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainTtfsAsyncOptions,
+): Promise<TrainTtfsResult> {
+  const prepared = prepare(train, test, options);
+  const trainer = options.backend
+    ? await TwinTrainer.open(prepared.layers, options.backend, prepared.trainer)
+    : new TwinTrainer(prepared.layers, prepared.trainer);
+  const run = schedule(train, test, options, prepared, trainer);
+  try {
+    for (let r = run.next();;) {
+      if (r.done) return r.value;
+      const q = r.value;
+      if (q.kind === "step") r = run.next(await trainer.stepAsync(q.x, q.labels, q.size) as never);
+      else if (q.kind === "evaluate") {
+        r = run.next(await trainer.evaluateAsync(q.x, q.labels, q.count) as never);
+      } else r = run.next(await trainer.pull() as never);
+    }
+  } catch (e) {
+    trainer.close();
+    throw e;
+  }
 }

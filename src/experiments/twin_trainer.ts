@@ -9,9 +9,15 @@
  *
  * @module
  */
-import type { Backend, TwinStepRunner } from "../backend/backend.ts";
+import type {
+  AsyncBackend,
+  AsyncTwinStepRunner,
+  Backend,
+  TwinStepRunner,
+  TwinStepSpec,
+} from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
-import { ShapeError } from "../errors.ts";
+import { OptionError, ShapeError, SpikeproofError } from "../errors.ts";
 import { describeLayers, layerSizes, sameLayers, toLayers } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
 import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
@@ -75,12 +81,15 @@ function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
 /**
  * A B = 1 SNN and its ReLU twin, trained in lockstep. A backend that owns a training step
  * (`Backend.createTwinStep`, e.g. the wasm backend's float32 step) trains dense networks
- * itself; `snn` and `twin` then read its parameters back when next used.
+ * itself; `snn` and `twin` then read its parameters back when next used. An asynchronous
+ * backend's step (WebGPU, `TwinTrainer.open`) runs through `stepAsync`, and its parameters come
+ * back with `await pull()` (`evaluateAsync` pulls, then evaluates on the CPU reference).
  */
 export class TwinTrainer {
   readonly #snn: B1Network;
   readonly #twin: ReluMlp;
   readonly #fast: TwinStepRunner | undefined;
+  #gpu: AsyncTwinStepRunner | undefined;
   #stale = false;
   readonly #snnOpt: Adam;
   readonly #twinOpt: Adam;
@@ -105,14 +114,51 @@ export class TwinTrainer {
     this.#snnOpt = new Adam(b1Params(this.#snn), adam);
     this.#twinOpt = new Adam(reluMlpParams(this.#twin), adam);
     this.#backend = backend;
+    this.#fast = this.#dense() ? backend.createTwinStep?.(this.#spec()) : undefined;
+  }
+
+  /**
+   * A trainer on an asynchronous backend (`openBackend`): a wrapped synchronous one (ref, wasm)
+   * trains as the constructor's; another (webgpu) trains dense networks with its own step.
+   *
+   * @example
+   * ```ts
+   * import { openBackend } from "../backend/select.ts";
+   * import { TwinTrainer } from "./twin_trainer.ts";
+   * const tr = await TwinTrainer.open([4, 3, 2], await openBackend("ref"), { lr: 1e-2 });
+   * const s = await tr.stepAsync(new Float64Array(8).fill(0.5), new Int32Array([0, 1]), 2);
+   * console.log(Number.isFinite(s.loss)); // true
+   * ```
+   */
+  static async open(
+    sizes: number[] | LayerGeometry[],
+    backend: AsyncBackend,
+    options: Omit<TwinTrainerOptions, "backend"> = {},
+  ): Promise<TwinTrainer> {
+    if (backend.sync) return new TwinTrainer(sizes, { ...options, backend: backend.sync });
+    const trainer = new TwinTrainer(sizes, options);
+    if (!backend.createTwinStep || !trainer.#dense()) {
+      throw new OptionError(
+        `the ${backend.name} backend trains dense networks only, with its own step; ` +
+          `${describeLayers(trainer.#snn.layers)} needs the ref or wasm backend`,
+      );
+    }
+    trainer.#gpu = await backend.createTwinStep(trainer.#spec());
+    return trainer;
+  }
+
+  #dense = (): boolean => !this.#snn.layers.some((l) => l.conv);
+
+  /** What a backend-owned step starts from: the current parameters and Adam's settings. */
+  #spec(): TwinStepSpec {
     const { lr, beta1, beta2, epsilon, decayRate, decaySteps } = this.#snnOpt;
-    this.#fast = layers.some((l) => l.conv) ? undefined : backend.createTwinStep?.({
-      sizes: layerSizes(layers),
+    return {
+      sizes: layerSizes(this.#snn.layers),
       snn: b1Params(this.#snn),
       twin: reluMlpParams(this.#twin),
       adam: { lr, beta1, beta2, epsilon, decayRate, decaySteps },
       t: 0,
-    });
+    };
   }
 
   /** The spiking network. */
@@ -128,17 +174,49 @@ export class TwinTrainer {
   }
 
   #sync(): void {
+    if (this.#gpu) {
+      throw new SpikeproofError("the parameters are on the GPU: `await trainer.pull()` first");
+    }
     this.#stale = false;
     this.#fast!.read(b1Params(this.#snn), reluMlpParams(this.#twin));
   }
 
-  /** Stops the backend's step workers, if any; the reference path has none. */
+  /** Copies the parameters back from an asynchronous backend's step, if they changed there. */
+  async pull(): Promise<void> {
+    if (!this.#gpu || !this.#stale) return;
+    await this.#gpu.read(b1Params(this.#snn), reluMlpParams(this.#twin));
+    this.#stale = false;
+  }
+
+  /** Stops the backend's step workers or frees its GPU buffers, if any. */
   close(): void {
     this.#fast?.close();
+    this.#gpu?.close();
+  }
+
+  /** {@link step}, through an asynchronous backend's own step where there is one. */
+  async stepAsync(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStep> {
+    if (!this.#gpu) return this.step(x, labels, batch);
+    const { maxActivation, ...figures } = await this.#gpu.step(x, labels, batch);
+    this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);
+    this.#stale = true;
+    return figures;
+  }
+
+  /** {@link evaluate} after `pull()` (on the CPU reference when the step runs on the GPU). */
+  async evaluateAsync(
+    x: Float64Array,
+    labels: ArrayLike<number>,
+    count: number,
+    chunk = 500,
+  ): Promise<TwinEvaluation> {
+    await this.pull();
+    return this.evaluate(x, labels, count, chunk);
   }
 
   /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
+    if (this.#gpu) throw new SpikeproofError("this trainer steps on the GPU: use stepAsync");
     if (this.#fast) {
       const { maxActivation, ...figures } = this.#fast.step(x, labels, batch);
       this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);

@@ -48,7 +48,7 @@ export class GpuContext {
    * ctx.destroy();
    * ```
    */
-  constructor(readonly device: GPUDevice, readonly timeoutMs = 10000) {
+  constructor(readonly device: GPUDevice, readonly timeoutMs = 60000) {
     device.lost.then((info) => {
       if (!this.#destroyed) this.#failure ??= `device lost (${info.reason}): ${info.message}`;
     });
@@ -69,7 +69,7 @@ export class GpuContext {
    * ```
    */
   static async create(options: GpuOptions = {}): Promise<GpuContext> {
-    return new GpuContext(await requestGpuDevice(options), options.timeoutMs ?? 10000);
+    return new GpuContext(await requestGpuDevice(options), options.timeoutMs ?? 60000);
   }
 
   /** The device's limits. */

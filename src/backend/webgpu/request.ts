@@ -10,7 +10,7 @@ import { BackendUnavailableError, GpuError } from "../../errors.ts";
 
 /** Options of {@link requestGpuDevice} (and of `GpuContext.create`). */
 export interface GpuOptions {
-  /** Milliseconds to wait for the adapter, the device or a readback (default 10000). */
+  /** Milliseconds to wait for the adapter, the device or a readback (default 60000). */
   timeoutMs?: number;
   /** Adapter preference (default "high-performance"). */
   powerPreference?: GPUPowerPreference;
@@ -68,7 +68,7 @@ export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise
  * ```
  */
 export async function requestGpuDevice(options: GpuOptions = {}): Promise<GPUDevice> {
-  const ms = options.timeoutMs ?? 10000, rt = runtimeLabel();
+  const ms = options.timeoutMs ?? 60000, rt = runtimeLabel();
   const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) {
     throw new BackendUnavailableError(
