@@ -12,11 +12,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { openBackend } from "../../src/backend/select.ts";
 import { createWebGpuBackend } from "../../src/backend/webgpu.ts";
 import { webGpuAvailable } from "../../src/backend/webgpu/device.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
-import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
+import { type ImageSet, loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { ShapeError, ValueError } from "../../src/errors.ts";
+import { trainTtfsAsync } from "../../src/experiments/train_ttfs.ts";
 import { l2Norm } from "../../src/nn/linalg.ts";
 import { softmaxCrossEntropy } from "../../src/nn/loss.ts";
 import { reluMlpBackward, reluMlpForward, reluMlpParams } from "../../src/nn/mlp.ts";
@@ -108,3 +110,42 @@ test("the webgpu-owned step rejects labels that are not classes and parameters o
     gpu.close();
   }
 });
+
+/** The first `n` images of a set. */
+function head(s: ImageSet, n: number): ImageSet {
+  return {
+    ...s,
+    count: n,
+    images: s.images.subarray(0, n * s.rows * s.cols),
+    labels: s.labels.subarray(0, n),
+  };
+}
+
+test(
+  "trainTtfsAsync on the webgpu step trains a ttfs net whose SNN and twin agree on every test image, within 2 points of the wasm step's accuracy",
+  {
+    skip,
+  },
+  async () => {
+    const data = await loadFashionMnist({ dir: "embedded" });
+    const train = head(data.train, 640), test = head(data.test, 300);
+    const o = { hidden: [24], epochs: 2, batch: 32, lr: 2e-3, seed: 3 };
+    const results = [];
+    for (const name of ["wasm", "webgpu"]) {
+      const backend = await openBackend(name);
+      try {
+        results.push(await trainTtfsAsync(train, test, { ...o, backend }));
+      } finally {
+        backend.close();
+      }
+    }
+    const [wasm, gpu] = results;
+    assert.equal(gpu.agreementWithReluTwin, 1);
+    assert.equal(gpu.maxAbsWeightDiffVsReluTwin, 0);
+    assert.ok(gpu.testAccuracy > 0.5, `accuracy ${gpu.testAccuracy}`);
+    assert.ok(
+      Math.abs(gpu.testAccuracy - wasm.testAccuracy) <= 0.02,
+      `${gpu.testAccuracy} vs ${wasm.testAccuracy}`,
+    );
+  },
+);
