@@ -19,7 +19,9 @@
 export {
   assertFinite,
   assertLength,
+  BackendUnavailableError,
   DataError,
+  GpuError,
   IntervalError,
   OptionError,
   ShapeError,
@@ -85,6 +87,8 @@ export {
   weightShape,
 } from "./src/nn/layer.ts";
 export type {
+  AsyncBackend,
+  AsyncTwinStepRunner,
   Backend,
   StepHyper,
   TwinStepResult,
@@ -97,7 +101,22 @@ export { refBackend } from "./src/backend/ref.ts";
 export { createWasmBackend, type WasmBackendOptions } from "./src/backend/wasm.ts";
 export { type CoreExports, MAX_WASM_BYTES, WasmCore } from "./src/backend/wasm/core.ts";
 export { createTwinStep } from "./src/backend/wasm/twin_step.ts";
-export { BACKEND_NAMES, backendByName } from "./src/backend/select.ts";
+export {
+  BACKEND_NAMES,
+  backendByName,
+  openBackend,
+  type OpenBackendOptions,
+} from "./src/backend/select.ts";
+export { asAsync } from "./src/backend/async.ts";
+
+// WebGPU backend (WGSL kernels; Deno and browsers: navigator.gpu)
+export { createWebGpuBackend, type WebGpuBackendOptions } from "./src/backend/webgpu.ts";
+export {
+  GpuContext,
+  type GpuOptions,
+  requestGpuDevice,
+  webGpuAvailable,
+} from "./src/backend/webgpu/device.ts";
 
 // TTFS model
 export {
@@ -182,6 +201,8 @@ export {
 export {
   type EpochRecord,
   trainTtfs,
+  trainTtfsAsync,
+  type TrainTtfsAsyncOptions,
   type TrainTtfsOptions,
   type TrainTtfsResult,
 } from "./src/experiments/train_ttfs.ts";
@@ -295,3 +316,4 @@ export {
   type TrainLifResult,
 } from "./src/experiments/train_lif.ts";
 export { type LifCostOptions, type LifCostRow, lifCostTable } from "./src/experiments/lif_cost.ts";
+
