@@ -3,13 +3,17 @@
  * T = 6 (direct coding), gradients and Adam, for OTTT_O, SAF-E (Adam after every time step),
  * OTTT_A and SAF-F (Adam once per batch), on the float64 reference ("ref") and on the wasm
  * backend's float32 kernels through the Backend interface ("wasm"). OTTT runs its default
- * (official, two-matmul) forward.
+ * (official, two-matmul) forward. `lifSafEThroughput` times SAF-E in images/s on ref, wasm
+ * and the GPU-owned WebGPU step ("webgpu", weights and Adam state resident on the GPU; only
+ * where WebGPU exists), a few batches each (bench/lif_webgpu.ts runs it).
  *
  * @module
  */
 import type { Backend } from "../src/backend/backend.ts";
 import { refBackend } from "../src/backend/ref.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
+import { webGpuAvailable } from "../src/backend/webgpu/device.ts";
+import { createWebGpuLifStep } from "../src/backend/webgpu/lif_step.ts";
 import { codeInput } from "../src/lif/coding.ts";
 import { lifMethod } from "../src/lif/methods.ts";
 import { initLifNetwork, lifParams } from "../src/lif/network.ts";
@@ -94,4 +98,58 @@ export function lifStepCases(x: Float64Array, labels: Int32Array, B: number): Be
     },
     { group: lifStepGroup(shown), column: "wasm" as const, fn: lifStep(name, wasm, x, labels, B) },
   ]);
+}
+
+/** One column's SAF-E throughput. */
+export interface LifThroughput {
+  column: "ref" | "wasm" | "webgpu";
+  /** Training images per second (batches of B, T = 6, Adam after every step). */
+  imagesPerSecond: number;
+  /** Batches timed (after one untimed warm-up batch). */
+  batches: number;
+}
+
+/**
+ * SAF-E lif-mlp (784-512-10, T = 6) training throughput on ref, wasm and (where WebGPU
+ * exists) webgpu: one warm-up batch, then `batches` timed batches of the same images.
+ *
+ * @example
+ * ```ts ignore
+ * const rows = await lifSafEThroughput(batch.x, labels, 64, 3);
+ * ```
+ */
+export async function lifSafEThroughput(
+  x: Float64Array,
+  labels: Int32Array,
+  B: number,
+  batches = 3,
+): Promise<LifThroughput[]> {
+  const time = async (run: () => void | Promise<unknown>) => {
+    await run();
+    const t0 = performance.now();
+    for (let k = 0; k < batches; k++) await run();
+    return (B * batches) / ((performance.now() - t0) / 1000);
+  };
+  const rows: LifThroughput[] = [];
+  for (const [column, backend] of [["ref", refBackend], ["wasm", createWasmBackend()]] as const) {
+    rows.push({
+      column,
+      imagesPerSecond: await time(lifStep("saf-e", backend, x, labels, B)),
+      batches,
+    });
+  }
+  if (await webGpuAvailable()) {
+    const net = initLifNetwork([784, 512, 10], new Rng(2)), xs = codeInput(x, 6, "direct", 0);
+    const gpu = await createWebGpuLifStep({ net, adam: { lr: 3e-4 }, timeoutMs: 600000 });
+    try {
+      rows.push({
+        column: "webgpu",
+        imagesPerSecond: await time(() => gpu.step(xs, labels, B)),
+        batches,
+      });
+    } finally {
+      gpu.close();
+    }
+  }
+  return rows;
 }

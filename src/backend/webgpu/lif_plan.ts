@@ -15,7 +15,18 @@
  */
 import type { GpuContext } from "./device.ts";
 import { workgroupGrid } from "./device.ts";
-import { LIF_UNIFORM_BYTES, type LifUniform, lifUniform } from "./lif_wgsl.ts";
+import type { LifBuffers } from "./lif_buffers.ts";
+import { lifAdamWgsl, lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
+import {
+  LIF_UNIFORM_BYTES,
+  lifAccumulateWgsl,
+  lifHiddenForwardWgsl,
+  lifInputGradWgsl,
+  lifReadoutForwardWgsl,
+  type LifUniform,
+  lifUniform,
+  lifWeightGradWgsl,
+} from "./lif_wgsl.ts";
 
 /** What a batch runs: a training step, the summed gradients only, or the forward only. */
 export type LifPlanMode = "train" | "gradients" | "forward";
@@ -32,26 +43,28 @@ export interface LifPipelines {
   finish: GPUComputePipeline;
 }
 
-/** The GPU buffers of a runner (activations sized for its largest batch so far). */
-export interface LifBuffers {
-  theta: GPUBuffer;
-  grad: GPUBuffer;
-  m1: GPUBuffer;
-  m2: GPUBuffer;
-  x: GPUBuffer;
-  a0: GPUBuffer;
-  /** Per hidden layer: a_hat, g, s and delta, [batch, n]. */
-  acc: GPUBuffer[];
-  deriv: GPUBuffer[];
-  spikes: GPUBuffer[];
-  delta: GPUBuffer[];
-  o: GPUBuffer;
-  dO: GPUBuffer;
-  scores: GPUBuffer;
-  lossRows: GPUBuffer;
-  labels: GPUBuffer;
-  stats: GPUBuffer;
-  result: GPUBuffer;
+/**
+ * Compiles the LIF step's pipelines (cached by the context).
+ *
+ * @example
+ * ```ts ignore
+ * const pipes = await lifPipelines(ctx);
+ * ```
+ */
+export async function lifPipelines(ctx: GpuContext): Promise<LifPipelines> {
+  const pipe = (code: string, label: string) => ctx.pipeline(code, "main", label);
+  const [accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish] = await Promise
+    .all([
+      pipe(lifAccumulateWgsl, "lif accumulate"),
+      pipe(lifHiddenForwardWgsl, "lif hidden forward"),
+      pipe(lifReadoutForwardWgsl, "lif readout forward"),
+      pipe(lifLossWgsl, "lif loss"),
+      pipe(lifWeightGradWgsl, "lif weight grad"),
+      pipe(lifInputGradWgsl, "lif input grad"),
+      pipe(lifAdamWgsl, "lif adam"),
+      pipe(lifFinishWgsl, "lif finish"),
+    ]);
+  return { accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish };
 }
 
 /** The fixed settings of a plan. */

@@ -19,23 +19,23 @@ import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import { exponentialDecay } from "../../nn/optim.ts";
 import { GpuContext } from "./device.ts";
-import { lifAdamWgsl, lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
+import {
+  type LifActivations,
+  lifActivations,
+  type LifBuffers,
+  type LifParamBuffers,
+  lifParamBuffers,
+  lifParamOffsets,
+  splitLifParams,
+} from "./lif_buffers.ts";
 import {
   buildLifPlan,
-  type LifBuffers,
   type LifPipelines,
+  lifPipelines,
   type LifPlan,
   type LifPlanMode,
 } from "./lif_plan.ts";
-import {
-  LIF_UNIFORM_BYTES,
-  lifAccumulateWgsl,
-  lifHiddenForwardWgsl,
-  lifInputGradWgsl,
-  lifReadoutForwardWgsl,
-  lifUniform,
-  lifWeightGradWgsl,
-} from "./lif_wgsl.ts";
+import { LIF_UNIFORM_BYTES, lifUniform } from "./lif_wgsl.ts";
 
 /** What {@link createWebGpuLifStep} starts from. */
 export interface WebGpuLifSpec {
@@ -124,45 +124,15 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
   if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
   const ctx = spec.context ?? await GpuContext.create({ timeoutMs: spec.timeoutMs ?? 120000 });
   const own = !spec.context;
-  const pipe = (code: string, label: string) => ctx.pipeline(code, "main", label);
-  let pipes: LifPipelines;
+  let pipes: LifPipelines, params: LifParamBuffers;
   try {
-    const [accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish] = await Promise
-      .all([
-        pipe(lifAccumulateWgsl, "lif accumulate"),
-        pipe(lifHiddenForwardWgsl, "lif hidden forward"),
-        pipe(lifReadoutForwardWgsl, "lif readout forward"),
-        pipe(lifLossWgsl, "lif loss"),
-        pipe(lifWeightGradWgsl, "lif weight grad"),
-        pipe(lifInputGradWgsl, "lif input grad"),
-        pipe(lifAdamWgsl, "lif adam"),
-        pipe(lifFinishWgsl, "lif finish"),
-      ]);
-    pipes = { accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish };
+    (pipes = await lifPipelines(ctx)), (params = lifParamBuffers(ctx, net));
   } catch (e) {
     if (own) ctx.destroy();
     throw e;
   }
-  const offsets: number[] = [];
-  let total = 0;
-  for (const l of net.layers) offsets.push(total), (total += l.w.length + l.b.length);
-  const theta = new Float32Array(total);
-  net.layers.forEach((
-    l,
-    i,
-  ) => (theta.set(l.w, offsets[i]), theta.set(l.b, offsets[i] + l.w.length)));
-  const owned: GPUBuffer[] = [];
-  const keepBuf = (b: GPUBuffer) => (owned.push(b), b);
-  const params = {
-    theta: keepBuf(ctx.storage(theta, "lif theta")),
-    grad: keepBuf(ctx.storage(total * 4, "lif grad")),
-    m1: keepBuf(ctx.storage(total * 4, "lif adam m")),
-    m2: keepBuf(ctx.storage(total * 4, "lif adam v")),
-    stats: keepBuf(ctx.storage(4, "lif stats")),
-    result: keepBuf(ctx.storage(12, "lif result")),
-  };
-  let acts: Omit<LifBuffers, keyof typeof params> | null = null, actBatch = 0, actX = 0;
-  let actBufs: GPUBuffer[] = [];
+  const { offsets, total } = lifParamOffsets(net);
+  let acts: LifActivations | null = null, actBatch = 0, actX = 0, actBufs: GPUBuffer[] = [];
   const plans = new Map<string, LifPlan>();
   const dropPlans = () => {
     for (const p of plans.values()) for (const u of p.uniforms) u.destroy();
@@ -173,21 +143,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
       for (const b of actBufs) b.destroy();
       dropPlans();
       (actBatch = Math.max(B, actBatch)), (actX = Math.max(xFloats, actX));
-      const K = sizes[H + 1], s = (n: number, label: string) => ctx.storage(n * 4, label);
-      const hid = (label: string) => sizes.slice(1, -1).map((n) => s(actBatch * n, label));
-      acts = {
-        x: s(actX, "lif x"),
-        a0: s(actBatch * sizes[0], "lif A0"),
-        acc: hid("lif a_hat"),
-        deriv: hid("lif g"),
-        spikes: hid("lif s"),
-        delta: hid("lif delta"),
-        o: s(actBatch * K, "lif o"),
-        dO: s(actBatch * K, "lif dO"),
-        scores: s(actBatch * K, "lif scores"),
-        lossRows: s(actBatch, "lif loss rows"),
-        labels: s(actBatch, "lif labels"),
-      };
+      acts = lifActivations(ctx, sizes, actBatch, actX);
       actBufs = Object.values(acts).flat();
     }
     return { ...params, ...acts };
@@ -285,13 +241,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
     const f = new Float32Array(bytes), u = new Uint32Array(bytes);
     return { loss: f[0], correct: f[1], spikes: u[2] };
   };
-  const split = (flat: Float32Array): Float64Array[] =>
-    net.layers.flatMap((l, i) => [
-      Float64Array.from(flat.subarray(offsets[i], offsets[i] + l.w.length)),
-      Float64Array.from(
-        flat.subarray(offsets[i] + l.w.length, offsets[i] + l.w.length + l.b.length),
-      ),
-    ]);
+  const split = (flat: Float32Array): Float64Array[] => splitLifParams(flat, net);
   return {
     get t() {
       return t;
@@ -327,7 +277,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
       if (closed) return;
       closed = true;
       dropPlans();
-      for (const b of [...owned, ...actBufs]) b.destroy();
+      for (const b of [...Object.values(params), ...actBufs]) b.destroy();
       record?.destroy();
       if (own) ctx.destroy();
     },

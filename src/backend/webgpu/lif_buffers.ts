@@ -1,0 +1,144 @@
+/**
+ * The GPU buffers of the LIF step (layout in lif_wgsl.ts): the parameters, their gradients and
+ * Adam's moments, one f32 buffer each holding every layer ([W_l | b_l] at offset off_w of
+ * layer l), which live as long as the runner; and the activations, sized for the largest
+ * batch seen so far (re-allocated when a larger one comes).
+ *
+ * @module
+ */
+import type { LifNetwork } from "../../lif/network.ts";
+import type { GpuContext } from "./device.ts";
+
+/** The GPU buffers of a runner (activations sized for its largest batch so far). */
+export interface LifBuffers {
+  theta: GPUBuffer;
+  grad: GPUBuffer;
+  m1: GPUBuffer;
+  m2: GPUBuffer;
+  x: GPUBuffer;
+  a0: GPUBuffer;
+  /** Per hidden layer: a_hat, g, s and delta, [batch, n]. */
+  acc: GPUBuffer[];
+  deriv: GPUBuffer[];
+  spikes: GPUBuffer[];
+  delta: GPUBuffer[];
+  o: GPUBuffer;
+  dO: GPUBuffer;
+  scores: GPUBuffer;
+  lossRows: GPUBuffer;
+  labels: GPUBuffer;
+  stats: GPUBuffer;
+  result: GPUBuffer;
+}
+
+/** The parameter buffers and where each layer sits in them. */
+export interface LifParamBuffers {
+  theta: GPUBuffer;
+  grad: GPUBuffer;
+  m1: GPUBuffer;
+  m2: GPUBuffer;
+  stats: GPUBuffer;
+  result: GPUBuffer;
+}
+
+/**
+ * Float offsets of each layer's [W | b] block, and the floats in all of them.
+ *
+ * @example
+ * ```ts
+ * import { lifParamOffsets } from "./lif_buffers.ts";
+ * const l = { w: new Float64Array(6), b: new Float64Array(2) };
+ * console.log(lifParamOffsets({ layers: [l, l] })); // { offsets: [ 0, 8 ], total: 16 }
+ * ```
+ */
+export function lifParamOffsets(
+  net: { layers: { w: ArrayLike<number>; b: ArrayLike<number> }[] },
+): { offsets: number[]; total: number } {
+  const offsets: number[] = [];
+  let total = 0;
+  for (const l of net.layers) offsets.push(total), (total += l.w.length + l.b.length);
+  return { offsets, total };
+}
+
+/**
+ * The parameter buffers of `net`, its weights uploaded as float32, Adam's moments zero.
+ *
+ * @example
+ * ```ts ignore
+ * const params = lifParamBuffers(ctx, net);
+ * ```
+ */
+export function lifParamBuffers(ctx: GpuContext, net: LifNetwork): LifParamBuffers {
+  const { offsets, total } = lifParamOffsets(net), theta = new Float32Array(total);
+  net.layers.forEach((l, i) => {
+    theta.set(l.w, offsets[i]);
+    theta.set(l.b, offsets[i] + l.w.length);
+  });
+  return {
+    theta: ctx.storage(theta, "lif theta"),
+    grad: ctx.storage(total * 4, "lif grad"),
+    m1: ctx.storage(total * 4, "lif adam m"),
+    m2: ctx.storage(total * 4, "lif adam v"),
+    stats: ctx.storage(4, "lif stats"),
+    result: ctx.storage(12, "lif result"),
+  };
+}
+
+/** The activation buffers: those of {@link LifBuffers} that depend on the batch. */
+export type LifActivations = Omit<LifBuffers, keyof LifParamBuffers>;
+
+/**
+ * Activation buffers for `batch` samples of a net of `sizes` [n_0, ..., n_L], with room for
+ * `xFloats` input floats (T steps, or one for direct coding).
+ *
+ * @example
+ * ```ts ignore
+ * const acts = lifActivations(ctx, [784, 512, 10], 64, 64 * 784);
+ * ```
+ */
+export function lifActivations(
+  ctx: GpuContext,
+  sizes: number[],
+  batch: number,
+  xFloats: number,
+): LifActivations {
+  const K = sizes[sizes.length - 1], s = (n: number, label: string) => ctx.storage(n * 4, label);
+  const hid = (label: string) => sizes.slice(1, -1).map((n) => s(batch * n, label));
+  return {
+    x: s(xFloats, "lif x"),
+    a0: s(batch * sizes[0], "lif A0"),
+    acc: hid("lif a_hat"),
+    deriv: hid("lif g"),
+    spikes: hid("lif s"),
+    delta: hid("lif delta"),
+    o: s(batch * K, "lif o"),
+    dO: s(batch * K, "lif dO"),
+    scores: s(batch * K, "lif scores"),
+    lossRows: s(batch, "lif loss rows"),
+    labels: s(batch, "lif labels"),
+  };
+}
+
+/**
+ * Float32 parameters in the buffers' layout to [W_1, b_1, W_2, b_2, ...] float64 arrays.
+ *
+ * @example
+ * ```ts
+ * import { splitLifParams } from "./lif_buffers.ts";
+ * const net = { layers: [{ w: new Float64Array(2), b: new Float64Array(1) }] };
+ * console.log(splitLifParams(new Float32Array([1, 2, 3]), net)[1][0]); // 3
+ * ```
+ */
+export function splitLifParams(
+  flat: Float32Array,
+  net: { layers: { w: ArrayLike<number>; b: ArrayLike<number> }[] },
+): Float64Array[] {
+  const { offsets } = lifParamOffsets(net);
+  return net.layers.flatMap((l, i) => {
+    const o = offsets[i], n = l.w.length;
+    return [
+      Float64Array.from(flat.subarray(o, o + n)),
+      Float64Array.from(flat.subarray(o + n, o + n + l.b.length)),
+    ];
+  });
+}
