@@ -117,6 +117,12 @@ export {
   requestGpuDevice,
   webGpuAvailable,
 } from "./src/backend/webgpu/device.ts";
+export {
+  createWebGpuLifStep,
+  type LifStepResult,
+  type LifStepRunner,
+  type WebGpuLifSpec,
+} from "./src/backend/webgpu/lif_step.ts";
 
 // TTFS model
 export {
@@ -315,5 +321,17 @@ export {
   type TrainLifOptions,
   type TrainLifResult,
 } from "./src/experiments/train_lif.ts";
+export {
+  type LifBatchOutcome,
+  type LifLoopRequest,
+  type LifSetup,
+  lifTrainingLoop,
+  prepareLif,
+} from "./src/experiments/train_lif.ts";
+export {
+  trainLifWebGpu,
+  type TrainLifWebGpuOptions,
+  WEBGPU_LIF_METHODS,
+} from "./src/experiments/train_lif_webgpu.ts";
 export { type LifCostOptions, type LifCostRow, lifCostTable } from "./src/experiments/lif_cost.ts";
 
