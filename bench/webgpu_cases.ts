@@ -1,0 +1,131 @@
+/**
+ * WebGPU benchmark cases (run by bench/webgpu.ts, in Deno): the dense forward product z = b +
+ * x W^T of n x n matrices in GFLOP/s for kernel versions 1 and 2, with the operands resident
+ * on the GPU (`reps` dispatches in one submission, then one 4-byte readback to wait for them);
+ * and the ttfs-fc2 twin training step (784-340-10, the SNN and its ReLU twin, batch 64, real
+ * images) in images/s on ref, wasm (its owned float32 step) and webgpu (its owned step, only
+ * the metrics read back per step).
+ *
+ * @module
+ */
+import type { TwinStepSpec } from "../src/backend/backend.ts";
+import { createWasmBackend } from "../src/backend/wasm.ts";
+import { createWebGpuBackend } from "../src/backend/webgpu.ts";
+import type { GpuContext } from "../src/backend/webgpu/device.ts";
+import { matmulGrid, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
+import { packParams } from "../src/backend/webgpu/params.ts";
+import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
+import { Rng } from "../src/nn/rng.ts";
+import { b1Params, initB1Network } from "../src/ttfs/b1.ts";
+
+/** One matmul measurement. */
+export interface MatmulFigure {
+  n: number;
+  version: 1 | 2;
+  reps: number;
+  gflops: number;
+}
+
+/**
+ * GFLOP/s of the n x n x n forward product (2 n^3 flops) on `ctx`, per kernel version; each
+ * size runs once to warm up (compile, first touch), then enough repetitions for about
+ * `seconds` of GPU time.
+ *
+ * @example
+ * ```ts ignore
+ * const ctx = await GpuContext.create();
+ * console.log(await matmulGflops(ctx, [256], 1));
+ * ```
+ */
+export async function matmulGflops(
+  ctx: GpuContext,
+  sizes: number[],
+  seconds = 2,
+): Promise<MatmulFigure[]> {
+  const rng = new Rng(1), out: MatmulFigure[] = [];
+  for (const n of sizes) {
+    const data = () => Float32Array.from({ length: n * n }, () => rng.uniform());
+    const [x, W, z] = [ctx.storage(data()), ctx.storage(data()), ctx.storage(n * n * 4)];
+    const bias = ctx.storage(new Float32Array(n));
+    const params = ctx.uniform(packParams({ M: n, N: n, K: n, tmax: 0 }, ["tmax"]));
+    for (const version of [1, 2] as const) {
+      const p = await ctx.pipeline(
+        matmulWgsl(version, "forward", "bias"),
+        "main",
+        `mm v${version}`,
+      );
+      const group = ctx.bind(p, [params, x, W, z, bias]);
+      const run = async (reps: number) => {
+        const t0 = performance.now();
+        for (let r = 0; r < reps; r++) ctx.dispatch(p, group, matmulGrid(n, n));
+        await ctx.read(z, 1);
+        return (performance.now() - t0) / 1000;
+      };
+      const once = await run(1);
+      const reps = Math.max(1, Math.min(200, Math.round(seconds / once)));
+      const s = await run(reps);
+      out.push({ n, version, reps, gflops: (2 * n ** 3 * reps) / s / 1e9 });
+    }
+    [x, W, z, bias, params].forEach((b) => b.destroy());
+  }
+  return out;
+}
+
+function fc2Spec(): TwinStepSpec {
+  const net = initB1Network([784, 340, 10], new Rng(2));
+  const adam = {
+    lr: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+    decayRate: 0.9,
+    decaySteps: 5000,
+  };
+  return { sizes: [784, 340, 10], snn: b1Params(net), twin: b1Params(net), adam, t: 0 };
+}
+
+/** Images per second of one twin-step column. */
+export interface StepFigure {
+  /** ref, wasm, webgpu (matmul v2) or webgpu-v1. */
+  column: string;
+  imagesPerSecond: number;
+}
+
+/**
+ * ttfs-fc2 twin-step throughput in images/s: one warm-up step, then `steps` timed steps of
+ * the batch x [B, 784], on ref, wasm and (where `gpu` is true) webgpu with matmul v2 and v1.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(await twinStepThroughput(x, labels, 64, 3, true));
+ * ```
+ */
+export async function twinStepThroughput(
+  x: Float64Array,
+  labels: Int32Array,
+  B: number,
+  steps: number,
+  gpu: boolean,
+): Promise<StepFigure[]> {
+  const time = async (step: () => unknown) => {
+    await step();
+    const t0 = performance.now();
+    for (let k = 0; k < steps; k++) await step();
+    return (B * steps) / ((performance.now() - t0) / 1000);
+  };
+  const ref = new TwinTrainer([784, 340, 10], { seed: 2, lr: 1e-3 });
+  const wasm = createWasmBackend().createTwinStep!(fc2Spec());
+  const rows: StepFigure[] = [
+    { column: "ref", imagesPerSecond: await time(() => ref.step(x, labels, B)) },
+    { column: "wasm", imagesPerSecond: await time(() => wasm.step(x, labels, B)) },
+  ];
+  wasm.close();
+  for (const version of gpu ? [2, 1] as const : []) {
+    const be = await createWebGpuBackend({ version, timeoutMs: 600000 });
+    const run = await be.createTwinStep!(fc2Spec());
+    rows.push({ column: be.name, imagesPerSecond: await time(() => run.step(x, labels, B)) });
+    run.close();
+    be.close();
+  }
+  return rows;
+}
