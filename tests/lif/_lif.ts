@@ -1,116 +1,13 @@
 /**
- * Random LIF networks and inputs for the claim tests (SPEC B): depth 1..3 hidden layers of
- * width 1..8 (or a small conv net with avg-pool), T 1..16, lambda in (0, 1], V_th in
- * [0.25, 2], weights scaled so that neurons both fire and stay silent, inputs in [0, 1].
+ * Random LIF networks and inputs for the LIF tests: the claim registry's generators
+ * (src/claims/lif_nets.ts) and differences (src/claims/compare.ts), one copy for both.
  */
-import fc from "fast-check";
-import { buildLayers, denseLayers } from "../../src/nn/architecture.ts";
-import { Rng } from "../../src/nn/rng.ts";
-import { initLifNetwork, type LifNetwork } from "../../src/lif/network.ts";
-
-/** A random LIF setting. */
-export interface LifSpec {
-  sizes: number[];
-  conv: boolean;
-  T: number;
-  lambda: number;
-  vth: number;
-  slope: number;
-  gain: number;
-  batch: number;
-  seed: number;
-}
-
-/** Arbitrary LIF settings; `conv` adds conv nets (8x8x1 input, conv + avg-pool). */
-export function lifSpec(
-  {
-    conv = false,
-    maxT = 16,
-    minHidden = 1,
-    maxHidden = 3,
-    lambda = undefined as
-      | number
-      | undefined,
-  } = {},
-): fc.Arbitrary<LifSpec> {
-  return fc.record({
-    sizes: fc.integer({ min: minHidden, max: maxHidden }).chain((d) =>
-      fc.tuple(
-        fc.integer({ min: 1, max: 8 }),
-        fc.array(fc.integer({ min: 1, max: 8 }), { minLength: d, maxLength: d }),
-        fc.integer({ min: 2, max: 5 }),
-      ).map(([nIn, hidden, out]) => [nIn, ...hidden, out])
-    ),
-    conv: conv ? fc.boolean() : fc.constant(false),
-    T: fc.integer({ min: 1, max: maxT }),
-    lambda: lambda !== undefined
-      ? fc.constant(lambda)
-      : fc.double({ min: 0.01, max: 1, noNaN: true }),
-    vth: fc.double({ min: 0.25, max: 2, noNaN: true }),
-    slope: fc.double({ min: 0.5, max: 8, noNaN: true }),
-    gain: fc.double({ min: 0.5, max: 4, noNaN: true }),
-    batch: fc.integer({ min: 1, max: 3 }),
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-  });
-}
-
-/** The network of a spec: Glorot weights times gain x V_th, biases uniform in +-V_th / 2. */
-export function lifNet(spec: LifSpec): LifNetwork {
-  const rng = new Rng(spec.seed);
-  const layers = spec.conv
-    ? buildLayers({ h: 8, w: 8, c: 1 }, [
-      { conv: 2, k: 3, pad: "same", pool: 2 },
-      { conv: 2, k: 3, pool: 1 },
-      { dense: spec.sizes[spec.sizes.length - 1] },
-    ])
-    : denseLayers(spec.sizes);
-  const net = initLifNetwork(layers, rng, {
-    lambda: spec.lambda,
-    vth: spec.vth,
-    surrogateSlope: spec.slope,
-  }, spec.gain * spec.vth * 2);
-  for (const l of net.layers) {
-    for (let i = 0; i < l.b.length; i++) l.b[i] = spec.vth * rng.uniformIn(-0.5, 0.5);
-  }
-  return net;
-}
-
-/** T steps of input in [0, 1] (a fresh random current each step), [batch, nIn] each. */
-export function lifInputs(spec: LifSpec, net: LifNetwork): Float64Array[] {
-  const rng = new Rng(spec.seed ^ 0x5bd1e995), n = spec.batch * net.layers[0].nIn;
-  return Array.from(
-    { length: spec.T },
-    () => Float64Array.from({ length: n }, () => rng.uniform()),
-  );
-}
-
-/** Random labels for a spec's network. */
-export function lifLabels(spec: LifSpec, net: LifNetwork): Int32Array {
-  const rng = new Rng(spec.seed ^ 0x27d4eb2f), classes = net.layers[net.layers.length - 1].nOut;
-  return Int32Array.from({ length: spec.batch }, () => rng.int(classes));
-}
-
-/** max |a - b| / max(1e-300, max |b|): the relative difference of two arrays. */
-export function relDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let d = 0, m = 0;
-  for (let k = 0; k < a.length; k++) {
-    (d = Math.max(d, Math.abs(a[k] - b[k]))), (m = Math.max(m, Math.abs(b[k])));
-  }
-  return m === 0 ? d : d / m;
-}
-
-/** The worst relative difference over lists of arrays (per array, then the max). */
-export function worstRel(a: Float64Array[], b: Float64Array[]): number {
-  return a.reduce((w, x, k) => Math.max(w, relDiff(x, b[k])), 0);
-}
-
-/** max over arrays of max |a - b|, divided by the largest |b| anywhere: one scale for all. */
-export function globalRel(a: Float64Array[], b: Float64Array[]): number {
-  let d = 0, m = 0;
-  a.forEach((x, k) => {
-    for (let i = 0; i < x.length; i++) {
-      (d = Math.max(d, Math.abs(x[i] - b[k][i]))), (m = Math.max(m, Math.abs(b[k][i])));
-    }
-  });
-  return m === 0 ? d : d / m;
-}
+export {
+  directInput,
+  lifInputs,
+  lifLabels,
+  lifNet,
+  type LifSpec,
+  lifSpec,
+} from "../../src/claims/lif_nets.ts";
+export { globalRel, relDiff, worstRel } from "../../src/claims/compare.ts";

@@ -1,0 +1,190 @@
+/**
+ * Running a claim: fast-check draws `runs` cases from a seed, computes each one's error, keeps
+ * the worst, and on a failure shrinks it to a small counterexample that `--seed` and `--path`
+ * replay exactly.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { refBackend } from "../backend/ref.ts";
+import { SpikeproofError } from "../errors.ts";
+import type { CaseResult, Claim, ClaimBackend } from "./claim.ts";
+
+/**
+ * The fixed seed of every claim run unless another is given (the tests' and `verify`'s).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_SEED } from "./run.ts";
+ * console.log(DEFAULT_SEED); // 20241123
+ * ```
+ */
+export const DEFAULT_SEED = 20241123;
+
+/** How to run a claim. */
+export interface RunClaimOptions {
+  /** Random cases (default: the claim's `defaultRuns`). */
+  runs?: number;
+  /** fast-check seed (default {@link DEFAULT_SEED}). */
+  seed?: number;
+  /** fast-check replay path of one case (from a failure report). */
+  path?: string;
+  /** The backend of backend-equivalence claims (default: the float64 reference). */
+  backend?: ClaimBackend;
+}
+
+/** A count a claim needs enough of over its runs (e.g. gradient entries compared). */
+export interface CoverageResult {
+  name: string;
+  total: number;
+  required: number;
+}
+
+/** The outcome of one claim: its worst error and, on failure, the shrunk counterexample. */
+export interface ClaimResult {
+  id: string;
+  paper: string;
+  section: string;
+  testName: string;
+  /** The backend it ran on ("ref" unless a backend claim was given one). */
+  backend: string;
+  /** Cases run (fewer than asked when it failed early). */
+  runs: number;
+  /** The worst error over the cases (NaN counts as worst). */
+  worst: number;
+  tolerance: number;
+  pass: boolean;
+  seed: number;
+  coverage: CoverageResult[];
+  /** fast-check's shrunk counterexample, printed. */
+  counterexample?: string;
+  /** fast-check's replay path of the counterexample. */
+  path?: string;
+  /** Why it failed: the case's error against the tolerance, a thrown error, or coverage. */
+  failure?: string;
+}
+
+/** A claim failed: the message carries the counterexample and the replay seed and path. */
+export class ClaimError extends SpikeproofError {}
+
+const caseOf = (r: CaseResult): { error: number; counts?: Record<string, number> } =>
+  typeof r === "number" ? { error: r } : r;
+
+/**
+ * Runs a claim's property and reports its worst error; never throws for a failing claim.
+ *
+ * @example
+ * ```ts
+ * import { claimById, runClaim } from "../../mod.ts";
+ * const r = await runClaim(claimById("ttfs.mapping-exact"), { runs: 5 });
+ * console.log(r.pass, r.worst <= r.tolerance); // true true
+ * ```
+ */
+export async function runClaim(claim: Claim, options: RunClaimOptions = {}): Promise<ClaimResult> {
+  const runs = options.runs ?? claim.defaultRuns, seed = options.seed ?? DEFAULT_SEED;
+  const backend = options.backend ?? refBackend, context = { backend };
+  let worst = 0, lastError = NaN;
+  const totals: Record<string, number> = {};
+  const details = await fc.check(
+    fc.asyncProperty(claim.arbitrary, async (input) => {
+      const { error, counts } = caseOf(await claim.error(input, context));
+      lastError = error;
+      worst = Number.isNaN(error) || Number.isNaN(worst) ? NaN : Math.max(worst, error);
+      for (const [k, v] of Object.entries(counts ?? {})) totals[k] = (totals[k] ?? 0) + v;
+      return error <= claim.tolerance;
+    }),
+    { numRuns: runs, seed, path: options.path, endOnFailure: false, includeErrorInReport: true },
+  );
+  const coverage = Object.entries(claim.coverage ?? {}).map(([name, min]) => ({
+    name,
+    total: totals[name] ?? 0,
+    required: Math.ceil((min * runs) / claim.defaultRuns),
+  }));
+  const result: ClaimResult = {
+    id: claim.id,
+    paper: claim.paper,
+    section: claim.section,
+    testName: claim.testName,
+    backend: claim.usesBackend ? backend.name : "ref",
+    runs: details.numRuns,
+    worst,
+    tolerance: claim.tolerance,
+    pass: !details.failed,
+    seed,
+    coverage,
+  };
+  if (details.failed) {
+    result.counterexample = fc.stringify(details.counterexample);
+    result.path = details.counterexamplePath ?? undefined;
+    const thrown = details.errorInstance;
+    result.failure = thrown instanceof Error && !/Property failed by returning false/.test(
+        thrown.message,
+      )
+      ? `threw ${thrown.name}: ${thrown.message}`
+      : `error ${lastError} > tolerance ${claim.tolerance} (${claim.errorMeasure})`;
+  } else if (!options.path) {
+    const short = coverage.find((c) => c.total < c.required);
+    if (short) {
+      result.pass = false;
+      result.failure = `only ${short.total} ${short.name} over ${runs} cases, ` +
+        `${short.required} needed for the check to mean something`;
+    }
+  }
+  return result;
+}
+
+/**
+ * The replay command line of a result (with its counterexample's path when it has one).
+ *
+ * @example
+ * ```ts
+ * import { replayCommand } from "./run.ts";
+ * console.log(replayCommand({ id: "ttfs.mapping-exact", seed: 1, path: "3:0", backend: "ref" }));
+ * ```
+ */
+export function replayCommand(
+  r: Pick<ClaimResult, "id" | "seed" | "path" | "backend">,
+): string {
+  return `npm run verify -- --claim ${r.id} --seed ${r.seed}` +
+    (r.path ? ` --path ${r.path}` : "") + (r.backend !== "ref" ? ` --backend ${r.backend}` : "");
+}
+
+/**
+ * A failing result, in words: the failure, the shrunk counterexample, the seed and path, and
+ * the command that replays it. Empty for a passing result.
+ *
+ * @example
+ * ```ts
+ * import { describeFailure } from "./run.ts";
+ * console.log(describeFailure({ pass: true } as never)); // ""
+ * ```
+ */
+export function describeFailure(r: ClaimResult): string {
+  if (r.pass) return "";
+  return [
+    `claim ${r.id} failed (${r.testName}): ${r.failure}`,
+    ...(r.counterexample !== undefined ? [`  counterexample: ${r.counterexample}`] : []),
+    `  seed: ${r.seed}${r.path ? `, path: ${r.path}` : ""}`,
+    `  replay: ${replayCommand(r)} (tests: SPIKEPROOF_FC_SEED=${r.seed})`,
+  ].join("\n");
+}
+
+/**
+ * Runs a claim and throws a {@link ClaimError} carrying {@link describeFailure} if it fails;
+ * resolves to the result otherwise (what a node:test test awaits).
+ *
+ * @example
+ * ```ts
+ * import { assertClaim, claimById } from "../../mod.ts";
+ * const r = await assertClaim(claimById("ttfs.reverse-mapping"), { runs: 3 });
+ * console.log(r.worst);
+ * ```
+ */
+export async function assertClaim(
+  claim: Claim,
+  options: RunClaimOptions = {},
+): Promise<ClaimResult> {
+  const r = await runClaim(claim, options);
+  if (!r.pass) throw new ClaimError(describeFailure(r));
+  return r;
+}
