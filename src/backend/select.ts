@@ -72,6 +72,6 @@ export function openBackend(name: string, options: OpenBackendOptions = {}): Pro
   try {
     return Promise.resolve(asAsync(backendByName(name, options)));
   } catch (e) {
-    return Promise.reject(e === undefined ? unknown(name) : e);
+    return Promise.reject(e);
   }
 }

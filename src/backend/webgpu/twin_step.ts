@@ -100,6 +100,15 @@ export async function createGpuTwinStep(
   function plan(rows: number): Plan {
     const hit = plans.get(rows);
     if (hit) return hit;
+    const { maxStorageBufferBindingSize: maxBytes, maxComputeWorkgroupsPerDimension: maxGroups } =
+      ctx.limits;
+    const widest = Math.max(...sizes);
+    if (rows * widest * 4 > maxBytes || matmulGrid(rows, 1)[1] > maxGroups) {
+      throw new ShapeError(
+        `a batch of ${rows} rows of ${widest} floats exceeds the device's limits ` +
+          `(${maxBytes} bytes per buffer, ${maxGroups} workgroups per dimension)`,
+      );
+    }
     const owned: GPUBuffer[] = [], own = <B extends GPUBuffer>(b: B): B => (owned.push(b), b);
     const uni = (f: Record<string, number>, floats: string[] = []) =>
       own(ctx.uniform(packParams(f, floats)));
