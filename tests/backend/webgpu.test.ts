@@ -16,8 +16,8 @@ import fc from "fast-check";
 import { refBackend } from "../../src/backend/ref.ts";
 import { backendByName, openBackend } from "../../src/backend/select.ts";
 import { createWebGpuBackend } from "../../src/backend/webgpu.ts";
-import { webGpuAvailable } from "../../src/backend/webgpu/device.ts";
-import { BackendUnavailableError, OptionError, ShapeError } from "../../src/errors.ts";
+import { GpuContext, webGpuAvailable } from "../../src/backend/webgpu/device.ts";
+import { BackendUnavailableError, GpuError, OptionError, ShapeError } from "../../src/errors.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { fcParams } from "../_fc.ts";
 
@@ -210,3 +210,29 @@ test("openBackend gives ref and wasm in the async form, rejects unknown names li
     (e: unknown) => e instanceof OptionError && /openBackend/.test(e.message),
   );
 });
+
+test(
+  "a WGSL error rejects with a GpuError carrying the compiler's message, and a lost device fails the next call instead of hanging",
+  {
+    skip,
+  },
+  async () => {
+    const ctx = await GpuContext.create({ timeoutMs: 20000 });
+    try {
+      await assert.rejects(ctx.pipeline("fn broken( {", "main", "broken"), (e: unknown) => {
+        assert.ok(e instanceof GpuError, String(e));
+        assert.match(e.message, /WGSL 'broken' failed: .*expected/s);
+        return true;
+      });
+      const buf = ctx.storage(new Float32Array([1, 2]));
+      ctx.device.destroy(); // as a driver reset would
+      await ctx.device.lost;
+      await assert.rejects(
+        ctx.read(buf, 2),
+        (e: unknown) => e instanceof GpuError && /device lost/.test(e.message),
+      );
+    } finally {
+      ctx.destroy();
+    }
+  },
+);
