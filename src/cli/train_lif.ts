@@ -77,7 +77,7 @@ export const trainLifSpec: CommandSpec = {
     "decay-steps": choice("Adam steps per decay factor", "N", "5000"),
     seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
     backend: choice(
-      "kernels: ref (float64) | wasm (float32 WASM SIMD) | webgpu (saf-e on the GPU, Deno)",
+      "kernels: ref (float64) | wasm (float32 SIMD) | webgpu (saf-e, ottt-o, ottt-a; Deno)",
       "ref|wasm|webgpu",
       "ref",
     ),

@@ -6,9 +6,11 @@
  * the weights come back to the CPU once per epoch, for the evaluation (LIF inference on the
  * CPU, by default with the wasm backend's float32 kernels).
  *
- * Only SAF-E runs on the GPU (dense lif-mlp nets), with the reference's update: Adam after
- * every time step (`lif/methods.ts`, saf-e: update "step"). Where there is no WebGPU (Node,
- * Bun) it rejects with a `BackendUnavailableError` naming the available backends.
+ * SAF-E, OTTT_O and OTTT_A run on the GPU (dense lif-mlp nets; OTTT with its official
+ * two-matmul forward and trace variant), each with the reference's update (`lif/methods.ts`):
+ * Adam after every time step for saf-e and ottt-o, once per batch for ottt-a. Where there is
+ * no WebGPU (Node, Bun) it rejects with a `BackendUnavailableError` naming the available
+ * backends.
  *
  * @module
  */
@@ -27,8 +29,12 @@ import {
   type TrainLifResult,
 } from "./train_lif.ts";
 
-/** The methods the GPU step runs. */
-export const WEBGPU_LIF_METHODS: readonly string[] = ["saf-e"];
+/** The methods the GPU step runs, with its forward (the update is the method's own). */
+export const WEBGPU_LIF_METHODS: Readonly<Record<string, "saf" | "ottt">> = {
+  "saf-e": "saf",
+  "ottt-o": "ottt",
+  "ottt-a": "ottt",
+};
 
 /** Options of {@link trainLifWebGpu}: `trainLif`'s, plus the device's. */
 export interface TrainLifWebGpuOptions extends TrainLifOptions {
@@ -48,7 +54,7 @@ function cloneNet(net: LifNetwork): LifNetwork {
 }
 
 /**
- * Train on `train` with the SAF-E step on the GPU, evaluate on `test` after every epoch
+ * Train on `train` with the method's step on the GPU, evaluate on `test` after every epoch
  * (with `options.backend`, default wasm).
  *
  * @example
@@ -65,12 +71,17 @@ export async function trainLifWebGpu(
   test: ImageSet,
   options: TrainLifWebGpuOptions,
 ): Promise<TrainLifResult> {
-  if (!WEBGPU_LIF_METHODS.includes(options.method)) {
+  const forward = WEBGPU_LIF_METHODS[options.method];
+  if (!forward) {
     throw new OptionError(
-      `--backend webgpu trains ${WEBGPU_LIF_METHODS.join(", ")} only, not '${options.method}'`,
+      `--backend webgpu trains ${
+        Object.keys(WEBGPU_LIF_METHODS).join(", ")
+      } only, not '${options.method}'`,
     );
   }
-  if (options.variant === "official") throw new OptionError("variant applies to OTTT only");
+  if (options.variant === "official") {
+    throw new OptionError("--backend webgpu runs OTTT's trace variant only, not 'official'");
+  }
   const setup = prepareLif(train, test, options), { method, net } = setup;
   const runner = await createWebGpuLifStep({
     net,
@@ -78,6 +89,7 @@ export async function trainLifWebGpu(
     mseWeight: options.mseWeight,
     readout: options.readout,
     update: method.update,
+    method: forward,
     timeoutMs: options.gpu?.timeoutMs ?? 120000,
   });
   try {

@@ -16,6 +16,8 @@
  * the reference's saf-e): Adam's first updates are about lr sign(g), so an entry whose
  * gradient is within round-off of 0 may move by up to 2 lr per step either way; the check is
  * that 99.9% of the weights end within 1e-2 lr of the reference's and all within 2 T lr.
+ * The same for OTTT_O (Adam every step) and OTTT_A (summed gradients, Adam once), whose GPU
+ * forward is the LIF neuron with OTTT's official two-matmul forward (lif_ottt_wgsl.ts).
  *
  * Runs where WebGPU exists (Deno); Bun and Node skip with the reason printed once.
  */
@@ -30,7 +32,8 @@ import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { codeInput } from "../../src/lif/coding.ts";
 import { initLifNetwork, type LifNetwork, lifParams } from "../../src/lif/network.ts";
 import { SPEC_LIF } from "../../src/lif/neuron.ts";
-import { safEGradients, SafForward } from "../../src/lif/saf.ts";
+import { lifMethod } from "../../src/lif/methods.ts";
+import { SafForward } from "../../src/lif/saf.ts";
 import { lifForward } from "../../src/lif/simulate.ts";
 import { Adam } from "../../src/nn/optim.ts";
 import { Rng } from "../../src/nn/rng.ts";
@@ -114,50 +117,58 @@ test(
 );
 
 test(
-  "one lif-mlp SAF-E batch (T = 6) on the GPU gives safEGradients' loss within 1e-5 relative and its summed gradients within 1e-3 of the largest entry; one training batch (Adam every step) moves the weights as the reference does",
+  "one lif-mlp batch (T = 6) on the GPU gives the reference's loss within 1e-5 relative and its summed gradients within 1e-3 of the largest entry, and one training batch moves the weights as the reference's update does, for SAF-E, OTTT_O and OTTT_A",
   { skip },
   async () => {
     const { b, xs, net } = await setup(), lr = 3e-4;
-    const ref = safEGradients(net, xs, b.labels, B);
-    const gpu = await createWebGpuLifStep({ net, adam: { lr } });
-    try {
-      const got = await gpu.gradients(xs, b.labels, B);
-      const lossRel = Math.abs(got.loss - ref.loss) / ref.loss;
-      assert.equal(got.spikes, ref.spikes, "spike count");
-      assert.ok(lossRel <= 1e-5, `loss ${got.loss} vs ${ref.loss}`);
-      const worst = assertGradsClose(got.grads, ref.grads, 1e-3);
-      // One training batch: the reference's saf-e update (Adam after every step).
-      const trained = structuredClone(net), adam = new Adam(lifParams(trained), { lr });
-      const r = safEGradients(trained, xs, b.labels, B, { onStep: (g) => adam.step(g) });
-      const step = await gpu.step(xs, b.labels, B), after = structuredClone(net);
-      await gpu.read(after);
-      assert.equal(gpu.t, T);
-      assert.ok(
-        Math.abs(step.loss - r.loss) <= 1e-5 * r.loss,
-        `trained loss ${step.loss} vs ${r.loss}`,
-      );
-      const want = lifParams(trained), have = lifParams(after);
-      let n = 0, off = 0, worstW = 0;
-      want.forEach((w, k) => {
-        for (let i = 0; i < w.length; i++, n++) {
-          const d = Math.abs(w[i] - have[k][i]);
-          worstW = Math.max(worstW, d);
-          if (d > 1e-2 * lr) off++;
-        }
+    for (
+      const [name, forward] of [["saf-e", "saf"], ["ottt-o", "ottt"], ["ottt-a", "ottt"]] as const
+    ) {
+      const m = lifMethod(name), ref = m.gradients(net, xs, b.labels, B);
+      const gpu = await createWebGpuLifStep({
+        net,
+        adam: { lr },
+        method: forward,
+        update: m.update,
       });
-      console.log(
-        `webgpu saf-e: loss rel. diff ${
-          lossRel.toExponential(2)
-        }, worst gradient diff / max entry ${
-          worst.toExponential(2)
-        }; after one batch ${off} of ${n} weights off by > 1e-2 lr, worst ${
-          worstW.toExponential(2)
-        }`,
-      );
-      assert.ok(off <= 1e-3 * n, `${off} of ${n} weights off by more than 1e-2 lr`);
-      assert.ok(worstW <= 2 * T * lr, `a weight off by ${worstW}`);
-    } finally {
-      gpu.close();
+      try {
+        const got = await gpu.gradients(xs, b.labels, B);
+        const lossRel = Math.abs(got.loss - ref.loss) / ref.loss;
+        assert.equal(got.spikes, ref.spikes, `${name}: spike count`);
+        assert.ok(lossRel <= 1e-5, `${name}: loss ${got.loss} vs ${ref.loss}`);
+        const worst = assertGradsClose(got.grads, ref.grads, 1e-3);
+        // One training batch with the reference's update (Adam every step, or once).
+        const trained = structuredClone(net), adam = new Adam(lifParams(trained), { lr });
+        const onStep = m.update === "step" ? (g: Float64Array[]) => adam.step(g) : undefined;
+        const r = m.gradients(trained, xs, b.labels, B, { onStep });
+        if (m.update === "batch") adam.step(r.grads);
+        const step = await gpu.step(xs, b.labels, B), after = structuredClone(net);
+        await gpu.read(after);
+        assert.equal(gpu.t, adam.t);
+        assert.ok(Math.abs(step.loss - r.loss) <= 1e-5 * r.loss, `${name}: trained loss`);
+        const want = lifParams(trained), have = lifParams(after);
+        let n = 0, off = 0, worstW = 0;
+        want.forEach((w, k) => {
+          for (let i = 0; i < w.length; i++, n++) {
+            const d = Math.abs(w[i] - have[k][i]);
+            worstW = Math.max(worstW, d);
+            if (d > 1e-2 * lr) off++;
+          }
+        });
+        console.log(
+          `webgpu ${name}: loss rel. diff ${
+            lossRel.toExponential(2)
+          }, worst gradient diff / max entry ${
+            worst.toExponential(2)
+          }; after one batch ${off} of ${n} weights off by > 1e-2 lr, worst ${
+            worstW.toExponential(2)
+          }`,
+        );
+        assert.ok(off <= 1e-3 * n, `${name}: ${off} of ${n} weights off by more than 1e-2 lr`);
+        assert.ok(worstW <= 2 * T * lr, `${name}: a weight off by ${worstW}`);
+      } finally {
+        gpu.close();
+      }
     }
   },
 );
@@ -170,7 +181,7 @@ function randomLif(spec: Parameters<typeof randomRelu>[0]): LifNetwork {
 }
 
 test(
-  "property: on random small dense nets (odd sizes, T 1-4), GPU SAF spikes flip only within float32 round-off of V_th, and without flips the GPU's SAF-E loss and summed gradients match safEGradients",
+  "property: on random small dense nets (odd sizes, T 1-4), GPU SAF spikes flip only within float32 round-off of V_th, and without flips the GPU's SAF-E and OTTT loss and summed gradients match the reference's",
   { skip },
   async () => {
     const ctx = await GpuContext.create({ timeoutMs: 60000 });
@@ -180,12 +191,14 @@ test(
         fc.asyncProperty(
           netSpec({ maxDepth: 3, maxWidth: 9, minClasses: 2 }),
           fc.integer({ min: 1, max: 4 }),
-          async (spec, steps) => {
+          fc.constantFrom("saf-e", "ottt-a"),
+          async (spec, steps, name) => {
             const net = randomLif(spec), batch = spec.batch;
             const x = randomInputs(spec.seed, batch, net.layers[0].nIn);
             const xs = codeInput(x, steps, "direct", 0);
             const labels = randomLabels(spec.seed, batch, net.layers[net.layers.length - 1].nOut);
-            const gpu = await createWebGpuLifStep({ net, context: ctx });
+            const method = name === "saf-e" ? "saf" : "ottt";
+            const gpu = await createWebGpuLifStep({ net, context: ctx, method });
             try {
               const saf = new SafForward(net, batch, steps), got = await gpu.forward(xs, batch);
               let flipped = false;
@@ -204,7 +217,7 @@ test(
                 );
               }
               if (flipped) return;
-              const ref = safEGradients(net, xs, labels, batch),
+              const ref = lifMethod(name).gradients(net, xs, labels, batch),
                 g = await gpu.gradients(xs, labels, batch);
               assert.equal(g.spikes, ref.spikes);
               assert.ok(

@@ -22,6 +22,10 @@ export interface LifBuffers {
   deriv: GPUBuffer[];
   spikes: GPUBuffer[];
   delta: GPUBuffer[];
+  /** OTTT only: per hidden layer the post-reset potential v [batch, n] (empty for SAF). */
+  vpot: GPUBuffer[];
+  /** OTTT only: the official forward's unread gradient path [batch, max n_l] (4 bytes for SAF). */
+  scratch: GPUBuffer;
   o: GPUBuffer;
   dO: GPUBuffer;
   scores: GPUBuffer;
@@ -89,7 +93,7 @@ export type LifActivations = Omit<LifBuffers, keyof LifParamBuffers>;
 
 /**
  * Activation buffers for `batch` samples of a net of `sizes` [n_0, ..., n_L], with room for
- * `xFloats` input floats (T steps, or one for direct coding).
+ * `xFloats` input floats (T steps, or one for direct coding); `ottt` adds OTTT's state.
  *
  * @example
  * ```ts ignore
@@ -101,6 +105,7 @@ export function lifActivations(
   sizes: number[],
   batch: number,
   xFloats: number,
+  ottt = false,
 ): LifActivations {
   const K = sizes[sizes.length - 1], s = (n: number, label: string) => ctx.storage(n * 4, label);
   const hid = (label: string) => sizes.slice(1, -1).map((n) => s(batch * n, label));
@@ -111,6 +116,8 @@ export function lifActivations(
     deriv: hid("lif g"),
     spikes: hid("lif s"),
     delta: hid("lif delta"),
+    vpot: ottt ? hid("lif v") : [],
+    scratch: s(ottt ? batch * Math.max(...sizes.slice(1)) : 1, "lif grad path"),
     o: s(batch * K, "lif o"),
     dO: s(batch * K, "lif dO"),
     scores: s(batch * K, "lif scores"),

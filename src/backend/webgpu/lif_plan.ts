@@ -9,7 +9,11 @@
  *     gW_l, gb_l;  "train" with update "step": Adam on all parameters
  *   "train" with update "batch": Adam once;  the batch's loss and correct count
  *
- * "gradients" sums the T steps' gradients (keep = 1 after the first step) and skips Adam.
+ * "gradients" sums the T steps' gradients (keep = 1 after the first step) and skips Adam;
+ * so does "train" with update "batch" before its one Adam update. With method "ottt" each
+ * hidden layer runs OTTT's LIF neuron on its input spikes (lif_ottt_wgsl.ts) and, as the
+ * official OTTT forward, a second matmul per layer (the gradient path W a_hat_in + b, into a
+ * scratch buffer, never read); the backward is the same kernels (OTTT's trace = SAF's A).
  *
  * @module
  */
@@ -17,6 +21,7 @@ import type { GpuContext } from "./device.ts";
 import { workgroupGrid } from "./device.ts";
 import type { LifBuffers } from "./lif_buffers.ts";
 import { lifAdamWgsl, lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
+import { lifOtttForwardWgsl } from "./lif_ottt_wgsl.ts";
 import {
   LIF_UNIFORM_BYTES,
   lifAccumulateWgsl,
@@ -35,6 +40,7 @@ export type LifPlanMode = "train" | "gradients" | "forward";
 export interface LifPipelines {
   accumulate: GPUComputePipeline;
   hidden: GPUComputePipeline;
+  ottt: GPUComputePipeline;
   readout: GPUComputePipeline;
   loss: GPUComputePipeline;
   weightGrad: GPUComputePipeline;
@@ -53,18 +59,20 @@ export interface LifPipelines {
  */
 export async function lifPipelines(ctx: GpuContext): Promise<LifPipelines> {
   const pipe = (code: string, label: string) => ctx.pipeline(code, "main", label);
-  const [accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish] = await Promise
-    .all([
-      pipe(lifAccumulateWgsl, "lif accumulate"),
-      pipe(lifHiddenForwardWgsl, "lif hidden forward"),
-      pipe(lifReadoutForwardWgsl, "lif readout forward"),
-      pipe(lifLossWgsl, "lif loss"),
-      pipe(lifWeightGradWgsl, "lif weight grad"),
-      pipe(lifInputGradWgsl, "lif input grad"),
-      pipe(lifAdamWgsl, "lif adam"),
-      pipe(lifFinishWgsl, "lif finish"),
-    ]);
-  return { accumulate, hidden, readout, loss, weightGrad, inputGrad, adam, finish };
+  const [accumulate, hidden, ottt, readout, loss, weightGrad, inputGrad, adam, finish] =
+    await Promise
+      .all([
+        pipe(lifAccumulateWgsl, "lif accumulate"),
+        pipe(lifHiddenForwardWgsl, "lif hidden forward"),
+        pipe(lifOtttForwardWgsl, "lif ottt forward"),
+        pipe(lifReadoutForwardWgsl, "lif readout forward"),
+        pipe(lifLossWgsl, "lif loss"),
+        pipe(lifWeightGradWgsl, "lif weight grad"),
+        pipe(lifInputGradWgsl, "lif input grad"),
+        pipe(lifAdamWgsl, "lif adam"),
+        pipe(lifFinishWgsl, "lif finish"),
+      ]);
+  return { accumulate, hidden, ottt, readout, loss, weightGrad, inputGrad, adam, finish };
 }
 
 /** The fixed settings of a plan. */
@@ -86,6 +94,8 @@ export interface LifPlanShape {
   /** Every step reads the same x (direct coding: x uploaded once). */
   sharedInput: boolean;
   mode: LifPlanMode;
+  /** The hidden layers' forward: SAF's accumulation or OTTT's LIF neuron (official forward). */
+  method: "saf" | "ottt";
   adam: { beta1: number; beta2: number; eps: number };
 }
 
@@ -153,20 +163,36 @@ export function buildLifPlan(
   const steps: Dispatch[][] = [];
   for (let t = 0; t < T; t++) {
     const list: Dispatch[] = [], keep = t > 0 ? 1 : 0, ct = c[t];
-    const keepGrad = mode === "gradients" && t > 0 ? 1 : 0;
+    const sum = mode === "gradients" || shape.update === "batch"; // gradients summed over t
+    const keepGrad = sum && t > 0 ? 1 : 0;
     const offX = shape.sharedInput ? 0 : t * B * sizes[0];
     const nx = B * sizes[0];
     list.push(make(pipes.accumulate, { m: nx, keep, offX }, [buf.x, buf.a0], [
       ...workgroupGrid(cdiv(nx, 64), ctx.limits.maxComputeWorkgroupsPerDimension),
     ] as [number, number]));
     const input = (l: number) => (l === 0 ? buf.a0 : buf.acc[l - 1]); // A_{l}
+    const gradPath = (l: number) =>
+      // OTTT's official forward: W_l a_hat_{l-1} + b_l, unread
+      make(pipes.readout, { m: B, n: sizes[l + 1], k: sizes[l], offW: offsets[l] }, [
+        input(l),
+        buf.theta,
+        buf.scratch,
+      ], tiles(B, sizes[l + 1]));
     for (let l = 0; l < H; l++) {
-      list.push(make(
-        pipes.hidden,
-        { m: B, n: sizes[l + 1], k: sizes[l], keep, offW: offsets[l], ct },
-        [input(l), buf.theta, buf.acc[l], buf.deriv[l], buf.spikes[l], buf.stats],
-        tiles(B, sizes[l + 1]),
-      ));
+      const u = { m: B, n: sizes[l + 1], k: sizes[l], keep, offW: offsets[l], ct };
+      const out = [buf.acc[l], buf.deriv[l], buf.spikes[l], buf.stats];
+      if (shape.method === "ottt") {
+        const y = l === 0 ? buf.x : buf.spikes[l - 1]; // y_{l-1}[t]: x[t] or s_{l-1}[t]
+        list.push(make(pipes.ottt, { ...u, offX: l === 0 ? offX : 0 }, [
+          y,
+          buf.theta,
+          ...out,
+          buf.vpot[l],
+        ], tiles(B, sizes[l + 1])));
+        list.push(gradPath(l));
+      } else {
+        list.push(make(pipes.hidden, u, [input(l), buf.theta, ...out], tiles(B, sizes[l + 1])));
+      }
     }
     const sIn = H > 0 ? buf.spikes[H - 1] : buf.x, sOff = H > 0 ? 0 : offX;
     list.push(make(
@@ -175,6 +201,7 @@ export function buildLifPlan(
       [sIn, buf.theta, buf.o],
       tiles(B, K),
     ));
+    if (shape.method === "ottt" && shape.readout === "trace") list.push(gradPath(H));
     steps.push(list);
     if (mode === "forward") continue;
     list.push(make(pipes.loss, { batch: B, classes: K, scale: 1 / T, mse: shape.mseWeight, keep }, [

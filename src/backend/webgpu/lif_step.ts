@@ -10,6 +10,10 @@
  * every step with scale 1/T and MSE weight 0.05 (SPEC B2); the readout's weight gradient uses
  * its input accumulation ("trace", the default) or its input spikes ("spike").
  *
+ * With `method: "ottt"` the same runner trains OTTT (lif/ottt.ts, its default official
+ * forward and trace variant): OTTT_O with update "step", OTTT_A with "batch"; the backward
+ * kernels are shared, since OTTT's presynaptic trace is SAF's accumulation.
+ *
  * Float32 throughout (the kernels' header comments give the equations and layout).
  *
  * @module
@@ -55,7 +59,12 @@ export interface WebGpuLifSpec {
   mseWeight?: number;
   /** The readout's weight gradient (default "trace"; see `lif/method.ts`). */
   readout?: "trace" | "spike";
-  /** Adam after every step (default, as saf-e) or once per batch. */
+  /**
+   * The forward: "saf" (default; SAF-E with update "step") or "ottt" (OTTT's LIF neuron and
+   * official two-matmul forward, trace variant; OTTT_O with update "step", OTTT_A "batch").
+   */
+  method?: "saf" | "ottt";
+  /** Adam after every step (default, as saf-e and ottt-o) or once per batch (ottt-a). */
   update?: "step" | "batch";
   /** Milliseconds a device request or readback may take (default 120000). */
   timeoutMs?: number;
@@ -143,7 +152,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
       for (const b of actBufs) b.destroy();
       dropPlans();
       (actBatch = Math.max(B, actBatch)), (actX = Math.max(xFloats, actX));
-      acts = lifActivations(ctx, sizes, actBatch, actX);
+      acts = lifActivations(ctx, sizes, actBatch, actX, spec.method === "ottt");
       actBufs = Object.values(acts).flat();
     }
     return { ...params, ...acts };
@@ -200,6 +209,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
         update: spec.update ?? "step",
         sharedInput: shared,
         mode,
+        method: spec.method ?? "saf",
         adam: { beta1, beta2, eps },
       });
       plans.set(key, plan);

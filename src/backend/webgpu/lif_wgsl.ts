@@ -107,8 +107,24 @@ export function lifUniform(u: LifUniform, into: ArrayBuffer, byteOffset = 0): vo
   words[19] = u.classes ?? 0;
 }
 
-/** The tiled matmul C = A B with the given bindings, loads and epilogue `store(m, n, v)`. */
-function tiledMatmul(bindings: string, loadA: string, loadB: string, store: string): string {
+/**
+ * The tiled matmul C = A B as a WGSL module: `bindings` (1 and up; 0 is P), the bodies of
+ * `loadA(m, k)` and `loadB(k, n)` (returning f32; called only in range, m < p.m, k < p.k,
+ * n < p.n) and of the epilogue `store(m, n, v)`.
+ *
+ * @example
+ * ```ts
+ * import { lifTiledMatmul } from "./lif_wgsl.ts";
+ * const code = lifTiledMatmul("", "return 1.0;", "return 1.0;", "");
+ * console.log(code.includes("workgroupBarrier")); // true
+ * ```
+ */
+export function lifTiledMatmul(
+  bindings: string,
+  loadA: string,
+  loadB: string,
+  store: string,
+): string {
   return `${LIF_UNIFORM_WGSL}${bindings}
 fn loadA(m: u32, k: u32) -> f32 { ${loadA} }
 fn loadB(k: u32, n: u32) -> f32 { ${loadB} }
@@ -150,7 +166,7 @@ fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid:
  * console.log(lifHiddenForwardWgsl.includes("@compute")); // true
  * ```
  */
-export const lifHiddenForwardWgsl: string = tiledMatmul(
+export const lifHiddenForwardWgsl: string = lifTiledMatmul(
   `@group(0) @binding(1) var<storage, read> ain: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read_write> acc: array<f32>;
@@ -182,7 +198,7 @@ export const lifHiddenForwardWgsl: string = tiledMatmul(
  * console.log(lifReadoutForwardWgsl.includes("@compute")); // true
  * ```
  */
-export const lifReadoutForwardWgsl: string = tiledMatmul(
+export const lifReadoutForwardWgsl: string = lifTiledMatmul(
   `@group(0) @binding(1) var<storage, read> ain: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read_write> o: array<f32>;`,
@@ -202,7 +218,7 @@ export const lifReadoutForwardWgsl: string = tiledMatmul(
  * console.log(lifWeightGradWgsl.includes("@compute")); // true
  * ```
  */
-export const lifWeightGradWgsl: string = tiledMatmul(
+export const lifWeightGradWgsl: string = lifTiledMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> pre: array<f32>;
 @group(0) @binding(3) var<storage, read_write> grad: array<f32>;`,
@@ -225,7 +241,7 @@ export const lifWeightGradWgsl: string = tiledMatmul(
  * console.log(lifInputGradWgsl.includes("@compute")); // true
  * ```
  */
-export const lifInputGradWgsl: string = tiledMatmul(
+export const lifInputGradWgsl: string = lifTiledMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read> deriv: array<f32>;
