@@ -83,15 +83,16 @@ const caseOf = (r: CaseResult): { error: number; counts?: Record<string, number>
 export async function runClaim(claim: Claim, options: RunClaimOptions = {}): Promise<ClaimResult> {
   const runs = options.runs ?? claim.defaultRuns, seed = options.seed ?? DEFAULT_SEED;
   const backend = options.backend ?? refBackend, context = { backend };
-  let worst = 0, lastError = NaN;
+  let worst = 0, failingError = NaN; // the error of the last failing case: the shrunk one
   const totals: Record<string, number> = {};
   const details = await fc.check(
     fc.asyncProperty(claim.arbitrary, async (input) => {
       const { error, counts } = caseOf(await claim.error(input, context));
-      lastError = error;
       worst = Number.isNaN(error) || Number.isNaN(worst) ? NaN : Math.max(worst, error);
       for (const [k, v] of Object.entries(counts ?? {})) totals[k] = (totals[k] ?? 0) + v;
-      return error <= claim.tolerance;
+      if (error <= claim.tolerance) return true;
+      failingError = error;
+      return false;
     }),
     { numRuns: runs, seed, path: options.path, endOnFailure: false, includeErrorInReport: true },
   );
@@ -121,7 +122,7 @@ export async function runClaim(claim: Claim, options: RunClaimOptions = {}): Pro
         thrown.message,
       )
       ? `threw ${thrown.name}: ${thrown.message}`
-      : `error ${lastError} > tolerance ${claim.tolerance} (${claim.errorMeasure})`;
+      : `error ${failingError} > tolerance ${claim.tolerance} (${claim.errorMeasure})`;
   } else if (!options.path) {
     const short = coverage.find((c) => c.total < c.required);
     if (short) {

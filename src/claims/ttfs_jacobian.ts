@@ -122,7 +122,7 @@ export const TTFS_JACOBIAN_CLAIMS: Claim[] = [
     id: "ttfs.general-jacobian-fd",
     group: GROUP,
     paper: "Stanojevic et al. 2024",
-    section: "SPEC A7 (vanishing or exploding gradients)",
+    section: "SPEC A7 (vanishing/exploding)",
     statement: "the general-neuron Jacobian M B^-1 J_C equals finite differences of spike times",
     testName: "A7: the general-neuron Jacobian M B^-1 J_C equals finite differences of spike times",
     defaultRuns: 100,

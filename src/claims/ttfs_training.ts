@@ -88,7 +88,7 @@ export const TTFS_TRAINING_CLAIMS: Claim[] = [
     id: "ttfs.alpha-fixed-diverges",
     group: GROUP,
     paper: PAPER,
-    section: "SPEC A7 (vanishing or exploding gradients)",
+    section: "SPEC A7 (vanishing/exploding)",
     statement: "training J with alpha held fixed (B drifting per neuron) leaves the ReLU twin's " +
       "trajectory",
     testName:

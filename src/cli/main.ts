@@ -19,6 +19,7 @@ import { runTrain, trainSpec } from "./train.ts";
 import { isLifTrain, runTrainLif, trainLifSpec } from "./train_lif.ts";
 import { experimentCostSpec, runExperimentCost } from "./lif_cost.ts";
 import { gradSpec, runGrad } from "./grad.ts";
+import { runVerify, verifySpec } from "./verify.ts";
 
 const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
   train: { spec: trainSpec, run: (a) => (isLifTrain(a) ? runTrainLif(a) : runTrain(a)) },
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Pro
   "experiment cost": { spec: experimentCostSpec, run: runExperimentCost },
   grad: { spec: gradSpec, run: runGrad },
   "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
+  verify: { spec: verifySpec, run: (a) => runVerify(a) },
 };
 
 /** Commands of two words ("experiment depth") are looked up by both words. */
