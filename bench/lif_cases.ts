@@ -3,9 +3,9 @@
  * T = 6 (direct coding), gradients and Adam, for OTTT_O, SAF-E (Adam after every time step),
  * OTTT_A and SAF-F (Adam once per batch), on the float64 reference ("ref") and on the wasm
  * backend's float32 kernels through the Backend interface ("wasm"). OTTT runs its default
- * (official, two-matmul) forward. `lifSafEThroughput` times SAF-E in images/s on ref, wasm
- * and the GPU-owned WebGPU step ("webgpu", weights and Adam state resident on the GPU; only
- * where WebGPU exists), a few batches each (bench/lif_webgpu.ts runs it).
+ * (official, two-matmul) forward. `lifOnlineThroughput` times SAF-E and OTTT_O in images/s
+ * on ref, wasm and the GPU-owned WebGPU step ("webgpu", weights and Adam state resident on
+ * the GPU; only where WebGPU exists), a few batches each (bench/lif_webgpu.ts runs it).
  *
  * @module
  */
@@ -100,8 +100,10 @@ export function lifStepCases(x: Float64Array, labels: Int32Array, B: number): Be
   ]);
 }
 
-/** One column's SAF-E throughput. */
+/** One method's throughput on one column. */
 export interface LifThroughput {
+  /** "SAF-E" or "OTTT_O". */
+  method: string;
   column: "ref" | "wasm" | "webgpu";
   /** Training images per second (batches of B, T = 6, Adam after every step). */
   imagesPerSecond: number;
@@ -110,15 +112,16 @@ export interface LifThroughput {
 }
 
 /**
- * SAF-E lif-mlp (784-512-10, T = 6) training throughput on ref, wasm and (where WebGPU
- * exists) webgpu: one warm-up batch, then `batches` timed batches of the same images.
+ * SAF-E and OTTT_O lif-mlp (784-512-10, T = 6, Adam every step) training throughput on ref,
+ * wasm and (where WebGPU exists) webgpu: one warm-up batch, then `batches` timed batches of
+ * the same images.
  *
  * @example
  * ```ts ignore
- * const rows = await lifSafEThroughput(batch.x, labels, 64, 3);
+ * const rows = await lifOnlineThroughput(batch.x, labels, 64, 3);
  * ```
  */
-export async function lifSafEThroughput(
+export async function lifOnlineThroughput(
   x: Float64Array,
   labels: Int32Array,
   B: number,
@@ -130,25 +133,26 @@ export async function lifSafEThroughput(
     for (let k = 0; k < batches; k++) await run();
     return (B * batches) / ((performance.now() - t0) / 1000);
   };
-  const rows: LifThroughput[] = [];
-  for (const [column, backend] of [["ref", refBackend], ["wasm", createWasmBackend()]] as const) {
-    rows.push({
-      column,
-      imagesPerSecond: await time(lifStep("saf-e", backend, x, labels, B)),
-      batches,
-    });
-  }
-  if (await webGpuAvailable()) {
+  const rows: LifThroughput[] = [], gpu = await webGpuAvailable();
+  const methods = [["SAF-E", "saf-e", "saf"], ["OTTT_O", "ottt-o", "ottt"]] as const;
+  for (const [method, name, forward] of methods) {
+    for (const [column, backend] of [["ref", refBackend], ["wasm", createWasmBackend()]] as const) {
+      const imagesPerSecond = await time(lifStep(name, backend, x, labels, B));
+      rows.push({ method, column, imagesPerSecond, batches });
+    }
+    if (!gpu) continue;
     const net = initLifNetwork([784, 512, 10], new Rng(2)), xs = codeInput(x, 6, "direct", 0);
-    const gpu = await createWebGpuLifStep({ net, adam: { lr: 3e-4 }, timeoutMs: 600000 });
+    const step = await createWebGpuLifStep({
+      net,
+      adam: { lr: 3e-4 },
+      method: forward,
+      timeoutMs: 600000,
+    });
     try {
-      rows.push({
-        column: "webgpu",
-        imagesPerSecond: await time(() => gpu.step(xs, labels, B)),
-        batches,
-      });
+      const imagesPerSecond = await time(() => step.step(xs, labels, B));
+      rows.push({ method, column: "webgpu", imagesPerSecond, batches });
     } finally {
-      gpu.close();
+      step.close();
     }
   }
   return rows;
