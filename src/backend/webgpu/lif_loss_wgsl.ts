@@ -1,15 +1,12 @@
 /**
  * WGSL kernels of the LIF step around the layers: the per-step loss of `lif/loss.ts` (mixedLoss,
- * SPEC B2) on the readout's logits, the batch's figures, and Adam (`nn/optim.ts`), float32:
+ * SPEC B2) on the readout's logits and the batch's figures, float32 (Adam is webgpu/adam.ts's):
  *
  *   L[t]  = scale ((1 - m) CE(o[t], y) + m MSE(o[t], onehot(y)))           (lifLossWgsl)
  *   dL/do = scale ((1 - m) (softmax(o) - onehot) / B + m 2 (o - onehot) / (B K))
  *   scores (+)= o[t],   lossRows[b] (+)= L[t]'s share of sample b
  *   loss = sum_b lossRows[b],  correct = #{b : argmax_k scores[b, k] = y_b} (first on ties)
  *                                                                           (lifFinishWgsl)
- *   m <- beta1 m + (1 - beta1) g,  v <- beta2 v + (1 - beta2) g^2,
- *   theta <- theta - lr_t m / (sqrt(v) + eps)     (lr_t computed in float64 by the caller)
- *                                                                           (lifAdamWgsl)
  *
  * Layout: o, dO, scores [batch, classes] row-major f32; labels u32 [batch]; lossRows f32
  * [batch]; result f32 [2] = (loss, correct). The uniform P is lif_wgsl.ts's.
@@ -97,35 +94,5 @@ fn main() {
   }
   result[0] = loss;
   result[1] = f32(correct);
-}
-`;
-
-/**
- * One Adam update of p.m parameters (lr_t = p.lr, beta1, beta2, eps). Bindings: 1 theta,
- * 2 grad, 3 m, 4 v. Dispatch a grid of ceil(m / 64) workgroups folded as device.ts's
- * `workgroupGrid` (linear index wid.x + wid.y nwg.x).
- *
- * @example
- * ```ts
- * import { lifAdamWgsl } from "./lif_loss_wgsl.ts";
- * console.log(lifAdamWgsl.includes("@compute")); // true
- * ```
- */
-export const lifAdamWgsl: string = `${LIF_UNIFORM_WGSL}
-@group(0) @binding(1) var<storage, read_write> theta: array<f32>;
-@group(0) @binding(2) var<storage, read> grad: array<f32>;
-@group(0) @binding(3) var<storage, read_write> m1: array<f32>;
-@group(0) @binding(4) var<storage, read_write> m2: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let i = (wid.x + wid.y * nwg.x) * 64u + li;
-  if (i >= p.m) { return; }
-  let g = grad[i];
-  let a = p.beta1 * m1[i] + (1.0 - p.beta1) * g;
-  let b = p.beta2 * m2[i] + (1.0 - p.beta2) * g * g;
-  m1[i] = a;
-  m2[i] = b;
-  theta[i] = theta[i] - p.lr * a / (sqrt(b) + p.eps);
 }
 `;

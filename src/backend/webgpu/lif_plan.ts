@@ -18,9 +18,11 @@
  * @module
  */
 import type { GpuContext } from "./device.ts";
+import { packParams } from "./params.ts";
 import { workgroupGrid } from "./device.ts";
 import type { LifBuffers } from "./lif_buffers.ts";
-import { lifAdamWgsl, lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
+import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
+import { lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
 import { lifOtttForwardWgsl } from "./lif_ottt_wgsl.ts";
 import {
   LIF_UNIFORM_BYTES,
@@ -69,10 +71,29 @@ export async function lifPipelines(ctx: GpuContext): Promise<LifPipelines> {
         pipe(lifLossWgsl, "lif loss"),
         pipe(lifWeightGradWgsl, "lif weight grad"),
         pipe(lifInputGradWgsl, "lif input grad"),
-        pipe(lifAdamWgsl, "lif adam"),
+        pipe(ADAM_WGSL, "adam"),
         pipe(lifFinishWgsl, "lif finish"),
       ]);
   return { accumulate, hidden, ottt, readout, loss, weightGrad, inputGrad, adam, finish };
+}
+
+/**
+ * The uniform of webgpu/adam.ts's kernel: n parameters, lrT (lr_t with both bias corrections)
+ * and Adam's constants.
+ *
+ * @example
+ * ```ts
+ * import { lifAdamParams } from "./lif_plan.ts";
+ * console.log(lifAdamParams(10, 1e-3, { beta1: 0.9, beta2: 0.999, eps: 1e-7 })[0]); // 10
+ * ```
+ */
+export function lifAdamParams(
+  n: number,
+  lrT: number,
+  adam: { beta1: number; beta2: number; eps: number },
+): Uint32Array {
+  const { beta1: b1, beta2: b2, eps } = adam;
+  return packParams({ n, lrT, b1, b2, eps }, ["lrT", "b1", "b2", "eps"]);
 }
 
 /** The fixed settings of a plan. */
@@ -153,12 +174,18 @@ export function buildLifPlan(
     return { pipeline, group: ctx.bind(pipeline, [ub, ...buffers]), groups };
   };
   const tiles = (m: number, n: number): [number, number] => [cdiv(n, 16), cdiv(m, 16)];
-  const adam = (): Dispatch => {
-    const d = make(pipes.adam, { m: total, ...shape.adam }, [buf.theta, buf.grad, buf.m1, buf.m2], [
-      ...workgroupGrid(cdiv(total, 64), ctx.limits.maxComputeWorkgroupsPerDimension),
-    ] as [number, number]);
-    adamUniforms.push(uniforms[uniforms.length - 1]);
-    return d;
+  const adam = (): Dispatch => { // webgpu/adam.ts's kernel; lrT is written before each batch
+    const ub = ctx.uniform(lifAdamParams(total, 0, shape.adam), "lif adam uniform");
+    uniforms.push(ub), adamUniforms.push(ub);
+    const grid = workgroupGrid(
+      cdiv(total, ADAM_GROUP),
+      ctx.limits.maxComputeWorkgroupsPerDimension,
+    );
+    return {
+      pipeline: pipes.adam,
+      group: ctx.bind(pipes.adam, [ub, buf.theta, buf.grad, buf.m1, buf.m2]),
+      groups: grid,
+    };
   };
   const steps: Dispatch[][] = [];
   for (let t = 0; t < T; t++) {

@@ -34,12 +34,12 @@ import {
 } from "./lif_buffers.ts";
 import {
   buildLifPlan,
+  lifAdamParams,
   type LifPipelines,
   lifPipelines,
   type LifPlan,
   type LifPlanMode,
 } from "./lif_plan.ts";
-import { LIF_UNIFORM_BYTES, lifUniform } from "./lif_wgsl.ts";
 
 /** What {@link createWebGpuLifStep} starts from. */
 export interface WebGpuLifSpec {
@@ -217,15 +217,8 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
     for (const u of plan.adamUniforms) { // lr_t of each Adam update, in float64 (nn/optim.ts)
       const lr = exponentialDecay(lr0, t, decayRate, decaySteps);
       t++;
-      const bytes = new ArrayBuffer(LIF_UNIFORM_BYTES);
-      lifUniform({
-        m: total,
-        beta1,
-        beta2,
-        eps,
-        lr: lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t),
-      }, bytes);
-      ctx.write(u, new Uint32Array(bytes));
+      const lrT = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+      ctx.write(u, lifAdamParams(total, lrT, { beta1, beta2, eps }));
     }
     ctx.clear(buf.stats);
     return { result: await execute(plan, buf, mode), buf, plan };

@@ -27,7 +27,7 @@
  */
 
 /**
- * The uniform every LIF kernel reads (80 bytes; {@link lifUniform} writes it from TypeScript).
+ * The uniform every LIF kernel reads (64 bytes; {@link lifUniform} writes it from TypeScript).
  *
  * @example
  * ```ts
@@ -40,8 +40,7 @@ struct P {
   m: u32, n: u32, k: u32, keep: u32,
   off_w: u32, off_x: u32, n_in: u32, n_out: u32,
   ct: f32, lambda: f32, vth: f32, slope: f32,
-  scale: f32, mse: f32, lr: f32, beta1: f32,
-  beta2: f32, eps: f32, batch: u32, classes: u32,
+  scale: f32, mse: f32, batch: u32, classes: u32,
 };
 @group(0) @binding(0) var<uniform> p: P;
 `;
@@ -62,10 +61,6 @@ export interface LifUniform {
   slope?: number;
   scale?: number;
   mse?: number;
-  lr?: number;
-  beta1?: number;
-  beta2?: number;
-  eps?: number;
   batch?: number;
   classes?: number;
 }
@@ -78,14 +73,10 @@ const F32_FIELDS = [
   "slope",
   "scale",
   "mse",
-  "lr",
-  "beta1",
-  "beta2",
-  "eps",
 ] as const;
 
 /** Bytes of one uniform P. */
-export const LIF_UNIFORM_BYTES = 80;
+export const LIF_UNIFORM_BYTES = 64;
 
 /**
  * The bytes of a uniform P (unset fields are 0), written at `byteOffset` of `into`.
@@ -93,18 +84,18 @@ export const LIF_UNIFORM_BYTES = 80;
  * @example
  * ```ts
  * import { lifUniform } from "./lif_wgsl.ts";
- * const buf = new ArrayBuffer(80);
+ * const buf = new ArrayBuffer(64);
  * lifUniform({ m: 2, ct: 1.5 }, buf);
  * console.log(new Uint32Array(buf)[0], new Float32Array(buf)[8]); // 2 1.5
  * ```
  */
 export function lifUniform(u: LifUniform, into: ArrayBuffer, byteOffset = 0): void {
-  const words = new Uint32Array(into, byteOffset, 20),
-    floats = new Float32Array(into, byteOffset, 20);
+  const words = new Uint32Array(into, byteOffset, 16),
+    floats = new Float32Array(into, byteOffset, 16);
   U32_FIELDS.forEach((f, i) => (words[i] = u[f] ?? 0));
   F32_FIELDS.forEach((f, i) => (floats[8 + i] = u[f] ?? 0));
-  words[18] = u.batch ?? 0;
-  words[19] = u.classes ?? 0;
+  words[14] = u.batch ?? 0;
+  words[15] = u.classes ?? 0;
 }
 
 /**
