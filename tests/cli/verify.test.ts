@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { claimById } from "../../src/claims/registry.ts";
-import { ClaimError, DEFAULT_SEED } from "../../src/claims/run.ts";
+import { assertClaim, ClaimError, DEFAULT_SEED, runClaim } from "../../src/claims/run.ts";
 import { main } from "../../src/cli/main.ts";
 import { runVerify, type VerifyReport } from "../../src/cli/verify.ts";
 import { OptionError, SpikeproofError } from "../../src/errors.ts";
@@ -110,4 +110,23 @@ test("verify: bad options exit 2, and a missing WebGPU is one clear error, not a
   );
   if (gpu.value === 1) assert.match(gpu.out, /BackendUnavailableError: WebGPU/);
   else assert.equal(gpu.value, 0, gpu.out); // a runtime with WebGPU (Deno) runs the claim
+});
+
+test("assertClaim fails a test with the counterexample and replay seed; too little coverage is a failure too", async () => {
+  const wrong = {
+    ...claimById("ttfs.mapping-exact"),
+    id: "test.negative-tolerance",
+    tolerance: -1,
+  };
+  await assert.rejects(
+    assertClaim(wrong, { runs: 5, seed: 11 }),
+    (e) =>
+      e instanceof ClaimError && /counterexample: \[\{"sizes":\[/.test(e.message) &&
+      /seed: 11, path: /.test(e.message) && /SPIKEPROOF_FC_SEED=11/.test(e.message),
+  );
+  const thin = { ...claimById("ttfs.silent-iff-relu-zero"), coverage: { "neurons decided": 1e9 } };
+  const r = await runClaim(thin, { runs: 4 });
+  assert.equal(r.pass, false);
+  assert.match(r.failure!, /^only \d+ neurons decided over 4 cases, 20000000 needed/);
+  assert.equal(r.counterexample, undefined);
 });
