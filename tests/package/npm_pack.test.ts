@@ -38,6 +38,7 @@ function sh(cmd: string, args: string[], cwd: string, timeout = 180_000): string
 /** A consumer written as a user would: only the public API, by package name. */
 const CONSUMER = `
 import { createWasmBackend, loadFashionMnist, TwinTrainer, type TwinStep } from "spikeproof";
+import { claimById, runClaim } from "spikeproof/claims";
 const data = await loadFashionMnist({ dir: "embedded" });
 const z = new Float64Array(1);
 createWasmBackend().denseForward(
@@ -46,9 +47,10 @@ createWasmBackend().denseForward(
 const x = data.train.images.subarray(0, 4 * 784);
 const trainer = new TwinTrainer([784, 8, 10], { seed: 1 });
 const s: TwinStep = trainer.step(Float64Array.from(x, (v) => v / 255), data.train.labels, 4);
-console.log(JSON.stringify({ train: data.train.count, z: z[0], finite: Number.isFinite(s.loss) }));
+const claim = await runClaim(claimById("ttfs.mapping-exact"), { runs: 3 });
+console.log(JSON.stringify({ train: data.train.count, z: z[0], finite: Number.isFinite(s.loss), claim: claim.pass }));
 `;
-const EXPECTED = { train: 2500, z: 16, finite: true };
+const EXPECTED = { train: 2500, z: 16, finite: true, claim: true };
 
 test(
   `the npm tarball installs and "spikeproof" imports by name in ${runtime}, with types`,
@@ -100,8 +102,11 @@ test(
       const out = sh(process.execPath, ["consumer.mjs"], app);
       assert.deepEqual(JSON.parse(out.trim().split("\n").pop()!), EXPECTED);
       // ... and the command-line entry the package declares in `bin`.
-      const help = sh(join(app, "node_modules", ".bin", "spikeproof"), ["--help"], app);
+      const bin = join(app, "node_modules", ".bin", "spikeproof");
+      const help = sh(bin, ["--help"], app);
       assert.match(help, /usage: spikeproof <command>/);
+      const verify = sh(bin, ["verify", "--claim", "lif.saf-spikes-equal-lif", "--runs", "3"], app);
+      assert.match(verify, /lif\.saf-spikes-equal-lif/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
