@@ -116,6 +116,7 @@ export {
   type GpuOptions,
   requestGpuDevice,
   webGpuAvailable,
+  type Words,
 } from "./src/backend/webgpu/device.ts";
 export {
   createWebGpuLifStep,

@@ -8,6 +8,8 @@
 /** Base class of every error spikeproof throws on purpose. */
 export class SpikeproofError extends Error {
   /**
+   * Creates the error and sets its `name` to the class actually thrown (e.g. "ShapeError").
+   *
    * @param message What is wrong, naming the argument and the value.
    * @example
    * ```ts

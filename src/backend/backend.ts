@@ -12,11 +12,17 @@
 
 /** Adam and its schedule, as `nn/optim.ts` (Keras form, lr0 decayRate^(t / decaySteps)). */
 export interface StepHyper {
+  /** Initial learning rate lr0, before the decay. */
   lr: number;
+  /** First-moment decay. */
   beta1: number;
+  /** Second-moment decay. */
   beta2: number;
+  /** Denominator guard, added to sqrt(v). */
   epsilon: number;
+  /** Learning-rate factor per `decaySteps` steps. */
   decayRate: number;
+  /** Steps per decay factor (continuous decay, not staircase). */
   decaySteps: number;
 }
 
@@ -28,8 +34,11 @@ export interface StepHyper {
 export interface TwinStepSpec {
   /** Layer sizes, input first, e.g. [784, 340, 10]. */
   sizes: number[];
+  /** The SNN's parameters, [W1, D1, W2, D2, ...]: W [nOut, nIn] row-major, D [nOut]. */
   snn: Float64Array[];
+  /** The ReLU twin's parameters, same layout ([W1, b1, W2, b2, ...]). */
   twin: Float64Array[];
+  /** Adam's settings, shared by the two optimizers (one per model). */
   adam: StepHyper;
   /** Adam steps already taken (0 for a fresh optimizer). */
   t: number;
@@ -37,11 +46,17 @@ export interface TwinStepSpec {
 
 /** One step's figures (mean losses over the batch; norms of the weight gradients per layer). */
 export interface TwinStepResult {
+  /** The SNN's mean softmax cross-entropy over the batch. */
   loss: number;
+  /** The ReLU twin's mean softmax cross-entropy over the batch. */
   twinLoss: number;
+  /** Samples of the batch the SNN classified correctly (a count, not a fraction). */
   correct: number;
+  /** Samples of the batch the twin classified correctly (a count). */
   twinCorrect: number;
+  /** ||dL/dW(n)|| of the SNN's weights for every layer n = 1..L (the readout last). */
   gradNorms: number[];
+  /** ||dL/dw(n)|| of the twin's weights, same layers. */
   twinGradNorms: number[];
   /** Per hidden layer of the SNN, max over the batch of tmax - t (for widening, SPEC A1). */
   maxActivation: number[];

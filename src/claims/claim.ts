@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type fc from "fast-check";
+import type { Arbitrary } from "fast-check";
 
 /**
  * The dense primitives a backend-equivalence claim runs on: the sync `Backend` and the async
@@ -70,7 +70,11 @@ export interface ClaimContext {
  */
 export type CaseResult = number | { error: number; counts?: Record<string, number> };
 
-/** A numerical claim of one of the papers, with the property that checks it. */
+/**
+ * A numerical claim of one of the papers, with the property that checks it. Its `arbitrary`
+ * field (the random cases) is a fast-check `Arbitrary<T>`, left out of these docs because
+ * fast-check's own types are not part of this package's documented API.
+ */
 export interface Claim<T = unknown> {
   /** Stable id, `group.name`, e.g. "ttfs.mapping-exact"; proofs/ link to it. */
   id: string;
@@ -94,8 +98,12 @@ export interface Claim<T = unknown> {
   coverage?: Record<string, number>;
   /** True for the claims that compare a backend with the reference. */
   usesBackend?: boolean;
-  /** The random cases. */
-  arbitrary: fc.Arbitrary<T>;
+  /**
+   * The random cases, a fast-check `Arbitrary<T>`.
+   *
+   * @ignore
+   */
+  arbitrary: Arbitrary<T>;
   /** One case's error (async where a backend is awaited). */
   error(input: T, context: ClaimContext): CaseResult | Promise<CaseResult>;
 }

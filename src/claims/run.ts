@@ -35,16 +35,23 @@ export interface RunClaimOptions {
 
 /** A count a claim needs enough of over its runs (e.g. gradient entries compared). */
 export interface CoverageResult {
+  /** The count's name, a key of the claim's `coverage`. */
   name: string;
+  /** Its total over the cases run. */
   total: number;
+  /** The minimum total, the claim's `coverage` minimum scaled to the runs (rounded up). */
   required: number;
 }
 
 /** The outcome of one claim: its worst error and, on failure, the shrunk counterexample. */
 export interface ClaimResult {
+  /** The claim's stable id, e.g. "ttfs.mapping-exact". */
   id: string;
+  /** The paper that states it. */
   paper: string;
+  /** Where the paper (and SPEC.md) state it. */
   section: string;
+  /** The node:test test that runs it. */
   testName: string;
   /** The backend it ran on ("ref" unless a backend claim was given one). */
   backend: string;
@@ -52,9 +59,13 @@ export interface ClaimResult {
   runs: number;
   /** The worst error over the cases (NaN counts as worst). */
   worst: number;
+  /** The largest error a case may show. */
   tolerance: number;
+  /** No case exceeded the tolerance or threw, and (unless replaying a path) coverage was met. */
   pass: boolean;
+  /** The fast-check seed the cases were drawn with. */
   seed: number;
+  /** Each of the claim's required counts against its total over the run. */
   coverage: CoverageResult[];
   /** fast-check's shrunk counterexample, printed. */
   counterexample?: string;

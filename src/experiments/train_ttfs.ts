@@ -39,12 +39,19 @@ export interface TrainTtfsOptions extends TrainingRunOptions<B1Network, EpochRec
 
 /** One epoch's figures. */
 export interface EpochRecord {
+  /** The epoch, counted from 1. */
   epoch: number;
+  /** The SNN's mean training loss over the epoch's samples. */
   trainLoss: number;
+  /** The SNN's training accuracy over the epoch, in [0, 1]. */
   trainAccuracy: number;
+  /** The ReLU twin's mean training loss over the epoch's samples. */
   reluTwinTrainLoss: number;
+  /** SNN test accuracy after the epoch, in [0, 1]. */
   testAccuracy: number;
+  /** ReLU twin test accuracy after the epoch, in [0, 1]. */
   reluTwinTestAccuracy: number;
+  /** Wall time of the epoch, training and evaluation, in seconds. */
   seconds: number;
 }
 
@@ -60,16 +67,21 @@ export interface TrainTtfsResult extends TrainingRunSummary {
   reluTwinTestAccuracy: number;
   /** Fraction of test images on which SNN and twin predict the same class. */
   agreementWithReluTwin: number;
+  /** Largest |SNN logit - twin logit| on the test set. */
   maxAbsLogitDiffVsReluTwin: number;
+  /** Largest |W - w| and |D - b| between the trained SNN and its twin. */
   maxAbsWeightDiffVsReluTwin: number;
   /** Spikes per hidden neuron on the test set (SPEC A9: hidden layers only). */
   spikesPerNeuron: number;
+  /** Spikes per neuron of each hidden layer on the test set, first hidden layer first. */
   spikesPerLayer: number[];
   /** Coding intervals at the end of training. */
   intervals: CodingIntervals;
   /** The trained SNN (its ReLU twin has the same weights up to round-off). */
   network: B1Network;
+  /** One record per epoch, in order. */
   history: EpochRecord[];
+  /** Wall time of the whole run, in seconds. */
   seconds: number;
 }
 

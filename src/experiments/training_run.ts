@@ -18,7 +18,9 @@ import { OptionError } from "../errors.ts";
  * ```
  */
 export interface TrainingRunOptions<N, E> {
+  /** Passes over the training set. */
   epochs: number;
+  /** Samples per step (the last step of an epoch may have fewer). */
   batch: number;
   /** Initial Adam learning rate. */
   lr: number;
@@ -26,6 +28,7 @@ export interface TrainingRunOptions<N, E> {
   seed: number;
   /** Learning-rate decay factor per `decaySteps` steps (default 0.9 per 5000, SPEC A10). */
   decayRate?: number;
+  /** Steps per decay factor (default 5000). */
   decaySteps?: number;
   /** Kernels (default the float64 reference). */
   backend?: Backend;
@@ -39,26 +42,41 @@ export interface TrainingRunOptions<N, E> {
 
 /** Where training is, for a progress bar. */
 export interface TrainProgress {
+  /** The current epoch, counted from 1. */
   epoch: number;
+  /** Epochs in the run. */
   epochs: number;
+  /** Steps done in this epoch, counted from 1. */
   step: number;
+  /** Steps per epoch, ceil(training samples / batch). */
   stepsPerEpoch: number;
-  /** Running mean loss and accuracy over this epoch so far. */
+  /** Running mean loss over this epoch so far. */
   loss: number;
+  /** Running accuracy over this epoch so far, in [0, 1]. */
   accuracy: number;
+  /** Seconds since training started. */
   elapsedSeconds: number;
+  /** Estimated seconds left, from the mean time per step so far. */
   etaSeconds: number;
 }
 
 /** The schedule and data sizes every training result reports. */
 export interface TrainingRunSummary {
+  /** Passes over the training set. */
   epochs: number;
+  /** Samples per step. */
   batch: number;
+  /** Initial Adam learning rate. */
   lr: number;
+  /** Learning-rate decay factor per `decaySteps` steps (the default filled in). */
   decayRate: number;
+  /** Steps per decay factor (the default filled in). */
   decaySteps: number;
+  /** The run's seed (`TrainingRunOptions.seed`). */
   seed: number;
+  /** Training samples. */
   trainCount: number;
+  /** Test samples. */
   testCount: number;
 }
 

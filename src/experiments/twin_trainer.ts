@@ -45,9 +45,13 @@ export interface TwinTrainerOptions extends AdamOptions {
 
 /** Losses, correct predictions and gradient norms of one step. */
 export interface TwinStep {
+  /** The SNN's mean softmax cross-entropy over the batch. */
   loss: number;
+  /** The ReLU twin's mean softmax cross-entropy over the batch. */
   twinLoss: number;
+  /** Samples of the batch the SNN classified correctly (a count, not a fraction). */
   correct: number;
+  /** Samples of the batch the twin classified correctly (a count). */
   twinCorrect: number;
   /** ||dL/dW(n)|| of the SNN for every layer n = 1..L (the readout last). */
   gradNorms: number[];
@@ -57,13 +61,17 @@ export interface TwinStep {
 
 /** Accuracy of both models and their agreement on a data set. */
 export interface TwinEvaluation {
+  /** SNN accuracy, in [0, 1]. */
   accuracy: number;
+  /** ReLU twin accuracy, in [0, 1]. */
   twinAccuracy: number;
   /** Fraction of samples on which SNN and twin predict the same class. */
   agreement: number;
+  /** Largest |SNN logit - twin logit| over all samples and classes. */
   maxAbsLogitDiff: number;
   /** Spikes per hidden neuron, overall and per layer (SPEC A9). */
   spikesPerNeuron: number;
+  /** Spikes per neuron of each hidden layer, first hidden layer first. */
   spikesPerLayer: number[];
 }
 
@@ -96,6 +104,9 @@ export class TwinTrainer {
   readonly #backend: Backend;
 
   /**
+   * A trainer on a synchronous backend: a fresh Glorot-initialized SNN (or a copy of `init`)
+   * and its twin, with one Adam optimizer each.
+   *
    * @param sizes Layer sizes, input first, e.g. [784, 340, 10], or layer geometries (conv
    * nets, see `buildLayers`).
    * @example

@@ -39,6 +39,9 @@ export class GpuContext {
   #destroyed = false;
 
   /**
+   * Wraps an open device; from then on a lost device or an uncaptured WebGPU error is recorded
+   * and thrown as a `GpuError` by `check`.
+   *
    * @param device An open device (the context destroys it in `destroy`).
    * @param timeoutMs How long a readback may take before it fails.
    * @example
