@@ -19,7 +19,9 @@
  * The same for OTTT_O (Adam every step) and OTTT_A (summed gradients, Adam once), whose GPU
  * forward is the LIF neuron with OTTT's official two-matmul forward (lif_ottt_wgsl.ts).
  *
- * Runs where WebGPU exists (Deno); Bun and Node skip with the reason printed once.
+ * Runs where WebGPU exists (Deno); Bun and Node skip with the reason printed once. On
+ * llvmpipe the first run on a machine compiles the five register-tiled matmul kernels (about
+ * 10 s each; Mesa then caches them on disk): about 90 s cold, 3-5 s afterwards.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";

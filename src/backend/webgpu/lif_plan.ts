@@ -25,6 +25,7 @@ import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
 import { lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
 import { lifOtttForwardWgsl } from "./lif_ottt_wgsl.ts";
 import {
+  LIF_TILE,
   LIF_UNIFORM_BYTES,
   lifAccumulateWgsl,
   lifHiddenForwardWgsl,
@@ -173,7 +174,7 @@ export function buildLifPlan(
     uniforms.push(ub);
     return { pipeline, group: ctx.bind(pipeline, [ub, ...buffers]), groups };
   };
-  const tiles = (m: number, n: number): [number, number] => [cdiv(n, 16), cdiv(m, 16)];
+  const tiles = (m: number, n: number): [number, number] => [cdiv(n, LIF_TILE), cdiv(m, LIF_TILE)];
   const adam = (): Dispatch => { // webgpu/adam.ts's kernel; lrT is written before each batch
     const ub = ctx.uniform(lifAdamParams(total, 0, shape.adam), "lif adam uniform");
     uniforms.push(ub), adamUniforms.push(ub);
