@@ -27,6 +27,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { refBackend } from "../../src/backend/ref.ts";
+import { BackendUnavailableError } from "../../src/errors.ts";
+import { trainLifWebGpu } from "../../src/experiments/train_lif_webgpu.ts";
 import { GpuContext, webGpuAvailable } from "../../src/backend/webgpu/device.ts";
 import { createWebGpuLifStep } from "../../src/backend/webgpu/lif_step.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
@@ -244,5 +246,29 @@ test(
     );
     assert.ok(compared >= RUNS / 2, `only ${compared} nets without flips`);
     assert.ok(firing >= RUNS / 4, `only ${firing} compared nets fire`);
+  },
+);
+
+test(
+  "without WebGPU, trainLifWebGpu (train --backend webgpu) rejects at once with a BackendUnavailableError naming the available backends",
+  { skip: hasGpu ? "WebGPU exists in this runtime" : false },
+  async () => {
+    const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
+    const opts = {
+      layers: [784, 8, 10],
+      method: "saf-e",
+      T: 2,
+      epochs: 1,
+      batch: 8,
+      lr: 1e-3,
+      seed: 0,
+    };
+    const t0 = performance.now();
+    await assert.rejects(trainLifWebGpu(train, testSet, opts), (e: unknown) => {
+      assert.ok(e instanceof BackendUnavailableError, String(e));
+      assert.match(e.message, /available backends: ref, wasm/);
+      return true;
+    });
+    assert.ok(performance.now() - t0 < 5000, "it answered within 5 s");
   },
 );
