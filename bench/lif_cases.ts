@@ -104,6 +104,7 @@ export function lifStepCases(x: Float64Array, labels: Int32Array, B: number): Be
 export interface LifThroughput {
   /** "SAF-E" or "OTTT_O". */
   method: string;
+  /** The backend. */
   column: "ref" | "wasm" | "webgpu";
   /** Training images per second (batches of B, T = 6, Adam after every step). */
   imagesPerSecond: number;

@@ -42,29 +42,43 @@ export interface TrainLifOptions
   layers: LayerGeometry[] | number[];
   /** A name from `LIF_METHODS`: bptt, ottt-a, ottt-o, saf-e, saf-f, spikerep. */
   method: string;
+  /** Time steps per sample. */
   T: number;
   /** Neuron constants (default SPEC B1: lambda 0.5, V_th 1, slope 4). */
   neuron?: Partial<LifParams>;
+  /** How images become T steps of input (default "direct"; see `lif/coding.ts`). */
   coding?: InputCoding;
 }
 
 /** One epoch's figures. */
 export interface LifEpochRecord {
+  /** 1-based epoch number. */
   epoch: number;
+  /** Mean training loss over the epoch's batches (weighted by batch size). */
   trainLoss: number;
+  /** Training accuracy of the method's prediction over the epoch. */
   trainAccuracy: number;
+  /** Test accuracy of plain LIF inference after the epoch. */
   testAccuracy: number;
+  /** Spikes per hidden neuron per step on the test set. */
   firingRate: number;
+  /** Wall time of the epoch, evaluation included. */
   seconds: number;
 }
 
 /** What {@link trainLif} measured. */
 export interface TrainLifResult extends TrainingRunSummary {
+  /** The method's name (`LIF_METHODS`). */
   method: string;
+  /** Time steps per sample. */
   T: number;
+  /** The neuron constants trained with: leak, threshold, surrogate slope. */
   lambda: number;
+  /** Threshold V_th. */
   vth: number;
+  /** Slope a of the sigmoid surrogate. */
   surrogateSlope: number;
+  /** The input coding. */
   coding: InputCoding;
   /** Test accuracy of plain LIF inference (after SAF -> LIF conversion for SAF methods). */
   testAccuracy: number;
@@ -72,16 +86,20 @@ export interface TrainLifResult extends TrainingRunSummary {
   firingRate: number;
   /** MACs per training sample (all T steps): forward and backward. */
   macsForward: number;
+  /** Backward MACs per training sample (all T steps). */
   macsBackward: number;
   /**
    * Floats of state for one training sample: per hidden neuron, per input unit (its trace or
    * history), per synapse, and in all.
    */
   stateFloats: { perNeuron: number; perInput: number; perSynapse: number; total: number };
+  /** Wall time of the whole run. */
   seconds: number;
   /** Peak resident set size sampled after every batch (process.memoryUsage().rss). */
   peakMemoryBytes: number;
+  /** Every epoch's figures. */
   history: LifEpochRecord[];
+  /** The trained network (its arrays are the ones trained in place). */
   network: LifNetwork;
 }
 
@@ -122,8 +140,11 @@ export interface LifBatchOutcome {
 
 /** The checked setup every training driver starts from. */
 export interface LifSetup {
+  /** The method (`lif/methods.ts`): its gradients, update and prediction. */
   method: LifMethod;
+  /** The network trained in place: `options.init`, or a fresh one from the seed. */
   net: LifNetwork;
+  /** The input coding (default "direct"). */
   coding: InputCoding;
 }
 

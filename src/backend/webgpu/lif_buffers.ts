@@ -11,37 +11,59 @@ import type { GpuContext } from "./device.ts";
 
 /** The GPU buffers of a runner (activations sized for its largest batch so far). */
 export interface LifBuffers {
+  /** Every layer's [W | b], f32. */
   theta: GPUBuffer;
+  /** Their gradients (same layout). */
   grad: GPUBuffer;
+  /** Adam's first moments (same layout). */
   m1: GPUBuffer;
+  /** Adam's second moments (same layout). */
   m2: GPUBuffer;
+  /** The input: T steps of [batch, n_0], or one for direct coding. */
   x: GPUBuffer;
+  /** The input accumulation A_0 [batch, n_0]. */
   a0: GPUBuffer;
   /** Per hidden layer: a_hat, g, s and delta, [batch, n]. */
   acc: GPUBuffer[];
+  /** Per hidden layer: the surrogate derivative g_l [batch, n_l]. */
   deriv: GPUBuffer[];
+  /** Per hidden layer: the step's spikes s_l [batch, n_l]. */
   spikes: GPUBuffer[];
+  /** Per hidden layer: delta_l [batch, n_l]. */
   delta: GPUBuffer[];
   /** OTTT only: per hidden layer the post-reset potential v [batch, n] (empty for SAF). */
   vpot: GPUBuffer[];
   /** OTTT only: the official forward's unread gradient path [batch, max n_l] (4 bytes for SAF). */
   scratch: GPUBuffer;
+  /** The readout's logits o[t] [batch, classes]. */
   o: GPUBuffer;
+  /** dL[t]/do [batch, classes]. */
   dO: GPUBuffer;
+  /** sum_t o[t] [batch, classes]. */
   scores: GPUBuffer;
+  /** Each sample's share of the loss, summed over steps [batch]. */
   lossRows: GPUBuffer;
+  /** The labels, u32 [batch]. */
   labels: GPUBuffer;
+  /** The spike count (atomic u32). */
   stats: GPUBuffer;
+  /** (loss, correct, spikes): f32, f32, u32. */
   result: GPUBuffer;
 }
 
 /** The parameter buffers and where each layer sits in them. */
 export interface LifParamBuffers {
+  /** Every layer's [W | b], f32. */
   theta: GPUBuffer;
+  /** Their gradients (same layout). */
   grad: GPUBuffer;
+  /** Adam's first moments (same layout). */
   m1: GPUBuffer;
+  /** Adam's second moments (same layout). */
   m2: GPUBuffer;
+  /** The spike count (atomic u32). */
   stats: GPUBuffer;
+  /** (loss, correct, spikes): f32, f32, u32. */
   result: GPUBuffer;
 }
 

@@ -9,11 +9,11 @@
  *                                                                           (lifFinishWgsl)
  *
  * Layout: o, dO, scores [batch, classes] row-major f32; labels u32 [batch]; lossRows f32
- * [batch]; result f32 [2] = (loss, correct). The uniform P is lif_wgsl.ts's.
+ * [batch]; result f32 [2] = (loss, correct). The uniform P is lif_uniform.ts's.
  *
  * @module
  */
-import { LIF_UNIFORM_WGSL } from "./lif_wgsl.ts";
+import { LIF_UNIFORM_WGSL } from "./lif_uniform.ts";
 
 /**
  * The loss of one step, one invocation per sample (p.batch samples, p.classes classes, scale

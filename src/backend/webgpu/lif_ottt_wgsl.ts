@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { lifTiledMatmul } from "./lif_wgsl.ts";
+import { lifTiledMatmul } from "./lif_matmul_wgsl.ts";
 
 /**
  * A hidden layer's OTTT forward step, m = batch, n = nOut, k = nIn. Bindings: 1 ain (y_{l-1},

@@ -21,62 +21,13 @@ import type { GpuContext } from "./device.ts";
 import { packParams } from "./params.ts";
 import { workgroupGrid } from "./device.ts";
 import type { LifBuffers } from "./lif_buffers.ts";
-import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
-import { lifFinishWgsl, lifLossWgsl } from "./lif_loss_wgsl.ts";
-import { lifOtttForwardWgsl } from "./lif_ottt_wgsl.ts";
-import {
-  LIF_TILE,
-  LIF_UNIFORM_BYTES,
-  lifAccumulateWgsl,
-  lifHiddenForwardWgsl,
-  lifInputGradWgsl,
-  lifReadoutForwardWgsl,
-  type LifUniform,
-  lifUniform,
-  lifWeightGradWgsl,
-} from "./lif_wgsl.ts";
+import { ADAM_GROUP } from "./adam.ts";
+import { LIF_TILE } from "./lif_matmul_wgsl.ts";
+import type { LifPipelines } from "./lif_pipelines.ts";
+import { LIF_UNIFORM_BYTES, type LifUniform, lifUniform } from "./lif_uniform.ts";
 
 /** What a batch runs: a training step, the summed gradients only, or the forward only. */
 export type LifPlanMode = "train" | "gradients" | "forward";
-
-/** The compiled pipelines of the LIF step. */
-export interface LifPipelines {
-  accumulate: GPUComputePipeline;
-  hidden: GPUComputePipeline;
-  ottt: GPUComputePipeline;
-  readout: GPUComputePipeline;
-  loss: GPUComputePipeline;
-  weightGrad: GPUComputePipeline;
-  inputGrad: GPUComputePipeline;
-  adam: GPUComputePipeline;
-  finish: GPUComputePipeline;
-}
-
-/**
- * Compiles the LIF step's pipelines (cached by the context).
- *
- * @example
- * ```ts ignore
- * const pipes = await lifPipelines(ctx);
- * ```
- */
-export async function lifPipelines(ctx: GpuContext): Promise<LifPipelines> {
-  const pipe = (code: string, label: string) => ctx.pipeline(code, "main", label);
-  const [accumulate, hidden, ottt, readout, loss, weightGrad, inputGrad, adam, finish] =
-    await Promise
-      .all([
-        pipe(lifAccumulateWgsl, "lif accumulate"),
-        pipe(lifHiddenForwardWgsl, "lif hidden forward"),
-        pipe(lifOtttForwardWgsl, "lif ottt forward"),
-        pipe(lifReadoutForwardWgsl, "lif readout forward"),
-        pipe(lifLossWgsl, "lif loss"),
-        pipe(lifWeightGradWgsl, "lif weight grad"),
-        pipe(lifInputGradWgsl, "lif input grad"),
-        pipe(ADAM_WGSL, "adam"),
-        pipe(lifFinishWgsl, "lif finish"),
-      ]);
-  return { accumulate, hidden, ottt, readout, loss, weightGrad, inputGrad, adam, finish };
-}
 
 /**
  * The uniform of webgpu/adam.ts's kernel: n parameters, lrT (lr_t with both bias corrections)
@@ -103,21 +54,31 @@ export interface LifPlanShape {
   sizes: number[];
   /** Parameter offset (floats) of each layer in theta. */
   offsets: number[];
+  /** Samples per batch. */
   batch: number;
+  /** Time steps. */
   T: number;
   /** c[t] for t = 1..T. */
   c: Float64Array;
+  /** Leak lambda. */
   lambda: number;
+  /** Threshold V_th. */
   vth: number;
+  /** Slope of the sigmoid surrogate. */
   slope: number;
+  /** MSE weight of the loss. */
   mseWeight: number;
+  /** The readout's presynaptic factor (see `lif/method.ts`). */
   readout: "trace" | "spike";
+  /** Adam after every step, or once per batch. */
   update: "step" | "batch";
   /** Every step reads the same x (direct coding: x uploaded once). */
   sharedInput: boolean;
+  /** What the batch runs. */
   mode: LifPlanMode;
   /** The hidden layers' forward: SAF's accumulation or OTTT's LIF neuron (official forward). */
   method: "saf" | "ottt";
+  /** Adam's constants. */
   adam: { beta1: number; beta2: number; eps: number };
 }
 
@@ -130,9 +91,11 @@ interface Dispatch {
 
 /** A replayable batch: its dispatches and the Adam uniforms whose lr changes per update. */
 export interface LifPlan {
+  /** The settings the plan was built for. */
   shape: LifPlanShape;
   /** The dispatches of step t (index t), then those after the last step. */
   steps: Dispatch[][];
+  /** The dispatches after the last step. */
   tail: Dispatch[];
   /** Uniform buffers of the Adam dispatches, in update order (T, 1 or 0 of them). */
   adamUniforms: GPUBuffer[];

@@ -23,6 +23,7 @@ import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import { exponentialDecay } from "../../nn/optim.ts";
 import { GpuContext } from "./device.ts";
+import { type LifPipelines, lifPipelines } from "./lif_pipelines.ts";
 import {
   type LifActivations,
   lifActivations,
@@ -32,14 +33,7 @@ import {
   lifParamOffsets,
   splitLifParams,
 } from "./lif_buffers.ts";
-import {
-  buildLifPlan,
-  lifAdamParams,
-  type LifPipelines,
-  lifPipelines,
-  type LifPlan,
-  type LifPlanMode,
-} from "./lif_plan.ts";
+import { buildLifPlan, lifAdamParams, type LifPlan, type LifPlanMode } from "./lif_plan.ts";
 
 /** What {@link createWebGpuLifStep} starts from. */
 export interface WebGpuLifSpec {

@@ -16,173 +16,18 @@
  * Memory layout: row-major f32. Activations [batch, n] at index b * n + i. All parameters of
  * the network live in one buffer `theta`, layer l at offset off_w: W_l [nOut, nIn] (W_ij at
  * off_w + i * nIn + j), then b_l [nOut] at off_w + nOut * nIn; gradients and Adam moments use
- * the same layout. Every kernel reads one uniform `P` (struct below); `keep` = 0 means "no
+ * the same layout. Every kernel reads one uniform `P` (lif_uniform.ts); `keep` = 0 means "no
  * history": the first step's zero accumulations, or overwriting rather than adding a gradient.
  *
- * The three products are one tiled matmul C[m, n] = sum_k A(m, k) B(k, n) ({@link
- * lifTiledMatmul}: 64 x 64 blocks of C per workgroup, 4 x 4 per invocation), each with its own
+ * The three products are one tiled matmul C[m, n] = sum_k A(m, k) B(k, n) (lif_matmul_wgsl.ts's
+ * lifTiledMatmul: 64 x 64 blocks of C per workgroup, 4 x 4 per invocation), each with its own
  * loads and epilogue; dispatch ceil(n / 64) x ceil(m / 64) workgroups.
  *
  * @module
  */
 
-/**
- * The uniform every LIF kernel reads (64 bytes; {@link lifUniform} writes it from TypeScript).
- *
- * @example
- * ```ts
- * import { LIF_UNIFORM_WGSL } from "./lif_wgsl.ts";
- * console.log(LIF_UNIFORM_WGSL.includes("struct P")); // true
- * ```
- */
-export const LIF_UNIFORM_WGSL = `
-struct P {
-  m: u32, n: u32, k: u32, keep: u32,
-  off_w: u32, off_x: u32, n_in: u32, n_out: u32,
-  ct: f32, lambda: f32, vth: f32, slope: f32,
-  scale: f32, mse: f32, batch: u32, classes: u32,
-};
-@group(0) @binding(0) var<uniform> p: P;
-`;
-
-/** Fields of the uniform P, in order (u32 or f32 each). */
-export interface LifUniform {
-  m?: number;
-  n?: number;
-  k?: number;
-  keep?: number;
-  offW?: number;
-  offX?: number;
-  nIn?: number;
-  nOut?: number;
-  ct?: number;
-  lambda?: number;
-  vth?: number;
-  slope?: number;
-  scale?: number;
-  mse?: number;
-  batch?: number;
-  classes?: number;
-}
-
-const U32_FIELDS = ["m", "n", "k", "keep", "offW", "offX", "nIn", "nOut"] as const;
-const F32_FIELDS = [
-  "ct",
-  "lambda",
-  "vth",
-  "slope",
-  "scale",
-  "mse",
-] as const;
-
-/** Bytes of one uniform P. */
-export const LIF_UNIFORM_BYTES = 64;
-
-/**
- * The bytes of a uniform P (unset fields are 0), written at `byteOffset` of `into`.
- *
- * @example
- * ```ts
- * import { lifUniform } from "./lif_wgsl.ts";
- * const buf = new ArrayBuffer(64);
- * lifUniform({ m: 2, ct: 1.5 }, buf);
- * console.log(new Uint32Array(buf)[0], new Float32Array(buf)[8]); // 2 1.5
- * ```
- */
-export function lifUniform(u: LifUniform, into: ArrayBuffer, byteOffset = 0): void {
-  const words = new Uint32Array(into, byteOffset, 16),
-    floats = new Float32Array(into, byteOffset, 16);
-  U32_FIELDS.forEach((f, i) => (words[i] = u[f] ?? 0));
-  F32_FIELDS.forEach((f, i) => (floats[8 + i] = u[f] ?? 0));
-  words[14] = u.batch ?? 0;
-  words[15] = u.classes ?? 0;
-}
-
-/** Outputs per workgroup side of {@link lifTiledMatmul}: a 64 x 64 block of C. */
-export const LIF_TILE = 64;
-
-/**
- * The tiled matmul C = A B as a WGSL module: `bindings` (1 and up; 0 is P), the bodies of
- * `loadA(m, k)` and `loadB(k, n)` (returning f32; called only in range, m < p.m, k < p.k,
- * n < p.n) and of the epilogue `store(m, n, v)`. A workgroup of 16 x 16 invocations owns a
- * 64 x 64 block of C, each invocation a 4 x 4 register tile (four vec4 rows); per k-slab of
- * 16 the workgroup stages A [16 x 64] and B [16 x 64] (as vec4) in workgroup memory.
- *
- * Measured on llvmpipe, 64 x 784 x 512 (a lif-mlp forward): 2.2 GFLOP/s, against 0.35 for
- * one output per invocation in 16 x 16 tiles (and 0.7 with scalar 4 x 4 tiles). The slab
- * loop's bound min(16, p.k + 16) is 16 (p.k < 2^32 - 16) but not a constant to the compiler:
- * unrolled, llvmpipe compiled each kernel in about 12 s instead of 7 (once per machine:
- * Mesa caches shaders on disk) and ran it slower. Dispatch ceil(n / 64) x ceil(m / 64).
- *
- * @example
- * ```ts
- * import { lifTiledMatmul } from "./lif_wgsl.ts";
- * const code = lifTiledMatmul("", "return 1.0;", "return 1.0;", "");
- * console.log(code.includes("workgroupBarrier")); // true
- * ```
- */
-export function lifTiledMatmul(
-  bindings: string,
-  loadA: string,
-  loadB: string,
-  store: string,
-): string {
-  return `${LIF_UNIFORM_WGSL}${bindings}
-fn loadA(m: u32, k: u32) -> f32 { ${loadA} }
-fn loadB(k: u32, n: u32) -> f32 { ${loadB} }
-fn store(m: u32, n: u32, v: f32) { ${store} }
-var<workgroup> ta: array<array<f32, 64>, 16>; // [k][m] of the slab
-var<workgroup> tb: array<vec4<f32>, 256>;     // [k * 16 + n / 4] of the slab
-@compute @workgroup_size(16, 16)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>,
-        @builtin(local_invocation_index) li: u32) {
-  let m0 = wg.y * 64u;
-  let n0 = wg.x * 64u;
-  var acc0 = vec4<f32>(0.0);
-  var acc1 = vec4<f32>(0.0);
-  var acc2 = vec4<f32>(0.0);
-  var acc3 = vec4<f32>(0.0);
-  let slabs = (p.k + 15u) / 16u;
-  for (var t = 0u; t < slabs; t++) {
-    for (var r = 0u; r < 4u; r++) {
-      let e = li + r * 256u;
-      let mm = e / 16u;
-      let ka = t * 16u + e % 16u;
-      var a = 0.0;
-      if (m0 + mm < p.m && ka < p.k) { a = loadA(m0 + mm, ka); }
-      ta[e % 16u][mm] = a;
-    }
-    let kb = li / 16u;
-    let kq = t * 16u + kb;
-    let nq = n0 + (li % 16u) * 4u;
-    var b = vec4<f32>(0.0);
-    if (kq < p.k) {
-      if (nq < p.n) { b.x = loadB(kq, nq); }
-      if (nq + 1u < p.n) { b.y = loadB(kq, nq + 1u); }
-      if (nq + 2u < p.n) { b.z = loadB(kq, nq + 2u); }
-      if (nq + 3u < p.n) { b.w = loadB(kq, nq + 3u); }
-    }
-    tb[li] = b;
-    workgroupBarrier();
-    let r0 = lid.y * 4u;
-    for (var kk = 0u; kk < min(16u, p.k + 16u); kk++) {
-      let bv = tb[kk * 16u + lid.x];
-      acc0 = acc0 + ta[kk][r0] * bv;
-      acc1 = acc1 + ta[kk][r0 + 1u] * bv;
-      acc2 = acc2 + ta[kk][r0 + 2u] * bv;
-      acc3 = acc3 + ta[kk][r0 + 3u] * bv;
-    }
-    workgroupBarrier();
-  }
-  let rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  for (var q = 0u; q < 16u; q++) {
-    let m = m0 + lid.y * 4u + q / 4u;
-    let n = n0 + lid.x * 4u + q % 4u;
-    if (m < p.m && n < p.n) { store(m, n, rows[q / 4u][q % 4u]); }
-  }
-}
-`;
-}
+import { lifTiledMatmul } from "./lif_matmul_wgsl.ts";
+import { LIF_UNIFORM_WGSL } from "./lif_uniform.ts";
 
 /**
  * A hidden layer's SAF forward step, m = batch, n = nOut, k = nIn. Bindings: 1 ain (A_{l-1},
