@@ -33,7 +33,7 @@ import { GpuContext, webGpuAvailable } from "../../src/backend/webgpu/device.ts"
 import { createWebGpuLifStep } from "../../src/backend/webgpu/lif_step.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
 import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
-import { codeInput } from "../../src/lif/coding.ts";
+import { codeInput, type InputCoding } from "../../src/lif/coding.ts";
 import { initLifNetwork, type LifNetwork, lifParams } from "../../src/lif/network.ts";
 import { SPEC_LIF } from "../../src/lif/neuron.ts";
 import { lifMethod } from "../../src/lif/methods.ts";
@@ -185,7 +185,7 @@ function randomLif(spec: Parameters<typeof randomRelu>[0]): LifNetwork {
 }
 
 test(
-  "property: on random small dense nets (odd sizes, T 1-4), GPU SAF spikes flip only within float32 round-off of V_th, and without flips the GPU's SAF-E and OTTT loss and summed gradients match the reference's",
+  "property: on random small dense nets (odd sizes, T 1-4, direct or Bernoulli input, trace or spike readout), GPU SAF spikes flip only within float32 round-off of V_th, and without flips the GPU's SAF-E and OTTT loss and summed gradients match the reference's",
   { skip },
   async () => {
     const ctx = await GpuContext.create({ timeoutMs: 60000 });
@@ -196,13 +196,15 @@ test(
           netSpec({ maxDepth: 3, maxWidth: 9, minClasses: 2 }),
           fc.integer({ min: 1, max: 4 }),
           fc.constantFrom("saf-e", "ottt-a"),
-          async (spec, steps, name) => {
+          fc.constantFrom("direct", "bernoulli") as fc.Arbitrary<InputCoding>,
+          fc.constantFrom("trace", "spike") as fc.Arbitrary<"trace" | "spike">,
+          async (spec, steps, name, coding, readout) => {
             const net = randomLif(spec), batch = spec.batch;
             const x = randomInputs(spec.seed, batch, net.layers[0].nIn);
-            const xs = codeInput(x, steps, "direct", 0);
+            const xs = codeInput(x, steps, coding, spec.seed); // bernoulli: a new x[t] per step
             const labels = randomLabels(spec.seed, batch, net.layers[net.layers.length - 1].nOut);
             const method = name === "saf-e" ? "saf" : "ottt";
-            const gpu = await createWebGpuLifStep({ net, context: ctx, method });
+            const gpu = await createWebGpuLifStep({ net, context: ctx, method, readout });
             try {
               const saf = new SafForward(net, batch, steps), got = await gpu.forward(xs, batch);
               let flipped = false;
@@ -221,7 +223,7 @@ test(
                 );
               }
               if (flipped) return;
-              const ref = lifMethod(name).gradients(net, xs, labels, batch),
+              const ref = lifMethod(name).gradients(net, xs, labels, batch, { readout }),
                 g = await gpu.gradients(xs, labels, batch);
               assert.equal(g.spikes, ref.spikes);
               assert.ok(
