@@ -52,7 +52,7 @@ const suites = [
     last(o, /(\d+) failed/g),
     last(o, /(\d+) ignored/g),
   ]],
-  ["bun test", bin("bun"), ["test", ...files.map((f) => `./${f}`)], (o) => [
+  ["bun test", bin("bun"), ["test", "--timeout", "300000", ...files.map((f) => `./${f}`)], (o) => [
     last(o, /^\s*(\d+) pass$/gm),
     last(o, /^\s*(\d+) fail$/gm),
     last(o, /^\s*(\d+) skip$/gm),

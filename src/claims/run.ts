@@ -86,7 +86,7 @@ const caseOf = (r: CaseResult): { error: number; counts?: Record<string, number>
  *
  * @example
  * ```ts
- * import { claimById, runClaim } from "../../mod.ts";
+ * import { claimById, runClaim } from "./mod.ts";
  * const r = await runClaim(claimById("ttfs.mapping-exact"), { runs: 5 });
  * console.log(r.pass, r.worst <= r.tolerance); // true true
  * ```
@@ -187,7 +187,7 @@ export function describeFailure(r: ClaimResult): string {
  *
  * @example
  * ```ts
- * import { assertClaim, claimById } from "../../mod.ts";
+ * import { assertClaim, claimById } from "./mod.ts";
  * const r = await assertClaim(claimById("ttfs.reverse-mapping"), { runs: 3 });
  * console.log(r.worst);
  * ```

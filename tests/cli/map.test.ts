@@ -127,27 +127,34 @@ test("CLI: map converts a ReLU safetensors model exactly, and spikes writes its 
   }
 });
 
-test("CLI: map converts a conv ReLU model (LeNet-5) exactly, both parametrizations, and spikes writes every conv neuron", async () => {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-map-"));
-  try {
-    const relu = join(dir, "lenet.safetensors"), snn = join(dir, "snn.safetensors");
-    const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
-    await saveReluMlp(relu, initReluMlp(layers, new Rng(3)));
-    const common = ["--data", "embedded", "--calibrate", "50", "--test-count", "40", "--json"];
-    for (const extra of [[], ["--b1"]]) {
-      const m = await run(["map", "--relu", relu, "--out", snn, ...common, ...extra]);
-      assert.equal(m.code, 0);
-      assert.equal(m.json.kind, extra.length ? "ttfs-b1" : "ttfs-general");
-      assert.equal(m.json.agreement, 1);
-      assert.ok((m.json.maxAbsLogitDiff as number) < 1e-9, `logit diff ${m.json.maxAbsLogitDiff}`);
+test(
+  "CLI: map converts a conv ReLU model (LeNet-5) exactly, both parametrizations, and spikes writes every conv neuron",
+  { timeout: 120_000 },
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), "spikeproof-map-"));
+    try {
+      const relu = join(dir, "lenet.safetensors"), snn = join(dir, "snn.safetensors");
+      const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
+      await saveReluMlp(relu, initReluMlp(layers, new Rng(3)));
+      const common = ["--data", "embedded", "--calibrate", "50", "--test-count", "40", "--json"];
+      for (const extra of [[], ["--b1"]]) {
+        const m = await run(["map", "--relu", relu, "--out", snn, ...common, ...extra]);
+        assert.equal(m.code, 0);
+        assert.equal(m.json.kind, extra.length ? "ttfs-b1" : "ttfs-general");
+        assert.equal(m.json.agreement, 1);
+        assert.ok(
+          (m.json.maxAbsLogitDiff as number) < 1e-9,
+          `logit diff ${m.json.maxAbsLogitDiff}`,
+        );
+      }
+      const out = join(dir, "spikes.safetensors");
+      const args = ["--model", snn, "--out", out, "--data", "embedded", "--count", "3", "--json"];
+      assert.equal((await run(["spikes", ...args])).code, 0);
+      const { tensors } = await readSafetensors(out);
+      assert.deepEqual(tensors.t1.shape, [3, 28 * 28 * 6]); // conv1 before its pool
+      assert.deepEqual(tensors.t4.shape, [3, 84]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
-    const out = join(dir, "spikes.safetensors");
-    const args = ["--model", snn, "--out", out, "--data", "embedded", "--count", "3", "--json"];
-    assert.equal((await run(["spikes", ...args])).code, 0);
-    const { tensors } = await readSafetensors(out);
-    assert.deepEqual(tensors.t1.shape, [3, 28 * 28 * 6]); // conv1 before its pool
-    assert.deepEqual(tensors.t4.shape, [3, 84]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-});
+  },
+);
