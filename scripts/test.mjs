@@ -45,6 +45,14 @@ const checks = [
   ["deno lint", bin("deno"), ["lint"]],
   ["deno fmt --check", bin("deno"), ["fmt", "--check"]],
   ["deno publish --dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
+  ["deno doc --lint", bin("deno"), [
+    "doc",
+    "--lint",
+    "mod.ts",
+    "src/claims/mod.ts",
+    "src/cli/cli.ts",
+    "src/cli/verify_cli.ts",
+  ]],
 ];
 const suites = [
   ["deno test", bin("deno"), ["test", "-A", "--no-check", ...files], (o) => [

@@ -72,7 +72,7 @@ export interface TrainLifResult extends TrainingRunSummary {
   method: string;
   /** Time steps per sample. */
   T: number;
-  /** The neuron constants trained with: leak, threshold, surrogate slope. */
+  /** Leak lambda of the neurons (SPEC B1). */
   lambda: number;
   /** Threshold V_th. */
   vth: number;
@@ -84,7 +84,7 @@ export interface TrainLifResult extends TrainingRunSummary {
   testAccuracy: number;
   /** Spikes per hidden neuron per time step on the test set. */
   firingRate: number;
-  /** MACs per training sample (all T steps): forward and backward. */
+  /** Forward MACs per training sample (all T steps). */
   macsForward: number;
   /** Backward MACs per training sample (all T steps). */
   macsBackward: number;
