@@ -89,7 +89,10 @@ export {
 export type {
   AsyncBackend,
   AsyncTwinStepRunner,
+  Awaitable,
   Backend,
+  DensePrimitives,
+  Promised,
   StepHyper,
   TwinStepResult,
   TwinStepRunner,

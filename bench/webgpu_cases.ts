@@ -8,7 +8,7 @@
  *
  * @module
  */
-import type { TwinStepSpec } from "../src/backend/backend.ts";
+import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/backend/backend.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
 import type { GpuContext } from "../src/backend/webgpu/device.ts";
@@ -73,14 +73,7 @@ export async function matmulGflops(
 
 function fc2Spec(): TwinStepSpec {
   const net = initB1Network([784, 340, 10], new Rng(2));
-  const adam = {
-    lr: 1e-3,
-    beta1: 0.9,
-    beta2: 0.999,
-    epsilon: 1e-7,
-    decayRate: 0.9,
-    decaySteps: 5000,
-  };
+  const adam = TWIN_STEP_ADAM;
   return { sizes: [784, 340, 10], snn: b1Params(net), twin: b1Params(net), adam, t: 0 };
 }
 

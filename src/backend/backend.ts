@@ -27,6 +27,25 @@ export interface StepHyper {
 }
 
 /**
+ * The Adam settings the twin-step tests and benchmarks start from: lr 1e-3, with `nn/optim.ts`'s
+ * other defaults (beta1 0.9, beta2 0.999, epsilon 1e-7, x0.9 every 5000 steps).
+ *
+ * @example
+ * ```ts
+ * import { TWIN_STEP_ADAM } from "./backend.ts";
+ * console.log(TWIN_STEP_ADAM.lr, TWIN_STEP_ADAM.decaySteps); // 0.001 5000
+ * ```
+ */
+export const TWIN_STEP_ADAM: Readonly<StepHyper> = Object.freeze({
+  lr: 1e-3,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+  decayRate: 0.9,
+  decaySteps: 5000,
+});
+
+/**
  * What `Backend.createTwinStep` starts from: a dense B = 1 network (input interval [0, 1],
  * SPEC A1/A2) and its ReLU twin, each as [W1, D1, W2, D2, ...] (W [nOut, nIn]), with Adam's
  * settings and the number of steps already taken.
@@ -80,10 +99,21 @@ export interface TwinStepRunner {
   close(): void;
 }
 
-/** Dense primitives. Argument order: inputs, outputs, then sizes. */
-export interface Backend {
-  /** A short name, e.g. "ref". */
-  readonly name: string;
+/**
+ * The four dense primitives, written once: {@link Backend} has them as they are,
+ * {@link AsyncBackend} as {@link Promised} (each returns a Promise) and the claims'
+ * `ClaimBackend` as {@link Awaitable} (either). Argument order: inputs, outputs, then sizes.
+ *
+ * @example
+ * ```ts
+ * import type { DensePrimitives } from "./backend.ts";
+ * import { refBackend } from "./ref.ts";
+ * const p: DensePrimitives = refBackend, z = new Float64Array(1);
+ * p.denseForward(new Float64Array([1, 2]), new Float64Array([3, 4]), new Float64Array([5]), z, 1, 2, 1);
+ * console.log(z[0]); // 16
+ * ```
+ */
+export interface DensePrimitives {
   /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j]. */
   denseForward(
     x: Float64Array,
@@ -130,6 +160,44 @@ export interface Backend {
     nOut: number,
     tmax: number,
   ): number;
+}
+
+/**
+ * `T` with every method's result `R` made `Promise<R>` (same arguments, same order): the form
+ * of a backend that answers asynchronously. Other members are kept as they are.
+ *
+ * @example
+ * ```ts
+ * import type { Promised } from "./backend.ts";
+ * const p: Promised<{ twice(x: number): number }> = { twice: (x) => Promise.resolve(2 * x) };
+ * console.log(await p.twice(21)); // 42
+ * ```
+ */
+export type Promised<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => Promise<R> : T[K];
+};
+
+/**
+ * `T` with every method's result `R` made `R | Promise<R>`: what a caller that awaits each
+ * result accepts, so both `T` and {@link Promised}`<T>` fit. Other members are kept as they are.
+ *
+ * @example
+ * ```ts
+ * import type { Awaitable } from "./backend.ts";
+ * type Twice = Awaitable<{ twice(x: number): number }>;
+ * const both: Twice[] = [{ twice: (x) => 2 * x }, { twice: (x) => Promise.resolve(2 * x) }];
+ * for (const p of both) console.log(await p.twice(21)); // 42, 42
+ * ```
+ */
+export type Awaitable<T> = {
+  [K in keyof T]: T[K] extends (...args: infer A) => infer R ? (...args: A) => R | Promise<R>
+    : T[K];
+};
+
+/** A synchronous backend: the {@link DensePrimitives}, a name, optionally a training step. */
+export interface Backend extends DensePrimitives {
+  /** A short name, e.g. "ref". */
+  readonly name: string;
   /**
    * Optional: a whole training step of a dense B = 1 network and its twin, owned by the
    * backend (the wasm backend's runs in float32 with the weights resident in its memory).
@@ -153,55 +221,14 @@ export interface AsyncTwinStepRunner {
 }
 
 /**
- * The {@link Backend} primitives for a backend that cannot answer synchronously (WebGPU reads
+ * The {@link DensePrimitives} for a backend that cannot answer synchronously (WebGPU reads
  * its results back with mapAsync): the same arguments, in the same order, each returning a
- * Promise that resolves once the outputs are written. `openBackend` gives every backend in
+ * Promise that resolves once the outputs are written (ttfsDenseForward's to max a). `openBackend` gives every backend in
  * this form (ref and wasm wrapped).
  */
-export interface AsyncBackend {
+export interface AsyncBackend extends Promised<DensePrimitives> {
   /** A short name, e.g. "webgpu". */
   readonly name: string;
-  /** As `Backend.denseForward`. */
-  denseForward(
-    x: Float64Array,
-    W: Float64Array,
-    bias: Float64Array,
-    z: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): Promise<void>;
-  /** As `Backend.denseBackwardWeights`. */
-  denseBackwardWeights(
-    dz: Float64Array,
-    x: Float64Array,
-    dW: Float64Array,
-    dbias: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): Promise<void>;
-  /** As `Backend.denseBackwardInput`. */
-  denseBackwardInput(
-    dz: Float64Array,
-    W: Float64Array,
-    dx: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): Promise<void>;
-  /** As `Backend.ttfsDenseForward`; resolves to max a. */
-  ttfsDenseForward(
-    x: Float64Array,
-    W: Float64Array,
-    D: Float64Array,
-    t: Float64Array,
-    a: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-    tmax: number,
-  ): Promise<number>;
   /** Optional: a backend-owned training step of a dense B = 1 network and its twin. */
   createTwinStep?(spec: TwinStepSpec): Promise<AsyncTwinStepRunner>;
   /** The synchronous backend this one wraps, if it wraps one (ref, wasm). */

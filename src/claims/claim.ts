@@ -7,55 +7,16 @@
  * @module
  */
 import type { Arbitrary } from "fast-check";
+import type { Awaitable, DensePrimitives } from "../backend/backend.ts";
 
 /**
  * The dense primitives a backend-equivalence claim runs on: the sync `Backend` and the async
- * form both fit (each call's result is awaited).
+ * form both fit (each call's result is awaited). The primitives are `DensePrimitives`
+ * (src/backend/backend.ts), each returning its result or a Promise of it.
  */
-export interface ClaimBackend {
+export interface ClaimBackend extends Awaitable<DensePrimitives> {
   /** A short name, e.g. "wasm". */
   readonly name: string;
-  /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j]. */
-  denseForward(
-    x: Float64Array,
-    W: Float64Array,
-    bias: Float64Array,
-    z: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): void | Promise<void>;
-  /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */
-  denseBackwardWeights(
-    dz: Float64Array,
-    x: Float64Array,
-    dW: Float64Array,
-    dbias: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): void | Promise<void>;
-  /** dx[b,j] = sum_i dz[b,i] W[i,j] (overwrites dx). */
-  denseBackwardInput(
-    dz: Float64Array,
-    W: Float64Array,
-    dx: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-  ): void | Promise<void>;
-  /** The fused TTFS hidden layer: a = ReLU(D + W x), t = tmax - a; returns max a. */
-  ttfsDenseForward(
-    x: Float64Array,
-    W: Float64Array,
-    D: Float64Array,
-    t: Float64Array,
-    a: Float64Array,
-    batch: number,
-    nIn: number,
-    nOut: number,
-    tmax: number,
-  ): number | Promise<number>;
 }
 
 /** What a claim's error function may use besides its random case. */

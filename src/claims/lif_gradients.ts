@@ -22,8 +22,15 @@ import { lifInputs, lifLabels, lifNet, lifSpec } from "./lif_nets.ts";
 import { naiveOttt, naiveSafF } from "./naive_lif.ts";
 
 const GROUP = "lif-gradients";
-/** Units of 1e-6 absolute + 1e-5 relative, as every finite-difference claim (compare.ts). */
-const FD_TOLERANCE = 1;
+/**
+ * The check of both finite-difference claims: the error in units of 1e-6 absolute + 1e-5
+ * relative, as every finite-difference claim (compare.ts), over at least 500 entries.
+ */
+const FD_CHECK = {
+  tolerance: 1,
+  errorMeasure: "max |fd - g| / (1e-6 + 1e-5 |g|)",
+  coverage: { "entries compared": 500 },
+};
 /** Loops against vectorized code: the same sums in another order, 1e-12 relative. */
 const LOOP_TOLERANCE = 1e-12;
 
@@ -46,9 +53,7 @@ export const LIF_GRADIENT_CLAIMS: Claim[] = [
     testName:
       "B1 claim 6: BPTT equals finite differences of the surrogate-relaxed network (detached reset)",
     defaultRuns: 100,
-    tolerance: FD_TOLERANCE,
-    errorMeasure: "max |fd - g| / (1e-6 + 1e-5 |g|)",
-    coverage: { "entries compared": 500 },
+    ...FD_CHECK,
     arbitrary: lifSpec({ conv: true, maxT: 8 }),
     error: (spec) => {
       const net = lifNet(spec), xs = lifInputs(spec, net), labels = lifLabels(spec, net);
@@ -77,9 +82,7 @@ export const LIF_GRADIENT_CLAIMS: Claim[] = [
     testName:
       "B4 claim 6: Spike Representation equals finite differences of its closed-form network",
     defaultRuns: 100,
-    tolerance: FD_TOLERANCE,
-    errorMeasure: "max |fd - g| / (1e-6 + 1e-5 |g|)",
-    coverage: { "entries compared": 500 },
+    ...FD_CHECK,
     arbitrary: lifSpec({ conv: true, maxT: 4 }),
     error: (spec) => {
       const net = lifNet(spec), xs = lifInputs(spec, net).slice(0, 1);

@@ -12,7 +12,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { TwinStepSpec } from "../../src/backend/backend.ts";
+import { TWIN_STEP_ADAM as ADAM, type TwinStepSpec } from "../../src/backend/backend.ts";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
 import { loadedCore } from "../../src/backend/wasm/twin_step.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
@@ -26,14 +26,6 @@ import { b1Backward, b1Forward, b1Params, initB1Network } from "../../src/ttfs/b
 import { encodeInput } from "../../src/ttfs/encoding.ts";
 import { reluFromB1 } from "../../src/ttfs/mapping.ts";
 
-const ADAM = {
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-7,
-  decayRate: 0.9,
-  decaySteps: 5000,
-};
 const maxAbs = (a: Float64Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 const zerosLike = (ps: Float64Array[]) => ps.map((p) => new Float64Array(p.length));
 

@@ -1,136 +1,41 @@
 /**
- * The WebGPU backend's kernels (src/backend/webgpu.ts, webgpu/matmul.ts) against the float64
- * reference, with the float32 bound of tests/backend/wasm.test.ts: each output is a sum of K
- * products plus one more term, so
- *   |webgpu - exact| <= gamma_{K+2} * (|bias| + sum_k |x_k| |W_k|),  gamma_n = n u / (1 - n u),
- * which holds for any summation order and with or without fused multiply-adds (WGSL allows
- * either). Shapes are small (llvmpipe, the CPU adapter, runs about 0.2 GFLOP/s) and include
- * sizes that are not multiples of the 16x16 tiles.
+ * The WebGPU backend (src/backend/webgpu.ts, webgpu/matmul.ts): the registry's
+ * backend-equivalence claims (src/claims/backend.ts: dense kernels and fused TTFS layer within
+ * the float32 bound gamma_{K+2}, which holds for any summation order and with or without fused
+ * multiply-adds, as WGSL allows) on every kernel version, plus its shape checks and errors.
  *
  * Runs in Deno (navigator.gpu); in Bun and Node the WebGPU tests skip with the reason printed,
  * and the "not available" test checks the real missing navigator.gpu.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
-import { refBackend } from "../../src/backend/ref.ts";
 import { backendByName, openBackend } from "../../src/backend/select.ts";
-import { createWebGpuBackend } from "../../src/backend/webgpu.ts";
+import { createWebGpuBackend, type WebGpuBackendOptions } from "../../src/backend/webgpu.ts";
 import { GpuContext, webGpuAvailable } from "../../src/backend/webgpu/device.ts";
+import { claimsInGroup } from "../../src/claims/registry.ts";
 import { BackendUnavailableError, GpuError, OptionError, ShapeError } from "../../src/errors.ts";
-import { Rng } from "../../src/nn/rng.ts";
-import { fcParams } from "../_fc.ts";
+import { checkClaim } from "../claims/_claim_test.ts";
 
 const hasWebGpu = await webGpuAvailable(5000);
 const skip = hasWebGpu ? false : "no WebGPU in this runtime (navigator.gpu missing)";
 if (skip) console.log(`webgpu.test.ts: WebGPU tests skipped: ${skip}`);
 
-const U = 2 ** -24;
-const gamma = (n: number) => (n * U) / (1 - n * U);
-const abs = (a: Float64Array) => a.map(Math.abs);
+type KernelVersion = NonNullable<WebGpuBackendOptions["version"]>;
+/** Every kernel version `createWebGpuBackend` accepts (the type check fails if one is missing). */
+const ACCEPTED: Record<KernelVersion, true> = { 1: true, 2: true };
+const VERSIONS = Object.keys(ACCEPTED).map(Number) as KernelVersion[];
 
-function randomArray(rng: Rng, n: number, zeros: number): Float64Array {
-  return Float64Array.from({ length: n }, () => (rng.uniform() < zeros ? 0 : rng.normal()));
-}
-
-function assertWithin(got: Float64Array, want: Float64Array, bound: Float64Array, K: number) {
-  const g = gamma(K + 2);
-  for (let k = 0; k < want.length; k++) {
-    const err = Math.abs(got[k] - want[k]), tol = g * bound[k] + 1e-12;
-    assert.ok(err <= tol, `entry ${k}: |${got[k]} - ${want[k]}| = ${err} > ${tol}`);
+for (const version of VERSIONS) {
+  for (const claim of claimsInGroup("backend")) {
+    test(`webgpu kernels v${version}: ${claim.statement} (${claim.id})`, { skip }, async () => {
+      const gpu = await createWebGpuBackend({ version });
+      try {
+        await checkClaim(claim, [gpu]);
+      } finally {
+        gpu.close();
+      }
+    });
   }
-}
-
-/** Small shapes, most of them not multiples of 16. */
-const shape = fc.record({
-  batch: fc.integer({ min: 1, max: 40 }),
-  nIn: fc.integer({ min: 1, max: 70 }),
-  nOut: fc.integer({ min: 1, max: 35 }),
-  zeros: fc.constantFrom(0, 0.5, 0.95),
-  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
-});
-
-for (const version of [1, 2] as const) {
-  test(
-    `webgpu kernels v${version}: denseForward, denseBackwardWeights and denseBackwardInput equal the float64 reference within the float32 bound`,
-    {
-      skip,
-    },
-    async () => {
-      const gpu = await createWebGpuBackend({ version });
-      try {
-        await fc.assert(
-          fc.asyncProperty(shape, async ({ batch, nIn, nOut, zeros, seed }) => {
-            const rng = new Rng(seed);
-            const x = randomArray(rng, batch * nIn, zeros), W = randomArray(rng, nOut * nIn, zeros);
-            const bias = randomArray(rng, nOut, 0), dz = randomArray(rng, batch * nOut, zeros);
-            const z = new Float64Array(batch * nOut), zr = z.slice(), zb = z.slice();
-            await gpu.denseForward(x, W, bias, z, batch, nIn, nOut);
-            refBackend.denseForward(x, W, bias, zr, batch, nIn, nOut);
-            refBackend.denseForward(abs(x), abs(W), abs(bias), zb, batch, nIn, nOut);
-            assertWithin(z, zr, zb, nIn);
-
-            const dW0 = randomArray(rng, nOut * nIn, 0), db0 = randomArray(rng, nOut, 0);
-            const dW = dW0.slice(), db = db0.slice(), dWr = dW0.slice(), dbr = db0.slice();
-            const dWb = abs(dW0), dbb = abs(db0);
-            await gpu.denseBackwardWeights(dz, x, dW, db, batch, nIn, nOut);
-            refBackend.denseBackwardWeights(dz, x, dWr, dbr, batch, nIn, nOut);
-            refBackend.denseBackwardWeights(abs(dz), abs(x), dWb, dbb, batch, nIn, nOut);
-            assertWithin(dW, dWr, dWb, batch);
-            assertWithin(db, dbr, dbb, batch);
-
-            const dx = new Float64Array(batch * nIn).fill(7), dxr = dx.slice(), dxb = dx.slice();
-            await gpu.denseBackwardInput(dz, W, dx, batch, nIn, nOut);
-            refBackend.denseBackwardInput(dz, W, dxr, batch, nIn, nOut);
-            refBackend.denseBackwardInput(abs(dz), abs(W), dxb, batch, nIn, nOut);
-            assertWithin(dx, dxr, dxb, nOut);
-          }),
-          fcParams(25),
-        );
-      } finally {
-        gpu.close();
-      }
-    },
-  );
-
-  test(
-    `webgpu fused TTFS layer v${version} gives the reference's activations, spike times (t = tmax - a) and max activation`,
-    {
-      skip,
-    },
-    async () => {
-      const gpu = await createWebGpuBackend({ version });
-      try {
-        await fc.assert(
-          fc.asyncProperty(
-            shape,
-            fc.double({ min: 1, max: 2000, noNaN: true }),
-            async (s, tmax) => {
-              const { batch, nIn, nOut, zeros } = s, rng = new Rng(s.seed), n = batch * nOut;
-              const x = randomArray(rng, batch * nIn, zeros),
-                W = randomArray(rng, nOut * nIn, zeros);
-              const D = randomArray(rng, nOut, 0);
-              const t = new Float64Array(n), a = t.slice(), tr = t.slice(), ar = t.slice();
-              const b = t.slice();
-              const max = await gpu.ttfsDenseForward(x, W, D, t, a, batch, nIn, nOut, tmax);
-              const maxr = refBackend.ttfsDenseForward(x, W, D, tr, ar, batch, nIn, nOut, tmax);
-              refBackend.denseForward(abs(x), abs(W), abs(D), b, batch, nIn, nOut);
-              // ReLU is 1-Lipschitz; t = tmax - a adds the roundings of tmax and t: u (|tmax| + |t|)
-              assertWithin(a, ar, b, nIn);
-              const g = gamma(nIn + 2);
-              assertWithin(t, tr, b.map((v, k) => v + (U * (tmax + Math.abs(tr[k]))) / g), nIn);
-              const bmax = b.reduce((m, v) => Math.max(m, v), 0);
-              assert.ok(Math.abs(max - maxr) <= g * bmax + 1e-12, `max ${max} vs ${maxr}`);
-              for (let k = 0; k < n; k++) assert.ok(a[k] >= 0 && t[k] <= Math.fround(tmax));
-            },
-          ),
-          fcParams(20),
-        );
-      } finally {
-        gpu.close();
-      }
-    },
-  );
 }
 
 test(
