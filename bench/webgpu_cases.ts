@@ -1,6 +1,6 @@
 /**
  * WebGPU benchmark cases (run by bench/webgpu.ts, in Deno): the dense forward product z = b +
- * x W^T of n x n matrices in GFLOP/s for kernel versions 1 and 2, with the operands resident
+ * x W^T of n x n matrices in GFLOP/s for kernel versions 1, 2 and 3, with the operands resident
  * on the GPU (`reps` dispatches in one submission, then one 4-byte readback to wait for them);
  * and the ttfs-fc2 twin training step (784-340-10, the SNN and its ReLU twin, batch 64, real
  * images) in images/s on ref, wasm (its owned float32 step) and webgpu (its owned step, only
@@ -12,7 +12,7 @@ import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/backend/backend.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
 import type { GpuContext } from "../src/backend/webgpu/device.ts";
-import { matmulGrid, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
+import { matmulGrid, type MatmulVersion, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
 import { packParams } from "../src/backend/webgpu/params.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
 import { Rng } from "../src/nn/rng.ts";
@@ -21,7 +21,7 @@ import { b1Params, initB1Network } from "../src/ttfs/b1.ts";
 /** One matmul measurement. */
 export interface MatmulFigure {
   n: number;
-  version: 1 | 2;
+  version: MatmulVersion;
   reps: number;
   gflops: number;
 }
@@ -48,7 +48,7 @@ export async function matmulGflops(
     const [x, W, z] = [ctx.storage(data()), ctx.storage(data()), ctx.storage(n * n * 4)];
     const bias = ctx.storage(new Float32Array(n));
     const params = ctx.uniform(packParams({ M: n, N: n, K: n, tmax: 0 }, ["tmax"]));
-    for (const version of [1, 2] as const) {
+    for (const version of [1, 2, 3] as const) {
       const p = await ctx.pipeline(
         matmulWgsl(version, "forward", "bias"),
         "main",
@@ -57,7 +57,7 @@ export async function matmulGflops(
       const group = ctx.bind(p, [params, x, W, z, bias]);
       const run = async (reps: number) => {
         const t0 = performance.now();
-        for (let r = 0; r < reps; r++) ctx.dispatch(p, group, matmulGrid(n, n));
+        for (let r = 0; r < reps; r++) ctx.dispatch(p, group, matmulGrid(n, n, version));
         await ctx.read(z, 1);
         return (performance.now() - t0) / 1000;
       };
@@ -79,14 +79,14 @@ function fc2Spec(): TwinStepSpec {
 
 /** Images per second of one twin-step column. */
 export interface StepFigure {
-  /** ref, wasm, webgpu (matmul v2) or webgpu-v1. */
+  /** ref, wasm, webgpu (matmul v3), webgpu-v2 or webgpu-v1. */
   column: string;
   imagesPerSecond: number;
 }
 
 /**
  * ttfs-fc2 twin-step throughput in images/s: one warm-up step, then `steps` timed steps of
- * the batch x [B, 784], on ref, wasm and (where `gpu` is true) webgpu with matmul v2 and v1.
+ * the batch x [B, 784], on ref, wasm and (where `gpu` is true) webgpu with matmul v3, v2 and v1.
  *
  * @example
  * ```ts ignore
@@ -113,7 +113,7 @@ export async function twinStepThroughput(
     { column: "wasm", imagesPerSecond: await time(() => wasm.step(x, labels, B)) },
   ];
   wasm.close();
-  for (const version of gpu ? [2, 1] as const : []) {
+  for (const version of gpu ? [3, 2, 1] as const : []) {
     const be = await createWebGpuBackend({ version, timeoutMs: 600000 });
     const run = await be.createTwinStep!(fc2Spec());
     rows.push({ column: be.name, imagesPerSecond: await time(() => run.step(x, labels, B)) });

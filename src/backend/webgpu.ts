@@ -4,8 +4,9 @@
  * mapAsync, so every primitive returns a Promise). Each call checks its shapes, uploads its
  * float64 operands as float32, dispatches and reads the outputs back into the caller's arrays.
  *
- * Kernel versions (webgpu/matmul.ts): 1 = one invocation per output; 2 = 16x16 tiles staged in
- * workgroup memory (the default). Both are checked against `refBackend` by
+ * Kernel versions (webgpu/matmul_kernels.ts): 1 = one invocation per output; 2 = 16x16 tiles
+ * staged in workgroup memory; 3 = 64x64 blocks, 4x4 register tiles per invocation (the
+ * default: fastest on llvmpipe). All are checked against `refBackend` by
  * tests/backend/webgpu.test.ts.
  *
  * `createTwinStep` owns a whole training step with everything resident on the GPU
@@ -17,16 +18,29 @@
 import { ShapeError } from "../errors.ts";
 import type { AsyncBackend } from "./backend.ts";
 import { GpuContext, type GpuOptions } from "./webgpu/device.ts";
-import { type Epilogue, matmulGrid, type MatmulLayout, matmulWgsl } from "./webgpu/matmul.ts";
+import {
+  densePipeline,
+  type Epilogue,
+  matmulGrid,
+  type MatmulLayout,
+  type MatmulVersion,
+} from "./webgpu/matmul.ts";
 import { packParams } from "./webgpu/params.ts";
 import { COLUMN_GROUP, COLUMN_SUM_WGSL, reduceWgsl } from "./webgpu/reduce.ts";
 import { createGpuTwinStep } from "./webgpu/twin_step.ts";
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions extends GpuOptions {
-  /** Matrix-product kernel version (default 2). */
-  version?: 1 | 2;
+  /** Matrix-product kernel version (default 3). */
+  version?: 1 | 2 | 3;
 }
+
+/**
+ * An operand of one product: its name, the caller's array, the entries used, whether it is
+ * uploaded ("in"), read back ("out") or both ("inout"), and its binding (0: not bound to the
+ * product, only to what runs after it).
+ */
+type Operand = [string, Float64Array, number, "in" | "out" | "inout", number];
 
 function checkDims(name: string, dims: number[]): void {
   for (const d of dims) {
@@ -44,9 +58,9 @@ function checkDims(name: string, dims: number[]): void {
 function checkOperands(
   ctx: GpuContext,
   op: string,
-  operands: [string, ArrayLike<number>, number][],
-  M: number,
-  N: number,
+  operands: Operand[],
+  [M, N]: number[],
+  version: MatmulVersion,
 ): void {
   const maxBytes = ctx.limits.maxStorageBufferBindingSize;
   for (const [name, a, n] of operands) {
@@ -59,7 +73,7 @@ function checkOperands(
       );
     }
   }
-  const [gx, gy] = matmulGrid(M, N), max = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const [gx, gy] = matmulGrid(M, N, version), max = ctx.limits.maxComputeWorkgroupsPerDimension;
   if (gx > max || gy > max) {
     throw new ShapeError(
       `${op}: a ${M}x${N} output needs ${gx}x${gy} workgroups; the device allows ${max} per dimension`,
@@ -90,173 +104,120 @@ const f32 = (a: ArrayLike<number>, n: number): Float32Array => {
 export async function createWebGpuBackend(
   options: WebGpuBackendOptions = {},
 ): Promise<AsyncBackend> {
-  const version = options.version ?? 2, ctx = await GpuContext.create(options);
-  const product = (layout: MatmulLayout, epilogue: Epilogue) =>
-    ctx.pipeline(
-      matmulWgsl(version, layout, epilogue),
-      "main",
-      `dense_${layout}_${epilogue}_v${version}`,
-    );
+  const version = options.version ?? 3, ctx = await GpuContext.create(options);
 
-  /** One matrix product: C (M x N) from A, B, the initial C (for "add") and the extras. */
-  async function run(
-    layout: MatmulLayout,
-    epilogue: Epilogue,
-    [M, N, K]: [number, number, number],
-    A: Float32Array,
-    B: Float32Array,
-    C: Float32Array | number,
-    extras: (Float32Array | number)[] = [],
+  /**
+   * One checked product C (M x N) = epilogue(A B) over the operands (checked in the order
+   * given; the "in" and "inout" ones uploaded), then `after` (more dispatches over the
+   * buffers; it returns its own buffers and a reader of its result); the "out" and "inout"
+   * operands are read back into the caller's arrays. Nothing runs when `skip` (empty).
+   */
+  async function product<T>(
+    op: string,
+    [batch, nIn, nOut]: number[],
+    [layout, epilogue]: [MatmulLayout, Epilogue],
+    [M, N, K]: number[],
+    operands: Operand[],
+    skip: boolean,
+    after?: (bufs: GPUBuffer[]) => Promise<[GPUBuffer[], (() => Promise<T>)?]>,
     tmax = 0,
-  ): Promise<GPUBuffer[]> {
-    const pipeline = await product(layout, epilogue);
+  ): Promise<T | undefined> {
+    checkDims(op, [batch, nIn, nOut]);
+    checkOperands(ctx, op, operands, [M, N], version);
+    if (skip) return undefined;
+    const pipeline = await densePipeline(ctx, version, layout, epilogue);
     const params = ctx.temp(ctx.uniform(packParams({ M, N, K, tmax }, ["tmax"])));
-    const bufs = [A, B, C, ...extras].map((d) => ctx.storage(typeof d === "number" ? d * 4 : d));
-    ctx.dispatch(pipeline, [params, ...bufs], matmulGrid(M, N));
-    return bufs;
+    const bufs = operands.map(([, a, n, role]) => ctx.storage(role === "out" ? n * 4 : f32(a, n)));
+    const bound = operands.map(([, , , , slot], k) => [slot, bufs[k]] as const)
+      .filter(([slot]) => slot > 0).sort(([a], [b]) => a - b).map(([, b]) => b);
+    ctx.dispatch(pipeline, [params, ...bound], matmulGrid(M, N, version));
+    const [more, result] = after ? await after(bufs) : [[]];
+    try {
+      for (const [k, [, a, n, role]] of operands.entries()) {
+        if (role !== "in" && n > 0) a.set(await ctx.read(bufs[k], n));
+      }
+      return result ? await result() : undefined;
+    } finally {
+      [...bufs, ...more].forEach((b) => b.destroy());
+    }
   }
 
-  const done = (bufs: GPUBuffer[]) => bufs.forEach((b) => b.destroy());
-
   return {
-    name: version === 2 ? "webgpu" : `webgpu-v${version}`,
+    name: version === 3 ? "webgpu" : `webgpu-v${version}`,
 
     async denseForward(x, W, bias, z, batch, nIn, nOut): Promise<void> {
-      checkDims("denseForward", [batch, nIn, nOut]);
-      checkOperands(
-        ctx,
-        "denseForward",
-        [["x", x, batch * nIn], ["W", W, nOut * nIn], [
-          "bias",
-          bias,
-          nOut,
-        ], ["z", z, batch * nOut]],
-        batch,
-        nOut,
-      );
-      if (batch * nOut === 0) return;
-      const bufs = await run(
-        "forward",
-        "bias",
-        [batch, nOut, nIn],
-        f32(x, batch * nIn),
-        f32(W, nOut * nIn),
-        batch * nOut,
-        [f32(bias, nOut)],
-      );
-      try {
-        z.set(await ctx.read(bufs[2], batch * nOut));
-      } finally {
-        done(bufs);
-      }
+      await product("denseForward", [batch, nIn, nOut], ["forward", "bias"], [batch, nOut, nIn], [
+        ["x", x, batch * nIn, "in", 1],
+        ["W", W, nOut * nIn, "in", 2],
+        ["bias", bias, nOut, "in", 4],
+        ["z", z, batch * nOut, "out", 3],
+      ], batch * nOut === 0);
     },
 
     async denseBackwardWeights(dz, x, dW, dbias, batch, nIn, nOut): Promise<void> {
-      checkDims("denseBackwardWeights", [batch, nIn, nOut]);
-      checkOperands(
-        ctx,
+      const sizes = [batch, nIn, nOut];
+      await product(
         "denseBackwardWeights",
-        [["dz", dz, batch * nOut], ["x", x, batch * nIn], [
-          "dW",
-          dW,
-          nOut * nIn,
-        ], ["dbias", dbias, nOut]],
-        nOut,
-        nIn,
-      );
-      if (nOut === 0) return;
-      const g = f32(dz, batch * nOut);
-      const bufs = await run(
-        "weights",
-        "add",
+        sizes,
+        ["weights", "add"],
         [nOut, nIn, batch],
-        g,
-        f32(x, batch * nIn),
-        f32(dW, nOut * nIn),
+        [
+          ["dz", dz, batch * nOut, "in", 1],
+          ["x", x, batch * nIn, "in", 2],
+          ["dW", dW, nOut * nIn, "inout", 3],
+          ["dbias", dbias, nOut, "inout", 0],
+        ],
+        nOut === 0,
+        async (bufs) => { // dbias += sum_b dz
+          const sum = await ctx.pipeline(COLUMN_SUM_WGSL, "main", "column_sum");
+          const params = ctx.temp(ctx.uniform(packParams({ M: batch, N: nOut })));
+          ctx.dispatch(sum, [params, bufs[0], bufs[3]], [Math.ceil(nOut / COLUMN_GROUP)]);
+          return [[]];
+        },
       );
-      const sum = await ctx.pipeline(COLUMN_SUM_WGSL, "main", "column_sum");
-      const db = ctx.storage(f32(dbias, nOut)),
-        params = ctx.temp(ctx.uniform(packParams({ M: batch, N: nOut })));
-      ctx.dispatch(sum, [params, bufs[0], db], [Math.ceil(nOut / COLUMN_GROUP)]);
-      try {
-        if (nIn > 0) dW.set(await ctx.read(bufs[2], nOut * nIn));
-        dbias.set(await ctx.read(db, nOut));
-      } finally {
-        done([...bufs, db]);
-      }
     },
 
     async denseBackwardInput(dz, W, dx, batch, nIn, nOut): Promise<void> {
-      checkDims("denseBackwardInput", [batch, nIn, nOut]);
-      checkOperands(
-        ctx,
-        "denseBackwardInput",
-        [["dz", dz, batch * nOut], ["W", W, nOut * nIn], [
-          "dx",
-          dx,
-          batch * nIn,
-        ]],
+      await product("denseBackwardInput", [batch, nIn, nOut], ["input", "store"], [
         batch,
         nIn,
-      );
-      if (batch * nIn === 0) return;
-      const bufs = await run(
-        "input",
-        "store",
-        [batch, nIn, nOut],
-        f32(dz, batch * nOut),
-        f32(W, nOut * nIn),
-        batch * nIn,
-      );
-      try {
-        dx.set(await ctx.read(bufs[2], batch * nIn));
-      } finally {
-        done(bufs);
-      }
+        nOut,
+      ], [
+        ["dz", dz, batch * nOut, "in", 1],
+        ["W", W, nOut * nIn, "in", 2],
+        ["dx", dx, batch * nIn, "out", 3],
+      ], batch * nIn === 0);
     },
 
     async ttfsDenseForward(x, W, D, t, a, batch, nIn, nOut, tmax): Promise<number> {
-      checkDims("ttfsDenseForward", [batch, nIn, nOut]);
       const n = batch * nOut;
-      checkOperands(
-        ctx,
+      const max = await product(
         "ttfsDenseForward",
+        [batch, nIn, nOut],
+        ["forward", "ttfs"],
         [
-          ["x", x, batch * nIn],
-          ["W", W, nOut * nIn],
-          [
-            "D",
-            D,
-            nOut,
-          ],
-          ["t", t, n],
-          ["a", a, n],
+          batch,
+          nOut,
+          nIn,
         ],
-        batch,
-        nOut,
-      );
-      if (n === 0) return 0;
-      const bufs = await run(
-        "forward",
-        "ttfs",
-        [batch, nOut, nIn],
-        f32(x, batch * nIn),
-        f32(W, nOut * nIn),
-        n,
-        [f32(D, nOut), n],
+        [
+          ["x", x, batch * nIn, "in", 1],
+          ["W", W, nOut * nIn, "in", 2],
+          ["D", D, nOut, "in", 4],
+          ["t", t, n, "out", 5],
+          ["a", a, n, "out", 3],
+        ],
+        n === 0,
+        async (bufs) => { // max a, over the product's C
+          const reduce = await ctx.pipeline(reduceWgsl("max"), "main", "reduce_max");
+          const out = ctx.storage(4),
+            params = ctx.temp(ctx.uniform(packParams({ n, offset: 0, slot: 0 })));
+          ctx.dispatch(reduce, [params, bufs[4], out], [1]);
+          return [[out], async () => (await ctx.read(out, 1))[0]];
+        },
         tmax,
       );
-      const max = await ctx.pipeline(reduceWgsl("max"), "main", "reduce_max");
-      const out = ctx.storage(4),
-        params = ctx.temp(ctx.uniform(packParams({ n, offset: 0, slot: 0 })));
-      ctx.dispatch(max, [params, bufs[2], out], [1]);
-      try {
-        a.set(await ctx.read(bufs[2], n));
-        t.set(await ctx.read(bufs[4], n));
-        return (await ctx.read(out, 1))[0];
-      } finally {
-        done([...bufs, out]);
-      }
+      return max ?? 0;
     },
 
     createTwinStep: (spec) => createGpuTwinStep(ctx, spec, version),

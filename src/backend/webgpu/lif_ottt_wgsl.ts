@@ -18,7 +18,7 @@
  *
  * @module
  */
-import { lifTiledMatmul } from "./lif_matmul_wgsl.ts";
+import { LIF_NEURON_BINDINGS, lifMatmul } from "./lif_wgsl.ts";
 
 /**
  * A hidden layer's OTTT forward step, m = batch, n = nOut, k = nIn. Bindings: 1 ain (y_{l-1},
@@ -31,16 +31,11 @@ import { lifTiledMatmul } from "./lif_matmul_wgsl.ts";
  * console.log(lifOtttForwardWgsl.includes("@compute")); // true
  * ```
  */
-export const lifOtttForwardWgsl: string = lifTiledMatmul(
-  `@group(0) @binding(1) var<storage, read> ain: array<f32>;
-@group(0) @binding(2) var<storage, read> theta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> acc: array<f32>;
-@group(0) @binding(4) var<storage, read_write> deriv: array<f32>;
-@group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
-@group(0) @binding(6) var<storage, read_write> stats: array<atomic<u32>>;
+export const lifOtttForwardWgsl: string = lifMatmul(
+  `${LIF_NEURON_BINDINGS}
 @group(0) @binding(7) var<storage, read_write> vpot: array<f32>;`,
-  "return ain[p.off_x + m * p.k + k];",
-  "return theta[p.off_w + n * p.k + k];",
+  "forward",
+  { a: "ain", b: "theta", offA: "p.off_x", offB: "p.off_w" },
   `let i = m * p.n + n;
   var vp = 0.0;
   var a = 0.0;

@@ -22,7 +22,8 @@ import { packParams } from "./params.ts";
 import { workgroupGrid } from "./device.ts";
 import type { LifBuffers } from "./lif_buffers.ts";
 import { ADAM_GROUP } from "./adam.ts";
-import { LIF_TILE } from "./lif_matmul_wgsl.ts";
+import { matmulGrid } from "./matmul.ts";
+import { LIF_MATMUL } from "./lif_wgsl.ts";
 import type { LifPipelines } from "./lif_pipelines.ts";
 import { LIF_UNIFORM_BYTES, type LifUniform, lifUniform } from "./lif_uniform.ts";
 
@@ -137,7 +138,7 @@ export function buildLifPlan(
     uniforms.push(ub);
     return { pipeline, group: ctx.bind(pipeline, [ub, ...buffers]), groups };
   };
-  const tiles = (m: number, n: number): [number, number] => [cdiv(n, LIF_TILE), cdiv(m, LIF_TILE)];
+  const tiles = (m: number, n: number): [number, number] => matmulGrid(m, n, LIF_MATMUL);
   const adam = (): Dispatch => { // webgpu/adam.ts's kernel; lrT is written before each batch
     const ub = ctx.uniform(lifAdamParams(total, 0, shape.adam), "lif adam uniform");
     uniforms.push(ub), adamUniforms.push(ub);

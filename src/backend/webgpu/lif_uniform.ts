@@ -1,7 +1,7 @@
 /**
- * The uniform P that every LIF kernel reads (lif_wgsl.ts, lif_ottt_wgsl.ts, lif_loss_wgsl.ts,
- * lif_matmul_wgsl.ts): sizes, offsets, the neuron constants and the loss settings of one
- * dispatch, as WGSL and as the TypeScript writer of its bytes.
+ * The uniform P that every LIF kernel reads (lif_wgsl.ts, lif_ottt_wgsl.ts, lif_loss_wgsl.ts;
+ * m, n, k are the sizes of matmul.ts's products): sizes, offsets, the neuron constants and
+ * the loss settings of one dispatch, as WGSL and as the TypeScript writer of its bytes.
  *
  * @module
  */

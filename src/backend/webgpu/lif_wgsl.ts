@@ -19,15 +19,72 @@
  * the same layout. Every kernel reads one uniform `P` (lif_uniform.ts); `keep` = 0 means "no
  * history": the first step's zero accumulations, or overwriting rather than adding a gradient.
  *
- * The three products are one tiled matmul C[m, n] = sum_k A(m, k) B(k, n) (lif_matmul_wgsl.ts's
- * lifTiledMatmul: 64 x 64 blocks of C per workgroup, 4 x 4 per invocation), each with its own
- * loads and epilogue; dispatch ceil(n / 64) x ceil(m / 64) workgroups.
+ * The three products are kernels of the one matmul generator (matmul.ts, version
+ * {@link LIF_MATMUL}: 64 x 64 blocks of C per workgroup, 4 x 4 per invocation) with its
+ * layouts ("forward" for U and o, "weights" with the constant column c[t] for [gW | gb],
+ * "input" for delta) at the offsets off_x, off_w, and the neuron fused as the epilogue;
+ * dispatch matmulGrid(m, n, LIF_MATMUL).
  *
  * @module
  */
 
-import { lifTiledMatmul } from "./lif_matmul_wgsl.ts";
+import {
+  layoutLoads,
+  type MatmulDims,
+  matmulKernel,
+  type MatmulLayout,
+  type MatmulOperands,
+  type MatmulVersion,
+} from "./matmul.ts";
 import { LIF_UNIFORM_WGSL } from "./lif_uniform.ts";
+
+/** The matmul kernel version of every LIF product (register tiles; matmul_kernels.ts). */
+export const LIF_MATMUL: MatmulVersion = 3;
+
+const LIF_DIMS: MatmulDims = ["p.m", "p.n", "p.k"];
+
+/**
+ * A LIF product: the generator's kernel over the uniform P (m, n, k) with `bindings` (1 and
+ * up), the loads of `layout` over `operands` and the epilogue body (v = the sum).
+ *
+ * @example
+ * ```ts
+ * import { lifMatmul } from "./lif_wgsl.ts";
+ * const code = lifMatmul("", "forward", { a: "x", b: "w" }, "");
+ * console.log(code.includes("fn epilogue")); // true
+ * ```
+ */
+export function lifMatmul(
+  bindings: string,
+  layout: MatmulLayout,
+  operands: MatmulOperands,
+  epilogue: string,
+): string {
+  const [loadA, loadB] = layoutLoads(layout, LIF_DIMS, operands);
+  const prelude = LIF_UNIFORM_WGSL + bindings;
+  return matmulKernel(LIF_MATMUL, { prelude, dims: LIF_DIMS, loadA, loadB, epilogue });
+}
+
+/**
+ * Bindings 1-6 of a hidden layer's fused forward (SAF's and OTTT's): ain, theta, acc (a_hat),
+ * deriv (g), spikes (s), stats (an atomic spike count).
+ *
+ * @example
+ * ```ts
+ * import { LIF_NEURON_BINDINGS } from "./lif_wgsl.ts";
+ * console.log(LIF_NEURON_BINDINGS.includes("atomic")); // true
+ * ```
+ */
+export const LIF_NEURON_BINDINGS = `
+@group(0) @binding(1) var<storage, read> ain: array<f32>;
+@group(0) @binding(2) var<storage, read> theta: array<f32>;
+@group(0) @binding(3) var<storage, read_write> acc: array<f32>;
+@group(0) @binding(4) var<storage, read_write> deriv: array<f32>;
+@group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
+@group(0) @binding(6) var<storage, read_write> stats: array<atomic<u32>>;`;
+
+/** A forward product's operands: ain at off_x, theta's W_l at off_w. */
+const FORWARD: MatmulOperands = { a: "ain", b: "theta", offA: "p.off_x", offB: "p.off_w" };
 
 /**
  * A hidden layer's SAF forward step, m = batch, n = nOut, k = nIn. Bindings: 1 ain (A_{l-1},
@@ -40,15 +97,10 @@ import { LIF_UNIFORM_WGSL } from "./lif_uniform.ts";
  * console.log(lifHiddenForwardWgsl.includes("@compute")); // true
  * ```
  */
-export const lifHiddenForwardWgsl: string = lifTiledMatmul(
-  `@group(0) @binding(1) var<storage, read> ain: array<f32>;
-@group(0) @binding(2) var<storage, read> theta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> acc: array<f32>;
-@group(0) @binding(4) var<storage, read_write> deriv: array<f32>;
-@group(0) @binding(5) var<storage, read_write> spikes: array<f32>;
-@group(0) @binding(6) var<storage, read_write> stats: array<atomic<u32>>;`,
-  "return ain[p.off_x + m * p.k + k];",
-  "return theta[p.off_w + n * p.k + k];",
+export const lifHiddenForwardWgsl: string = lifMatmul(
+  LIF_NEURON_BINDINGS,
+  "forward",
+  FORWARD,
   `let i = m * p.n + n;
   let U = v + theta[p.off_w + p.n * p.k + n] * p.ct; // U = W A + b c[t]
   var a = 0.0;
@@ -72,12 +124,12 @@ export const lifHiddenForwardWgsl: string = lifTiledMatmul(
  * console.log(lifReadoutForwardWgsl.includes("@compute")); // true
  * ```
  */
-export const lifReadoutForwardWgsl: string = lifTiledMatmul(
+export const lifReadoutForwardWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> ain: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read_write> o: array<f32>;`,
-  "return ain[p.off_x + m * p.k + k];",
-  "return theta[p.off_w + n * p.k + k];",
+  "forward",
+  FORWARD,
   "o[m * p.n + n] = v + theta[p.off_w + p.n * p.k + n];",
 );
 
@@ -92,12 +144,12 @@ export const lifReadoutForwardWgsl: string = lifTiledMatmul(
  * console.log(lifWeightGradWgsl.includes("@compute")); // true
  * ```
  */
-export const lifWeightGradWgsl: string = lifTiledMatmul(
+export const lifWeightGradWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> pre: array<f32>;
 @group(0) @binding(3) var<storage, read_write> grad: array<f32>;`,
-  "return dz[k * p.m + m];",
-  "if (n < p.n_in) { return pre[p.off_x + k * p.n_in + n]; } return p.ct;",
+  "weights",
+  { a: "dz", b: "pre", offB: "p.off_x", column: "p.ct" },
   `var i = p.off_w + p.m * p.n_in + m;               // gb_m
   if (n < p.n_in) { i = p.off_w + m * p.n_in + n; }  // gW_mn
   var g = v;
@@ -115,13 +167,13 @@ export const lifWeightGradWgsl: string = lifTiledMatmul(
  * console.log(lifInputGradWgsl.includes("@compute")); // true
  * ```
  */
-export const lifInputGradWgsl: string = lifTiledMatmul(
+export const lifInputGradWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read> deriv: array<f32>;
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;`,
-  "return dz[m * p.k + k];",
-  "return theta[p.off_w + k * p.n + n];",
+  "input",
+  { a: "dz", b: "theta", offB: "p.off_w" },
   "let i = m * p.n + n;\n  out[i] = v * deriv[i];",
 );
 

@@ -1,121 +1,142 @@
 /**
- * WGSL matrix products for the dense layers, as one generator of compute shaders:
- *   C[m, n] (op)= sum_k A(m, k) B(k, n),  m < M, n < N, k < K,
+ * WGSL matrix products, as one generator of compute shaders:
+ *   C[m, n] = epilogue(m, n, sum_k A(m, k) B(k, n)),  m < M, n < N, k < K,
  * row-major buffers of float32, with the layouts of the three dense primitives
  * (x [batch, nIn], W [nOut, nIn], z [batch, nOut]):
- *   "forward"  z = b + x W^T:   A = x  (A[m*K + k]),  B = W  read transposed (B[n*K + k])
- *   "weights"  dW += dz^T x:    A = dz read transposed (A[k*M + m]),  B = x (B[k*N + n])
- *   "input"    dx = dz W:       A = dz (A[m*K + k]),  B = W  (B[k*N + n])
- * and an epilogue applied to each output (see {@link Epilogue}).
+ *   "forward"  z = b + x W^T:   A = x  (A[offA + m*K + k]),  B = W  read transposed (B[offB + n*K + k])
+ *   "weights"  dW += dz^T x:    A = dz read transposed (A[offA + k*M + m]),  B = x (B[offB + k*N + n])
+ *   "input"    dx = dz W:       A = dz (A[offA + m*K + k]),  B = W  (B[offB + k*N + n])
+ * Operands may sit at offsets of a larger buffer (the LIF step keeps every layer's [W | b] in
+ * one buffer), and "weights" may append a constant column to B (B(k, N-1) = c, B's rows then
+ * N-1 wide: the bias gradient as an extra column of the weight gradient).
  *
- * Versions (llm.c style, each kept for comparison):
- *   1  one invocation per output, a plain loop over k (16x16 invocations per workgroup);
- *   2  16x16 output tiles: each workgroup stages 16x16 tiles of A and B in workgroup memory
- *      and every invocation reads its k-run from there (16x fewer global loads).
- * Grid: workgroups [ceil(N / 16), ceil(M / 16)]; invocation (x, y) owns C[m = y, n = x].
- *
- * Bindings (group 0): 0 params {M, N, K, tmax} (uniform), 1 A, 2 B, 3 C (read_write), then
- * 4 bias (bias, relu, ttfs) or mask (mask), 5 t (ttfs).
+ * {@link matmulKernel} joins a prelude (uniform and bindings), the two loads, an epilogue
+ * body and a numbered main loop (matmul_kernels.ts: 1 plain, 2 16x16 shared tiles, 3 64x64
+ * register tiles). {@link matmulWgsl} is its dense instance: the epilogues of {@link Epilogue}
+ * over the bindings 0 params {M, N, K, tmax} (uniform), 1 A, 2 B, 3 C (read_write), then
+ * 4 bias (bias, relu, ttfs) or mask (mask), 5 t (ttfs). The LIF kernels (lif_wgsl.ts,
+ * lif_ottt_wgsl.ts) are its other instances, with the SAF / LIF neuron fused as the epilogue.
  *
  * @module
  */
+import type { GpuContext } from "./device.ts";
+import { matmulBlock, type MatmulDims, matmulLoop, type MatmulVersion } from "./matmul_kernels.ts";
+
+export { matmulBlock, type MatmulDims, type MatmulVersion } from "./matmul_kernels.ts";
 
 /** Operand layouts of the three dense primitives (see the module doc). */
 export type MatmulLayout = "forward" | "weights" | "input";
 
 /**
- * What is stored at C[m, n] given acc = sum_k A(m, k) B(k, n):
- *   bias  C = bias[n] + acc                        (denseForward)
- *   relu  C = max(bias[n] + acc, 0)                (a ReLU hidden layer)
- *   ttfs  a = max(D[n] + acc, 0); C = a; t = tmax - a   (ttfsDenseForward)
- *   add   C += acc                                 (denseBackwardWeights)
- *   store C = acc                                  (denseBackwardInput)
- *   mask  C = acc if mask[m, n] > 0 else 0         (backward through ReLU / a silent neuron)
+ * What is stored at C[m, n] given v = sum_k A(m, k) B(k, n):
+ *   bias  C = bias[n] + v                          (denseForward)
+ *   relu  C = max(bias[n] + v, 0)                  (a ReLU hidden layer)
+ *   ttfs  a = max(D[n] + v, 0); C = a; t = tmax - a   (ttfsDenseForward)
+ *   add   C += v                                   (denseBackwardWeights)
+ *   store C = v                                    (denseBackwardInput)
+ *   mask  C = v if mask[m, n] > 0 else 0           (backward through ReLU / a silent neuron)
  */
 export type Epilogue = "bias" | "relu" | "ttfs" | "add" | "store" | "mask";
 
-/** Tile edge of version 2 and workgroup edge of both versions. */
-export const TILE = 16;
-
-const INDEX: Record<MatmulLayout, [string, string]> = {
-  forward: ["m * P.K + k", "n * P.K + k"],
-  weights: ["k * P.M + m", "k * P.N + n"],
-  input: ["m * P.K + k", "k * P.N + n"],
-};
-
-const EPILOGUE: Record<Epilogue, { bindings: string[]; body: string }> = {
-  bias: { bindings: ["bias"], body: "C[i] = bias[n] + acc;" },
-  relu: { bindings: ["bias"], body: "C[i] = max(bias[n] + acc, 0.0);" },
-  ttfs: {
-    bindings: ["bias", "T"],
-    body: "let a = max(bias[n] + acc, 0.0);\n  C[i] = a;\n  T[i] = P.tmax - a;",
-  },
-  add: { bindings: [], body: "C[i] = C[i] + acc;" },
-  store: { bindings: [], body: "C[i] = acc;" },
-  mask: { bindings: ["mask"], body: "C[i] = select(0.0, acc, mask[i] > 0.0);" },
-};
-
-function header(layout: MatmulLayout, epilogue: Epilogue): string {
-  const [ia, ib] = INDEX[layout], { bindings, body } = EPILOGUE[epilogue];
-  const extra = bindings.map((name, k) =>
-    `@group(0) @binding(${4 + k}) var<storage, ${
-      name === "T" ? "read_write" : "read"
-    }> ${name}: array<f32>;`
-  );
-  return `struct Params { M: u32, N: u32, K: u32, tmax: f32 }
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> A: array<f32>;
-@group(0) @binding(2) var<storage, read> B: array<f32>;
-@group(0) @binding(3) var<storage, read_write> C: array<f32>;
-${extra.join("\n")}
-fn loadA(m: u32, k: u32) -> f32 { return A[${ia}]; }
-fn loadB(k: u32, n: u32) -> f32 { return B[${ib}]; }
-fn epilogue(m: u32, n: u32, acc: f32) {
-  let i = m * P.N + n;
-  ${body}
-}
-`;
+/** One kernel of the generator: WGSL text pieces (see {@link matmulKernel}). */
+export interface MatmulSpec {
+  /** Declarations: the uniform and the bindings. */
+  prelude: string;
+  /** M, N, K as WGSL u32 expressions (fields of the uniform). */
+  dims: MatmulDims;
+  /** Body of `fn loadA(m: u32, k: u32) -> f32` (called only in range). */
+  loadA: string;
+  /** Body of `fn loadB(k: u32, n: u32) -> f32` (called only in range). */
+  loadB: string;
+  /** Body of `fn epilogue(m: u32, n: u32, v: f32)`, v = sum_k A(m, k) B(k, n). */
+  epilogue: string;
 }
 
-// v1: C[m, n] = sum_k A(m, k) B(k, n), one invocation per output
-const V1 = `@compute @workgroup_size(${TILE}, ${TILE})
-fn main(@builtin(global_invocation_id) g: vec3u) {
-  let n = g.x;
-  let m = g.y;
-  if (m >= P.M || n >= P.N) { return; }
-  var acc = 0.0;
-  for (var k = 0u; k < P.K; k++) { acc += loadA(m, k) * loadB(k, n); }
-  epilogue(m, n, acc);
+/** The buffers of the two operands and where they start (see {@link layoutLoads}). */
+export interface MatmulOperands {
+  /** WGSL name of A's buffer. */
+  a: string;
+  /** WGSL name of B's buffer. */
+  b: string;
+  /** Float offset of A in its buffer (a WGSL u32 expression; default 0). */
+  offA?: string;
+  /** Float offset of B in its buffer (default 0). */
+  offB?: string;
+  /** "weights" only: a constant column appended to B (a WGSL f32 expression). */
+  column?: string;
 }
-`;
-
-// v2: the same sum, 16x16 tiles of A and B staged in workgroup memory
-const V2 = `var<workgroup> As: array<array<f32, ${TILE}>, ${TILE}>;
-var<workgroup> Bs: array<array<f32, ${TILE}>, ${TILE}>;
-@compute @workgroup_size(${TILE}, ${TILE})
-fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_id) l: vec3u) {
-  let n = w.x * ${TILE}u + l.x;
-  let m = w.y * ${TILE}u + l.y;
-  var acc = 0.0;
-  for (var k0 = 0u; k0 < P.K; k0 += ${TILE}u) {
-    let ka = k0 + l.x;
-    let kb = k0 + l.y;
-    var a = 0.0;
-    var b = 0.0;
-    if (m < P.M && ka < P.K) { a = loadA(m, ka); }
-    if (kb < P.K && n < P.N) { b = loadB(kb, n); }
-    As[l.y][l.x] = a;
-    Bs[l.y][l.x] = b;
-    workgroupBarrier();
-    for (var k = 0u; k < ${TILE}u; k++) { acc += As[l.y][k] * Bs[k][l.x]; }
-    workgroupBarrier();
-  }
-  if (m < P.M && n < P.N) { epilogue(m, n, acc); }
-}
-`;
 
 /**
- * The WGSL source of one matrix-product kernel (entry point "main").
+ * The loadA and loadB bodies of a layout (module doc) over sizes `dims`.
+ *
+ * @example
+ * ```ts
+ * import { layoutLoads } from "./matmul.ts";
+ * console.log(layoutLoads("forward", ["M", "N", "K"], { a: "x", b: "w" })[1]);
+ * // return w[0u + n * K + k];
+ * ```
+ */
+export function layoutLoads(
+  layout: MatmulLayout,
+  [M, N, K]: MatmulDims,
+  { a, b, offA = "0u", offB = "0u", column }: MatmulOperands,
+): [string, string] {
+  if (layout === "forward") {
+    return [`return ${a}[${offA} + m * ${K} + k];`, `return ${b}[${offB} + n * ${K} + k];`];
+  }
+  if (layout === "input") {
+    return [`return ${a}[${offA} + m * ${K} + k];`, `return ${b}[${offB} + k * ${N} + n];`];
+  }
+  const loadA = `return ${a}[${offA} + k * ${M} + m];`;
+  if (column === undefined) return [loadA, `return ${b}[${offB} + k * ${N} + n];`];
+  return [
+    loadA,
+    `if (n + 1u < ${N}) { return ${b}[${offB} + k * (${N} - 1u) + n]; } return ${column};`,
+  ];
+}
+
+/**
+ * The WGSL source of one kernel of the generator (entry point "main").
+ *
+ * @example
+ * ```ts
+ * import { matmulKernel } from "./matmul.ts";
+ * const code = matmulKernel(3, {
+ *   prelude: "@group(0) @binding(0) var<storage, read_write> c: array<f32>;",
+ *   dims: ["4u", "4u", "4u"],
+ *   loadA: "return 1.0;",
+ *   loadB: "return 1.0;",
+ *   epilogue: "c[m * 4u + n] = v;",
+ * });
+ * console.log(code.includes("fn epilogue")); // true
+ * ```
+ */
+export function matmulKernel(version: MatmulVersion, spec: MatmulSpec): string {
+  return `${spec.prelude}
+fn loadA(m: u32, k: u32) -> f32 { ${spec.loadA} }
+fn loadB(k: u32, n: u32) -> f32 { ${spec.loadB} }
+fn epilogue(m: u32, n: u32, v: f32) {
+  ${spec.epilogue}
+}
+${matmulLoop(version, spec.dims)}`;
+}
+
+const EPILOGUE: Record<Epilogue, { bindings: string[]; body: string }> = {
+  bias: { bindings: ["bias"], body: "C[i] = bias[n] + v;" },
+  relu: { bindings: ["bias"], body: "C[i] = max(bias[n] + v, 0.0);" },
+  ttfs: {
+    bindings: ["bias", "T"],
+    body: "let a = max(bias[n] + v, 0.0);\n  C[i] = a;\n  T[i] = P.tmax - a;",
+  },
+  add: { bindings: [], body: "C[i] = C[i] + v;" },
+  store: { bindings: [], body: "C[i] = v;" },
+  mask: { bindings: ["mask"], body: "C[i] = select(0.0, v, mask[i] > 0.0);" },
+};
+
+const DENSE_DIMS: MatmulDims = ["P.M", "P.N", "P.K"];
+
+/**
+ * The WGSL source of one dense matrix-product kernel (entry point "main"; module doc).
  *
  * @example
  * ```ts
@@ -124,19 +145,66 @@ fn main(@builtin(workgroup_id) w: vec3u, @builtin(local_invocation_id) l: vec3u)
  * console.log(code.includes("workgroupBarrier")); // true
  * ```
  */
-export function matmulWgsl(version: 1 | 2, layout: MatmulLayout, epilogue: Epilogue): string {
-  return header(layout, epilogue) + (version === 1 ? V1 : V2);
+export function matmulWgsl(
+  version: MatmulVersion,
+  layout: MatmulLayout,
+  epilogue: Epilogue,
+): string {
+  const { bindings, body } = EPILOGUE[epilogue];
+  const extra = bindings.map((name, k) =>
+    `@group(0) @binding(${4 + k}) var<storage, ${
+      name === "T" ? "read_write" : "read"
+    }> ${name}: array<f32>;`
+  );
+  const [loadA, loadB] = layoutLoads(layout, DENSE_DIMS, { a: "A", b: "B" });
+  const prelude = `struct Params { M: u32, N: u32, K: u32, tmax: f32 }
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read> A: array<f32>;
+@group(0) @binding(2) var<storage, read> B: array<f32>;
+@group(0) @binding(3) var<storage, read_write> C: array<f32>;
+${extra.join("\n")}`;
+  return matmulKernel(version, {
+    prelude,
+    dims: DENSE_DIMS,
+    loadA,
+    loadB,
+    epilogue: `let i = m * P.N + n;\n  ${body}`,
+  });
 }
 
 /**
- * The workgroup grid of an M x N product: [ceil(N / 16), ceil(M / 16)].
+ * The workgroup grid of an M x N product: [ceil(N / block), ceil(M / block)], block 16
+ * (versions 1, 2) or 64 (version 3).
  *
  * @example
  * ```ts
  * import { matmulGrid } from "./matmul.ts";
- * console.log(matmulGrid(33, 16)); // [1, 3]
+ * console.log(matmulGrid(33, 16, 2), matmulGrid(130, 16, 3)); // [1, 3] [1, 3]
  * ```
  */
-export function matmulGrid(M: number, N: number): [number, number] {
-  return [Math.ceil(N / TILE), Math.ceil(M / TILE)];
+export function matmulGrid(M: number, N: number, version: MatmulVersion): [number, number] {
+  const edge = matmulBlock(version);
+  return [Math.ceil(N / edge), Math.ceil(M / edge)];
+}
+
+/**
+ * The compiled dense kernel of {@link matmulWgsl} on `ctx` (cached by the context).
+ *
+ * @example
+ * ```ts
+ * import { GpuContext } from "./device.ts";
+ * import { densePipeline } from "./matmul.ts";
+ * const ctx = await GpuContext.create();
+ * console.log((await densePipeline(ctx, 3, "input", "store")) !== undefined); // true
+ * ctx.destroy();
+ * ```
+ */
+export function densePipeline(
+  ctx: GpuContext,
+  version: MatmulVersion,
+  layout: MatmulLayout,
+  epilogue: Epilogue,
+): Promise<GPUComputePipeline> {
+  const label = `dense_${layout}_${epilogue}_v${version}`;
+  return ctx.pipeline(matmulWgsl(version, layout, epilogue), "main", label);
 }

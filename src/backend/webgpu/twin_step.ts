@@ -22,7 +22,13 @@ import { ShapeError } from "../../errors.ts";
 import { checkStep } from "../wasm/twin_core.ts";
 import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
 import { type GpuContext, workgroupGrid } from "./device.ts";
-import { type Epilogue, matmulGrid, type MatmulLayout, matmulWgsl } from "./matmul.ts";
+import {
+  densePipeline,
+  type Epilogue,
+  matmulGrid,
+  type MatmulLayout,
+  type MatmulVersion,
+} from "./matmul.ts";
 import { packParams } from "./params.ts";
 import { COLUMN_GROUP, COLUMN_SUM_WGSL, reduceWgsl } from "./reduce.ts";
 import { SOFTMAX_XENT_WGSL } from "./softmax.ts";
@@ -54,7 +60,7 @@ const PLANS = 4;
  * const ctx = await GpuContext.create();
  * const W = () => [new Float64Array([0.5, -0.5]), new Float64Array(1), new Float64Array([1, -1]), new Float64Array(2)];
  * const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
- * const run = await createGpuTwinStep(ctx, { sizes: [2, 1, 2], snn: W(), twin: W(), adam, t: 0 }, 2);
+ * const run = await createGpuTwinStep(ctx, { sizes: [2, 1, 2], snn: W(), twin: W(), adam, t: 0 }, 3);
  * console.log((await run.step(new Float64Array([1, 0]), [0], 1)).loss > 0); // true
  * run.close();
  * ctx.destroy();
@@ -63,12 +69,11 @@ const PLANS = 4;
 export async function createGpuTwinStep(
   ctx: GpuContext,
   spec: TwinStepSpec,
-  version: 1 | 2,
+  version: MatmulVersion,
 ): Promise<AsyncTwinStepRunner> {
   const layout = twinLayout(spec), { layers, per } = layout, L = layers.length;
   const { sizes } = spec, classes = sizes[L], total = 2 * per;
-  const mm = (lay: MatmulLayout, epi: Epilogue) =>
-    ctx.pipeline(matmulWgsl(version, lay, epi), "main", `dense_${lay}_${epi}_v${version}`);
+  const mm = (lay: MatmulLayout, epi: Epilogue) => densePipeline(ctx, version, lay, epi);
   const [fwdRelu, fwdBias, wAdd, inMask, colSum, softmax, rMax, rSumsq, adamK] = await Promise.all([
     mm("forward", "relu"),
     mm("forward", "bias"),
@@ -103,7 +108,7 @@ export async function createGpuTwinStep(
     const { maxStorageBufferBindingSize: maxBytes, maxComputeWorkgroupsPerDimension: maxGroups } =
       ctx.limits;
     const widest = Math.max(...sizes);
-    if (rows * widest * 4 > maxBytes || matmulGrid(rows, 1)[1] > maxGroups) {
+    if (rows * widest * 4 > maxBytes || matmulGrid(rows, 1, version)[1] > maxGroups) {
       throw new ShapeError(
         `a batch of ${rows} rows of ${widest} floats exceeds the device's limits ` +
           `(${maxBytes} bytes per buffer, ${maxGroups} workgroups per dimension)`,
@@ -127,7 +132,7 @@ export async function createGpuTwinStep(
         const x = l === 0 ? inputs[m] : outs[m][l - 1], hidden = l < L - 1;
         const u = uni({ M: rows, N: nOut, K: nIn, tmax: 0 }, ["tmax"]);
         const bind = [u, x, range(P, m, w, nIn * nOut), outs[m][l], range(P, m, d, nOut)];
-        forward.push(op(hidden ? fwdRelu : fwdBias, bind, matmulGrid(rows, nOut)));
+        forward.push(op(hidden ? fwdRelu : fwdBias, bind, matmulGrid(rows, nOut, version)));
         if (m === 0 && hidden) {
           const r = uni({ n: rows * nOut, offset: 0, slot: 4 + 2 * L + l });
           forward.push(op(rMax, [r, outs[0][l], metrics], [1]));
@@ -142,7 +147,7 @@ export async function createGpuTwinStep(
         const { nIn, nOut, w, d } = layers[l], x = l === 0 ? inputs[m] : outs[m][l - 1];
         const uw = uni({ M: nOut, N: nIn, K: rows, tmax: 0 }, ["tmax"]);
         train.push(
-          op(wAdd, [uw, dzs[m][l], x, range(G, m, w, nIn * nOut)], matmulGrid(nOut, nIn)),
+          op(wAdd, [uw, dzs[m][l], x, range(G, m, w, nIn * nOut)], matmulGrid(nOut, nIn, version)),
         );
         const uc = uni({ M: rows, N: nOut });
         train.push(
@@ -151,7 +156,7 @@ export async function createGpuTwinStep(
         if (l > 0) {
           const ui = uni({ M: rows, N: nIn, K: nOut, tmax: 0 }, ["tmax"]);
           const bind = [ui, dzs[m][l], range(P, m, w, nIn * nOut), dzs[m][l - 1], x];
-          train.push(op(inMask, bind, matmulGrid(rows, nIn)));
+          train.push(op(inMask, bind, matmulGrid(rows, nIn, version)));
         }
       }
       layers.forEach(({ nIn, nOut, w }, l) => {
