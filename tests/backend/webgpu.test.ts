@@ -22,7 +22,7 @@ if (skip) console.log(`webgpu.test.ts: WebGPU tests skipped: ${skip}`);
 
 type KernelVersion = NonNullable<WebGpuBackendOptions["version"]>;
 /** Every kernel version `createWebGpuBackend` accepts (the type check fails if one is missing). */
-const ACCEPTED: Record<KernelVersion, true> = { 1: true, 2: true };
+const ACCEPTED: Record<KernelVersion, true> = { 1: true, 2: true, 3: true };
 const VERSIONS = Object.keys(ACCEPTED).map(Number) as KernelVersion[];
 
 for (const version of VERSIONS) {
