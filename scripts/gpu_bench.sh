@@ -1,7 +1,7 @@
 #!/usr/bin/env sh
 # The WebGPU benchmarks (bench/webgpu.ts) on a real GPU, e.g. an H100, through Deno's WebGPU
 # (wgpu) over Vulkan: matmul GFLOP/s at 1024, 2048, 4096 (kernel versions 1, 2 and 3) and the
-# ttfs-fc2 twin step in images/s on ref, wasm and webgpu.
+# ttfs-fc2 twin step in images/s on ref, wasm and webgpu (kernel versions 3, 2, 1).
 #
 # Needs the NVIDIA driver's Vulkan ICD (check: `vulkaninfo --summary` lists the GPU; if not,
 # install libvulkan1 and the driver's Vulkan package, e.g. libnvidia-gl-<version>). Without it

@@ -178,11 +178,8 @@ export async function createWebGpuBackend(
     },
 
     async denseBackwardInput(dz, W, dx, batch, nIn, nOut): Promise<void> {
-      await product("denseBackwardInput", [batch, nIn, nOut], ["input", "store"], [
-        batch,
-        nIn,
-        nOut,
-      ], [
+      const sizes = [batch, nIn, nOut];
+      await product("denseBackwardInput", sizes, ["input", "store"], [batch, nIn, nOut], [
         ["dz", dz, batch * nOut, "in", 1],
         ["W", W, nOut * nIn, "in", 2],
         ["dx", dx, batch * nIn, "out", 3],
@@ -195,11 +192,7 @@ export async function createWebGpuBackend(
         "ttfsDenseForward",
         [batch, nIn, nOut],
         ["forward", "ttfs"],
-        [
-          batch,
-          nOut,
-          nIn,
-        ],
+        [batch, nOut, nIn],
         [
           ["x", x, batch * nIn, "in", 1],
           ["W", W, nOut * nIn, "in", 2],
