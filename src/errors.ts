@@ -5,17 +5,25 @@
  * @module
  */
 
-/** Base class of every error spikeproof throws on purpose. */
+/**
+ * Base class of every error spikeproof throws on purpose: catch it to tell spikeproof's own
+ * checks from other failures. `name` is the class actually thrown.
+ *
+ * @example
+ * ```ts
+ * import { assertFinite, SpikeproofError } from "./errors.ts";
+ * try {
+ *   assertFinite(new Float64Array([1, NaN]), "x");
+ * } catch (e) {
+ *   if (e instanceof SpikeproofError) console.log(e.name); // "ValueError"
+ * }
+ * ```
+ */
 export class SpikeproofError extends Error {
   /**
    * Creates the error and sets its `name` to the class actually thrown (e.g. "ShapeError").
    *
    * @param message What is wrong, naming the argument and the value.
-   * @example
-   * ```ts
-   * import { SpikeproofError } from "./errors.ts";
-   * try { throw new SpikeproofError("bad"); } catch (e) { console.log(e instanceof Error); }
-   * ```
    */
   constructor(message: string) {
     super(message);
@@ -23,19 +31,73 @@ export class SpikeproofError extends Error {
   }
 }
 
-/** Two arrays whose sizes must agree do not. */
+/**
+ * Two arrays whose sizes must agree do not.
+ *
+ * @example
+ * ```ts
+ * import { assertLength, ShapeError } from "./errors.ts";
+ * try {
+ *   assertLength(new Float64Array(2), 3, "x");
+ * } catch (e) {
+ *   if (e instanceof ShapeError) console.log(e.message); // "x has length 2; expected 3"
+ * }
+ * ```
+ */
 export class ShapeError extends SpikeproofError {}
 
-/** A value is NaN or infinite, or outside its allowed range. */
+/**
+ * A value is NaN or infinite, or outside its allowed range.
+ *
+ * @example
+ * ```ts
+ * import { assertFinite, ValueError } from "./errors.ts";
+ * try {
+ *   assertFinite(new Float64Array([1, Infinity]), "x");
+ * } catch (e) {
+ *   if (e instanceof ValueError) console.log(e.message); // "x[1] is Infinity; expected a finite number"
+ * }
+ * ```
+ */
 export class ValueError extends SpikeproofError {}
 
-/** A coding interval [tmin, tmax] is empty or inverted, or intervals do not chain. */
+/**
+ * A coding interval [tmin, tmax] is empty or inverted, or intervals do not chain.
+ *
+ * @example
+ * ```ts
+ * import { IntervalError, SpikeproofError } from "./errors.ts";
+ * const e = new IntervalError("layer 1: tmin 2 > tmax 1");
+ * console.log(e.name, e instanceof SpikeproofError); // "IntervalError" true
+ * ```
+ */
 export class IntervalError extends SpikeproofError {}
 
-/** A data file is missing, corrupt or truncated. */
+/**
+ * A data file is missing, corrupt or truncated.
+ *
+ * @example
+ * ```ts
+ * import { DataError } from "./errors.ts";
+ * const e = new DataError("train-images-idx3-ubyte.gz is truncated");
+ * console.log(e.name, e instanceof Error); // "DataError" true
+ * ```
+ */
 export class DataError extends SpikeproofError {}
 
-/** A command-line or API option is unknown or has a bad value. */
+/**
+ * A command-line or API option is unknown or has a bad value.
+ *
+ * @example
+ * ```ts
+ * import { OptionError } from "./errors.ts";
+ * try {
+ *   throw new OptionError("unknown backend 'tpu'; known: ref, wasm, webgpu");
+ * } catch (e) {
+ *   console.log(e instanceof OptionError && e.name); // "OptionError"
+ * }
+ * ```
+ */
 export class OptionError extends SpikeproofError {}
 
 /**

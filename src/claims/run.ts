@@ -75,7 +75,20 @@ export interface ClaimResult {
   failure?: string;
 }
 
-/** A claim failed: the message carries the counterexample and the replay seed and path. */
+/**
+ * A claim failed: the message carries the counterexample and the replay seed and path.
+ *
+ * @example
+ * ```ts
+ * import { claimById } from "./mod.ts";
+ * import { assertClaim, ClaimError } from "./run.ts";
+ * try {
+ *   await assertClaim(claimById("ttfs.mapping-exact"), { runs: 5 });
+ * } catch (e) {
+ *   if (e instanceof ClaimError) console.log(e.message); // the failure and its replay command
+ * }
+ * ```
+ */
 export class ClaimError extends SpikeproofError {}
 
 const caseOf = (r: CaseResult): { error: number; counts?: Record<string, number> } =>

@@ -27,7 +27,18 @@ export interface AlphaFixedStep {
   twinGradNorms: number[];
 }
 
-/** A general TTFS network trained with alpha fixed, and its ReLU twin. */
+/**
+ * A general TTFS network trained with alpha fixed, and its ReLU twin.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../nn/rng.ts";
+ * import { initReluMlp } from "../nn/mlp.ts";
+ * import { AlphaFixedTrainer } from "./alpha_fixed_trainer.ts";
+ * const tr = new AlphaFixedTrainer(initReluMlp([4, 3, 2], new Rng(0)), new Float64Array(4).fill(0.5), 1);
+ * console.log(tr.step(new Float64Array(4).fill(0.5), [1], 1).gradNorms.length); // 2
+ * ```
+ */
 export class AlphaFixedTrainer {
   /** The spiking network (alpha, J, theta hidden layers; B = 1 readout). */
   readonly snn: GeneralNetwork;
@@ -42,14 +53,6 @@ export class AlphaFixedTrainer {
    *
    * @param relu The initial ReLU network (not modified).
    * @param calibration Inputs in [0, 1], [count, nIn], that set the coding intervals.
-   * @example
-   * ```ts
-   * import { Rng } from "../nn/rng.ts";
-   * import { initReluMlp } from "../nn/mlp.ts";
-   * import { AlphaFixedTrainer } from "./alpha_fixed_trainer.ts";
-   * const tr = new AlphaFixedTrainer(initReluMlp([4, 3, 2], new Rng(0)), new Float64Array(4).fill(0.5), 1);
-   * console.log(tr.step(new Float64Array(4).fill(0.5), [1], 1).gradNorms.length); // 2
-   * ```
    */
   constructor(relu: ReluMlp, calibration: Float64Array, count: number, options: AdamOptions = {}) {
     const { snn, rescaled } = mapReluExactly(relu, calibration, count);

@@ -29,7 +29,15 @@ import {
   type TrainLifResult,
 } from "./train_lif.ts";
 
-/** The methods the GPU step runs, with its forward (the update is the method's own). */
+/**
+ * The methods the GPU step runs, with its forward (the update is the method's own).
+ *
+ * @example
+ * ```ts
+ * import { WEBGPU_LIF_METHODS } from "./train_lif_webgpu.ts";
+ * console.log(WEBGPU_LIF_METHODS["ottt-a"], "bptt" in WEBGPU_LIF_METHODS); // "ottt" false
+ * ```
+ */
 export const WEBGPU_LIF_METHODS: Readonly<Record<string, "saf" | "ottt">> = {
   "saf-e": "saf",
   "ottt-o": "ottt",

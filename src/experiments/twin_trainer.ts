@@ -92,6 +92,14 @@ function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
  * itself; `snn` and `twin` then read its parameters back when next used. An asynchronous
  * backend's step (WebGPU, `TwinTrainer.open`) runs through `stepAsync`, and its parameters come
  * back with `await pull()` (`evaluateAsync` pulls, then evaluates on the CPU reference).
+ *
+ * @example
+ * ```ts
+ * import { TwinTrainer } from "./twin_trainer.ts";
+ * const tr = new TwinTrainer([4, 3, 2], { seed: 1, lr: 1e-2 });
+ * const s = tr.step(new Float64Array(8).fill(0.5), new Int32Array([0, 1]), 2);
+ * console.log(Number.isFinite(s.loss)); // true
+ * ```
  */
 export class TwinTrainer {
   readonly #snn: B1Network;
@@ -109,13 +117,6 @@ export class TwinTrainer {
    *
    * @param sizes Layer sizes, input first, e.g. [784, 340, 10], or layer geometries (conv
    * nets, see `buildLayers`).
-   * @example
-   * ```ts
-   * import { TwinTrainer } from "./twin_trainer.ts";
-   * const tr = new TwinTrainer([4, 3, 2], { seed: 1, lr: 1e-2 });
-   * const s = tr.step(new Float64Array(8).fill(0.5), new Int32Array([0, 1]), 2);
-   * console.log(Number.isFinite(s.loss)); // true
-   * ```
    */
   constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
     const { seed = 0, zeta = 0.5, backend = refBackend, init, ...adam } = options;

@@ -27,7 +27,20 @@ export interface CostCount {
   synapseStateFloats: number;
 }
 
-/** A running tally; pass one to a method through its options. */
+/**
+ * A running tally; pass one to a method through its options.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../nn/rng.ts";
+ * import { CostCounter } from "./cost.ts";
+ * import { initLifNetwork } from "./network.ts";
+ * import { safEGradients } from "./saf.ts";
+ * const cost = new CostCounter(), x = new Float64Array([1, 0.5]);
+ * safEGradients(initLifNetwork([2, 3, 2], new Rng(0)), [x, x], new Int32Array([1]), 1, { cost });
+ * console.log(cost.macsForward, cost.neuronStateFloats); // 24 3
+ * ```
+ */
 export class CostCounter {
   /** Forward multiply-accumulates so far (see {@link CostCount}). */
   macsForward = 0;

@@ -38,7 +38,15 @@ export interface LifMethod {
   prediction: "sum" | "rate";
 }
 
-/** Every method, by its command-line name. */
+/**
+ * Every method, by its command-line name.
+ *
+ * @example
+ * ```ts
+ * import { LIF_METHODS } from "./methods.ts";
+ * console.log(Object.keys(LIF_METHODS).length, LIF_METHODS["saf-f"].prediction); // 6 "rate"
+ * ```
+ */
 export const LIF_METHODS: Readonly<Record<string, LifMethod>> = {
   bptt: { gradients: bpttGradients, update: "batch", prediction: "sum" },
   "ottt-a": { gradients: otttGradients, update: "batch", prediction: "sum" },

@@ -23,7 +23,16 @@ export interface LifParams {
   surrogateSlope: number;
 }
 
-/** SPEC B1's values: lambda 0.5 (tau = 2), V_th 1, surrogate slope 4. */
+/**
+ * SPEC B1's values: lambda 0.5 (tau = 2), V_th 1, surrogate slope 4.
+ *
+ * @example
+ * ```ts
+ * import { checkLifParams, SPEC_LIF } from "./neuron.ts";
+ * console.log(SPEC_LIF.lambda, SPEC_LIF.vth, SPEC_LIF.surrogateSlope); // 0.5 1 4
+ * checkLifParams({ ...SPEC_LIF, lambda: 0.9 }); // a slower leak, still valid
+ * ```
+ */
 export const SPEC_LIF: LifParams = { lambda: 0.5, vth: 1, surrogateSlope: 4 };
 
 /**

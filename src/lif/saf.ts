@@ -59,7 +59,18 @@ export interface SafStep {
   spikes: Float64Array[];
 }
 
-/** The SAF forward state of one batch: the accumulations only. */
+/**
+ * The SAF forward state of one batch: the accumulations only.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "../nn/rng.ts";
+ * import { initLifNetwork } from "./network.ts";
+ * import { SafForward } from "./saf.ts";
+ * const saf = new SafForward(initLifNetwork([2, 3, 2], new Rng(0)), 1, 2);
+ * console.log(saf.step(new Float64Array([1, 1])).o.length); // 2
+ * ```
+ */
 export class SafForward {
   /** The network being run (its weights are read at every step, not copied). */
   readonly net: LifNetwork;
@@ -76,14 +87,6 @@ export class SafForward {
    * Zeroed accumulations for `batch` samples; charges them to `options.cost`.
    *
    * @param T The number of steps that will be run.
-   * @example
-   * ```ts
-   * import { Rng } from "../nn/rng.ts";
-   * import { initLifNetwork } from "./network.ts";
-   * import { SafForward } from "./saf.ts";
-   * const saf = new SafForward(initLifNetwork([2, 3, 2], new Rng(0)), 1, 2);
-   * console.log(saf.step(new Float64Array([1, 1])).o.length); // 2
-   * ```
    */
   constructor(net: LifNetwork, batch: number, T: number, options: MethodOptions = {}) {
     this.net = net;
@@ -96,7 +99,7 @@ export class SafForward {
     this.#compute = computeOf(options);
   }
 
-  /** Advance one step with input x[t]. @example see the constructor. */
+  /** Advance one step with input x[t]. @example see the class. */
   step(x: Float64Array): SafStep {
     const { net, batch } = this, { lambda, vth } = net, ct = this.c[this.#t++];
     const compute = this.#compute;

@@ -39,7 +39,18 @@ export function exponentialDecay(lr0: number, step: number, rate: number, steps:
   return lr0 * Math.pow(rate, step / steps);
 }
 
-/** Adam over a fixed list of parameter arrays. */
+/**
+ * Adam over a fixed list of parameter arrays.
+ *
+ * @example
+ * ```ts
+ * import { Adam } from "./optim.ts";
+ * const w = new Float64Array([1]);
+ * const opt = new Adam([w], { lr: 0.1 });
+ * opt.step([new Float64Array([2])]);
+ * console.log(w[0] < 1); // true
+ * ```
+ */
 export class Adam {
   /** Initial learning rate lr0, before the exponential decay. */
   readonly lr: number;
@@ -64,14 +75,6 @@ export class Adam {
    * An optimizer for `params`, with zeroed moments; unset options take the SPEC A10 defaults.
    *
    * @param params The arrays that `step` will update, in a fixed order.
-   * @example
-   * ```ts
-   * import { Adam } from "./optim.ts";
-   * const w = new Float64Array([1]);
-   * const opt = new Adam([w], { lr: 0.1 });
-   * opt.step([new Float64Array([2])]);
-   * console.log(w[0] < 1); // true
-   * ```
    */
   constructor(params: Float64Array[], options: AdamOptions = {}) {
     this.params = params;

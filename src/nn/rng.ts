@@ -9,7 +9,16 @@
  */
 import { OptionError } from "../errors.ts";
 
-/** A seeded random-number generator. */
+/**
+ * A seeded random-number generator.
+ *
+ * @example
+ * ```ts
+ * import { Rng } from "./rng.ts";
+ * const r = new Rng(42);
+ * console.log(r.uniform() === new Rng(42).uniform()); // true
+ * ```
+ */
 export class Rng {
   #a: number;
   #b: number;
@@ -20,12 +29,6 @@ export class Rng {
    * A generator seeded from one integer: the same seed gives the same sequence everywhere.
    *
    * @param seed Any integer; it is reduced modulo 2^32.
-   * @example
-   * ```ts
-   * import { Rng } from "./rng.ts";
-   * const r = new Rng(42);
-   * console.log(r.uniform() === new Rng(42).uniform()); // true
-   * ```
    */
   constructor(seed: number) {
     if (!Number.isInteger(seed)) throw new OptionError(`seed must be an integer, got ${seed}`);

@@ -45,7 +45,16 @@ const MODELS: Record<string, { summary: string; specs: (classes: number) => Laye
   },
 };
 
-/** The model names, with one-line summaries. */
+/**
+ * The model names, with one-line summaries.
+ *
+ * @example
+ * ```ts
+ * import { TTFS_MODEL_SUMMARIES } from "./models.ts";
+ * console.log(Object.keys(TTFS_MODEL_SUMMARIES)); // [ "ttfs-fc2", "ttfs-lenet5", "ttfs-vgg-small" ]
+ * console.log(TTFS_MODEL_SUMMARIES["ttfs-fc2"]); // "784-340-10"
+ * ```
+ */
 export const TTFS_MODEL_SUMMARIES: Record<string, string> = Object.fromEntries(
   Object.entries(MODELS).map(([name, m]) => [name, m.summary]),
 );

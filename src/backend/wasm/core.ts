@@ -101,7 +101,18 @@ function decodeBase64(b64: string): Uint8Array {
   return bytes;
 }
 
-/** One instance of the core with its arena. */
+/**
+ * One instance of the core with its arena.
+ *
+ * @example
+ * ```ts
+ * import { WasmCore } from "./core.ts";
+ * const core = new WasmCore();
+ * const p = core.alloc(16);
+ * core.f32()[p / 4] = 1.5;
+ * console.log(core.f32()[p / 4]); // 1.5
+ * ```
+ */
 export class WasmCore {
   /** The module's exports. */
   readonly exports: CoreExports;
@@ -109,17 +120,7 @@ export class WasmCore {
   #buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   #f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
-  /**
-   * Instantiates the embedded module (compiled once per process, synchronously).
-   * @example
-   * ```ts
-   * import { WasmCore } from "./core.ts";
-   * const core = new WasmCore();
-   * const p = core.alloc(16);
-   * core.f32()[p / 4] = 1.5;
-   * console.log(core.f32()[p / 4]); // 1.5
-   * ```
-   */
+  /** Instantiates the embedded module (compiled once per process, synchronously). */
   constructor() {
     compiled ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
     const instance = new WebAssembly.Instance(compiled, {});

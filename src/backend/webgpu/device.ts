@@ -27,7 +27,18 @@ export {
 /** The data a storage buffer can be created from: typed arrays of 4-byte words. */
 export type Words = Float32Array | Uint32Array | Int32Array;
 
-/** A GPUDevice with buffer, pipeline, dispatch and readback helpers. */
+/**
+ * A GPUDevice with buffer, pipeline, dispatch and readback helpers.
+ *
+ * @example
+ * ```ts
+ * import { GpuContext } from "./device.ts";
+ * const ctx = await GpuContext.create();
+ * const buf = ctx.storage(new Float32Array([1, 2, 3]));
+ * console.log(await ctx.read(buf)); // Float32Array(3) [ 1, 2, 3 ]
+ * ctx.destroy();
+ * ```
+ */
 export class GpuContext {
   readonly #pipelines = new Map<string, Promise<GPUComputePipeline>>();
   readonly #staging: GPUBuffer[] = [];
