@@ -13,7 +13,7 @@ import { GpuContext, webGpuAvailable } from "../src/backend/webgpu/device.ts";
 import { gatherBatch } from "../src/data/batching.ts";
 import { loadFashionMnist } from "../src/data/fashion_mnist.ts";
 import { Rng } from "../src/nn/rng.ts";
-import { matmulGflops, twinStepThroughput } from "./webgpu_cases.ts";
+import { matmulGflops, twinStepThroughput, wasmMatmulGflops } from "./webgpu_cases.ts";
 
 const gpu = await webGpuAvailable(10000), before = loadavg();
 console.log(`load average before: ${before.map((v) => v.toFixed(2)).join(", ")}`);
@@ -26,6 +26,9 @@ if (gpu) {
   const sizes = env ? env.split(",").map(Number) : fallback ? [256, 512] : [1024, 2048, 4096];
   for (const r of await matmulGflops(ctx, sizes)) {
     console.log(`matmul ${r.n} v${r.version}: ${r.gflops.toFixed(3)} GFLOP/s (${r.reps} reps)`);
+  }
+  for (const r of wasmMatmulGflops(sizes)) {
+    console.log(`matmul ${r.n} wasm (core v2, 1 thread): ${r.gflops.toFixed(3)} GFLOP/s`);
   }
   ctx.destroy();
 } else console.log("WebGPU cases skipped: no WebGPU in this runtime (navigator.gpu missing)");

@@ -10,6 +10,7 @@
  */
 import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/backend/backend.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
+import { WasmCore } from "../src/backend/wasm/core.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
 import type { GpuContext } from "../src/backend/webgpu/device.ts";
 import { matmulGrid, type MatmulVersion, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
@@ -69,6 +70,33 @@ export async function matmulGflops(
     [x, W, z, bias, params].forEach((b) => b.destroy());
   }
   return out;
+}
+
+/**
+ * GFLOP/s of the same n x n x n forward product on the wasm core's kernel (version 2, one
+ * thread, operands resident in its memory as float32), the CPU column beside the GPU's.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(wasmMatmulGflops([256], 1));
+ * ```
+ */
+export function wasmMatmulGflops(sizes: number[], seconds = 2): { n: number; gflops: number }[] {
+  const rng = new Rng(1), core = new WasmCore(), ex = core.exports;
+  return sizes.map((n) => {
+    core.reset();
+    const data = () => Float64Array.from({ length: n * n }, () => rng.uniform());
+    const px = core.put(data(), n * n), pW = core.put(data(), n * n);
+    const pb = core.put(new Float64Array(n), n), pz = core.alloc(n * n * 4);
+    const ps = core.alloc(ex.denseScratchBytes(n, n, n, 1));
+    const run = (reps: number) => {
+      const t0 = performance.now();
+      for (let r = 0; r < reps; r++) ex.denseForward2(px, pW, pb, pz, n, n, n, ps);
+      return (performance.now() - t0) / 1000;
+    };
+    const reps = Math.max(1, Math.min(200, Math.round(seconds / run(1))));
+    return { n, gflops: (2 * n ** 3 * reps) / run(reps) / 1e9 };
+  });
 }
 
 function fc2Spec(): TwinStepSpec {
