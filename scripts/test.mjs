@@ -4,6 +4,7 @@
 // each static check counts as one test. The last line is `N passed, N failed`.
 import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
+import { constants } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -31,7 +32,9 @@ function run(cmd, args) {
       });
     }
     child.on("error", (e) => resolve({ code: 127, output: String(e) }));
-    child.on("close", (code) => resolve({ code: code ?? 1, output }));
+    // killed by a signal: the shell's convention, 128 + its number (SIGABRT 134, SIGSEGV 139)
+    const bySignal = (signal) => 128 + (constants.signals[signal] ?? 0);
+    child.on("close", (code, signal) => resolve({ code: code ?? bySignal(signal), output }));
   });
 }
 
@@ -54,12 +57,22 @@ const checks = [
     "src/cli/verify_cli.ts",
   ]],
 ];
+// The WebGPU test files run in a Deno process of their own. On this project's llvmpipe adapter
+// Deno sometimes aborts at exit ("double free or corruption", exit 134, or a segfault, 139)
+// after every test has passed: about 1 run in 15 of these three files, never in a minimal
+// script. That process alone is then run once more, saying so, and the second run counts.
+const gpuFiles = files.filter((f) => /webgpu/.test(f));
+const cpuFiles = files.filter((f) => !gpuFiles.includes(f));
+const denoCount = (o) => [
+  last(o, /(\d+) passed/g),
+  last(o, /(\d+) failed/g),
+  last(o, /(\d+) ignored/g),
+];
 const suites = [
-  ["deno test", bin("deno"), ["test", "-A", "--no-check", ...files], (o) => [
-    last(o, /(\d+) passed/g),
-    last(o, /(\d+) failed/g),
-    last(o, /(\d+) ignored/g),
-  ]],
+  ["deno test", bin("deno"), ["test", "-A", "--no-check", ...cpuFiles], denoCount],
+  ["deno test (WebGPU)", bin("deno"), ["test", "-A", "--no-check", ...gpuFiles], denoCount, {
+    retryExitCrash: true,
+  }],
   ["bun test", bin("bun"), ["test", "--timeout", "300000", ...files.map((f) => `./${f}`)], (o) => [
     last(o, /^\s*(\d+) pass$/gm),
     last(o, /^\s*(\d+) fail$/gm),
@@ -80,9 +93,20 @@ for (const [name, cmd, args] of checks) {
   code === 0 ? passed++ : failed++;
   lines.push(`${name}: ${code === 0 ? "ok" : `FAILED (exit ${code})`}`);
 }
-for (const [name, cmd, args, count] of suites) {
+/** True when a run ended by a signal after its runner reported every test passing. */
+const crashedAfterPassing = (code, output, count) => {
+  const [p, f] = count(output);
+  return code > 128 && p > 0 && f === 0;
+};
+for (const [name, cmd, args, count, opts = {}] of suites) {
   console.log(`\n=== ${name}`);
-  const { code, output } = await run(cmd, args);
+  let { code, output } = await run(cmd, args);
+  if (opts.retryExitCrash && crashedAfterPassing(code, output, count)) {
+    console.log(
+      `\n${name}: exit ${code} after every test passed (the llvmpipe exit crash); once more`,
+    );
+    ({ code, output } = await run(cmd, args));
+  }
   let [p, f, sk] = count(output);
   skipped += Number.isFinite(sk) ? sk : 0;
   if (!Number.isFinite(p)) p = 0;
