@@ -33,7 +33,7 @@ export {
 export { Rng } from "./src/nn/rng.ts";
 export { glorotUniform } from "./src/nn/init.ts";
 export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
-export { Adam, type AdamOptions, exponentialDecay } from "./src/nn/optim.ts";
+export { Adam, type AdamOptions, adamSettings, exponentialDecay } from "./src/nn/optim.ts";
 export { l2Norm, matmul, maxAbsDifference, singularValues } from "./src/nn/linalg.ts";
 export { type Eigenvalues, eigenvalues } from "./src/nn/eigen.ts";
 export {

@@ -27,6 +27,35 @@ export interface AdamOptions {
 }
 
 /**
+ * Adam's options with every unset one at its SPEC A10 default (lr 5e-4, beta1 0.9, beta2 0.999,
+ * epsilon 1e-7, decay x0.9 per 5000 steps), checked: each finite and >= 0, lr > 0. Every Adam,
+ * on the CPU or a backend's, starts from these.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "./optim.ts";
+ * console.log(adamSettings({ lr: 1e-3 }).beta2); // 0.999
+ * ```
+ */
+export function adamSettings(options: AdamOptions = {}): Required<AdamOptions> {
+  for (const [k, v] of Object.entries(options)) {
+    if (v !== undefined && (!Number.isFinite(v) || v < 0)) {
+      throw new OptionError(`Adam option ${k} = ${v}; expected a finite non-negative number`);
+    }
+  }
+  const settings = {
+    lr: options.lr ?? 5e-4,
+    beta1: options.beta1 ?? 0.9,
+    beta2: options.beta2 ?? 0.999,
+    epsilon: options.epsilon ?? 1e-7,
+    decayRate: options.decayRate ?? 0.9,
+    decaySteps: options.decaySteps ?? 5000,
+  };
+  if (!(settings.lr > 0)) throw new OptionError(`learning rate must be > 0, got ${settings.lr}`);
+  return settings;
+}
+
+/**
  * The learning rate after `step` steps: lr0 * rate^(step / steps).
  *
  * @example
@@ -78,18 +107,14 @@ export class Adam {
    */
   constructor(params: Float64Array[], options: AdamOptions = {}) {
     this.params = params;
-    this.lr = options.lr ?? 5e-4;
-    this.beta1 = options.beta1 ?? 0.9;
-    this.beta2 = options.beta2 ?? 0.999;
-    this.epsilon = options.epsilon ?? 1e-7;
-    this.decayRate = options.decayRate ?? 0.9;
-    this.decaySteps = options.decaySteps ?? 5000;
-    for (const [k, v] of Object.entries(options)) {
-      if (v !== undefined && (!Number.isFinite(v) || v < 0)) {
-        throw new OptionError(`Adam option ${k} = ${v}; expected a finite non-negative number`);
-      }
-    }
-    if (!(this.lr > 0)) throw new OptionError(`learning rate must be > 0, got ${this.lr}`);
+    ({
+      lr: this.lr,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      decayRate: this.decayRate,
+      decaySteps: this.decaySteps,
+    } = adamSettings(options));
     this.#m = params.map((p) => new Float64Array(p.length));
     this.#v = params.map((p) => new Float64Array(p.length));
   }

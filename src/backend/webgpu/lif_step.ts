@@ -21,7 +21,7 @@
 import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
-import { exponentialDecay } from "../../nn/optim.ts";
+import { type AdamOptions, adamSettings, exponentialDecay } from "../../nn/optim.ts";
 import { GpuContext } from "./device.ts";
 import { type LifPipelines, lifPipelines } from "./lif_pipelines.ts";
 import {
@@ -40,15 +40,7 @@ export interface WebGpuLifSpec {
   /** A dense LIF network (no conv, no pooling); its weights are copied to the GPU. */
   net: LifNetwork;
   /** Adam's settings (as `nn/optim.ts`; lr default 5e-4) and the steps already taken. */
-  adam?: {
-    lr?: number;
-    beta1?: number;
-    beta2?: number;
-    epsilon?: number;
-    decayRate?: number;
-    decaySteps?: number;
-    t?: number;
-  };
+  adam?: AdamOptions & { t?: number };
   /** MSE weight of the loss (default 0.05). */
   mseWeight?: number;
   /** The readout's weight gradient (default "trace"; see `lif/method.ts`). */
@@ -120,10 +112,8 @@ function denseSizes(net: LifNetwork): number[] {
  */
 export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepRunner> {
   const { net } = spec, sizes = denseSizes(net), H = sizes.length - 2;
-  const a = spec.adam ?? {}, lr0 = a.lr ?? 5e-4, decayRate = a.decayRate ?? 0.9;
-  const decaySteps = a.decaySteps ?? 5000, beta1 = a.beta1 ?? 0.9, beta2 = a.beta2 ?? 0.999;
-  const eps = a.epsilon ?? 1e-7, mseWeight = spec.mseWeight ?? 0.05;
-  if (!(lr0 > 0)) throw new OptionError(`learning rate must be > 0, got ${lr0}`);
+  const { t: t0 = 0, ...options } = spec.adam ?? {}, mseWeight = spec.mseWeight ?? 0.05;
+  const { lr: lr0, decayRate, decaySteps, beta1, beta2, epsilon: eps } = adamSettings(options);
   if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
   const ctx = spec.context ?? await GpuContext.create({ timeoutMs: spec.timeoutMs ?? 120000 });
   const own = !spec.context;
@@ -151,7 +141,7 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
     }
     return { ...params, ...acts };
   };
-  let t = a.t ?? 0, closed = false;
+  let t = t0, closed = false;
   const c = new Map<number, Float64Array>();
   const run = async (
     xs: Float64Array[],
