@@ -13,6 +13,7 @@ import type {
   AsyncBackend,
   AsyncTwinStepRunner,
   Backend,
+  TwinStepResult,
   TwinStepRunner,
   TwinStepSpec,
 } from "../backend/backend.ts";
@@ -43,21 +44,11 @@ export interface TwinTrainerOptions extends AdamOptions {
   init?: B1Network;
 }
 
-/** Losses, correct predictions and gradient norms of one step. */
-export interface TwinStep {
-  /** The SNN's mean softmax cross-entropy over the batch. */
-  loss: number;
-  /** The ReLU twin's mean softmax cross-entropy over the batch. */
-  twinLoss: number;
-  /** Samples of the batch the SNN classified correctly (a count, not a fraction). */
-  correct: number;
-  /** Samples of the batch the twin classified correctly (a count). */
-  twinCorrect: number;
-  /** ||dL/dW(n)|| of the SNN for every layer n = 1..L (the readout last). */
-  gradNorms: number[];
-  /** ||dL/dw(n)|| of the twin, same layers. */
-  twinGradNorms: number[];
-}
+/**
+ * Losses, correct predictions and gradient norms of one step: a backend's `TwinStepResult`
+ * without the max activations, which the trainer consumes to widen the intervals.
+ */
+export type TwinStep = Omit<TwinStepResult, "maxActivation">;
 
 /** Accuracy of both models and their agreement on a data set. */
 export interface TwinEvaluation {
@@ -209,7 +200,11 @@ export class TwinTrainer {
   /** {@link step}, through an asynchronous backend's own step where there is one. */
   async stepAsync(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStep> {
     if (!this.#gpu) return this.step(x, labels, batch);
-    const { maxActivation, ...figures } = await this.#gpu.step(x, labels, batch);
+    return this.#ownedStep(await this.#gpu.step(x, labels, batch));
+  }
+
+  /** After a backend-owned step: widen the intervals; the parameters now live in the backend. */
+  #ownedStep({ maxActivation, ...figures }: TwinStepResult): TwinStep {
     this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);
     this.#stale = true;
     return figures;
@@ -229,12 +224,7 @@ export class TwinTrainer {
   /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
     if (this.#gpu) throw new SpikeproofError("this trainer steps on the GPU: use stepAsync");
-    if (this.#fast) {
-      const { maxActivation, ...figures } = this.#fast.step(x, labels, batch);
-      this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);
-      this.#stale = true;
-      return figures;
-    }
+    if (this.#fast) return this.#ownedStep(this.#fast.step(x, labels, batch));
     const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
     const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
     const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);

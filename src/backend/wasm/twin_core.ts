@@ -19,19 +19,9 @@
  *
  * @module
  */
-import type { TwinStepResult } from "../backend.ts";
+import type { StepHyper, TwinStepResult } from "../backend.ts";
 import { ShapeError, ValueError } from "../../errors.ts";
 import { WasmCore } from "./core.ts";
-
-/** Adam and its learning-rate schedule (as `nn/optim.ts`: Keras form, exponential decay). */
-export interface TwinHyper {
-  lr: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  decayRate: number;
-  decaySteps: number;
-}
 
 /** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
 export interface TwinShare {
@@ -67,7 +57,7 @@ export class TwinCore {
   readonly #M: number;
   readonly #V: number;
   readonly #mark: number;
-  readonly #hyper: TwinHyper;
+  readonly #hyper: StepHyper;
   /** Adam steps taken. */
   t = 0;
 
@@ -80,7 +70,7 @@ export class TwinCore {
    * console.log(new TwinCore([4, 3, 2], hyper).length); // 2 x (12 + 4 + 8 + 4) = 56
    * ```
    */
-  constructor(readonly sizes: number[], hyper: TwinHyper) {
+  constructor(readonly sizes: number[], hyper: StepHyper) {
     let per = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], wt = per, d = wt + up4(nIn * nOut);

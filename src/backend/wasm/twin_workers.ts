@@ -14,9 +14,9 @@
  */
 import process from "node:process";
 import { Worker } from "node:worker_threads";
-import type { TwinStepRunner, TwinStepSpec } from "../backend.ts";
+import type { StepHyper, TwinStepRunner, TwinStepSpec } from "../backend.ts";
 import { ShapeError, SpikeproofError } from "../../errors.ts";
-import { checkStep, stepResult, TwinCore, type TwinHyper, type TwinShare } from "./twin_core.ts";
+import { checkStep, stepResult, TwinCore, type TwinShare } from "./twin_core.ts";
 
 const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4;
 
@@ -27,7 +27,7 @@ interface WorkerInit {
   n: number;
   cap: number;
   sizes: number[];
-  adam: TwinHyper;
+  adam: StepHyper;
   t: number;
   params: Float32Array;
 }
