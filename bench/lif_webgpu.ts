@@ -19,10 +19,10 @@ const batch = gatherBatch(data.train, new Rng(4).permutation(data.train.count), 
 const before = loadavg()[0];
 const rows = await lifOnlineThroughput(batch.x, Int32Array.from(batch.labels), B, batches);
 console.log(`lif-mlp training, 784-512-10, T = 6, batch ${B}, ${batches} timed batches`);
-console.log("  column   SAF-E img/s  OTTT_O img/s  SAF-E/OTTT_O time");
+console.log("  column   SAF-E img/s  OTTT_O trace img/s  SAF-E/OTTT_O trace time");
 for (const column of ["ref", "wasm", "webgpu"]) {
   const at = (m: string) => rows.find((r) => r.column === column && r.method === m);
-  const saf = at("SAF-E"), ottt = at("OTTT_O");
+  const saf = at("SAF-E"), ottt = at("OTTT_O trace");
   if (!saf || !ottt) {
     console.log(`  ${column.padEnd(8)} skipped: no WebGPU in this runtime (navigator.gpu missing)`);
     continue;

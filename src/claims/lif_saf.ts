@@ -6,15 +6,17 @@
  * @module
  */
 import fc from "fast-check";
+import { codeInput } from "../lif/coding.ts";
 import { safOutputs, safToLif } from "../lif/convert.ts";
 import type { MethodOptions } from "../lif/method.ts";
 import { type LifNetwork, lifParams } from "../lif/network.ts";
 import { otttGradients } from "../lif/ottt.ts";
 import { safEGradients } from "../lif/saf.ts";
+import { constantTraces } from "../lif/neuron.ts";
 import { lifForward } from "../lif/simulate.ts";
 import { type Claim, defineClaim } from "./claim.ts";
 import { relDiff, worstRel } from "./compare.ts";
-import { lifInputs, lifLabels, lifNet, lifSpec } from "./lif_nets.ts";
+import { directInput, lifInputs, lifLabels, lifNet, lifSpec } from "./lif_nets.ts";
 
 const PAPER = "Saiin et al. 2024; Xiao et al. 2022";
 const GROUP = "lif-saf";
@@ -36,6 +38,15 @@ function perStep(
   const steps: Float64Array[][] = [];
   fn(net, xs, labels, batch, { ...o, onStep: (g) => steps.push(g.map((a) => a.slice())) });
   return steps;
+}
+
+/** Whether a = k b for one scalar k, to 1e-9 of the largest entry (b all zero: a must be too). */
+function proportional(a: Float64Array, b: Float64Array): boolean {
+  let ab = 0, bb = 0;
+  for (let i = 0; i < a.length; i++) (ab += a[i] * b[i]), (bb += b[i] * b[i]);
+  if (bb === 0) return a.every((v) => v === 0);
+  const k = ab / bb;
+  return relDiff(a, b.map((v) => k * v)) <= 1e-9;
 }
 
 /**
@@ -166,6 +177,60 @@ export const LIF_SAF_CLAIMS: Claim[] = [
       // ... while layer 1's weights see x[t] instead of its trace
       const differs = spec.T > 1 && relDiff(saf[0], official[0]) > 1e-9 ? 1 : 0;
       return { error: e, counts: { "cases where layer 1 differs": differs } };
+    },
+  }),
+  defineClaim({
+    id: "lif.saf-e-vs-official-ottt-o",
+    group: GROUP,
+    paper: PAPER,
+    section: "SPEC B2, B3 (claim 2, the authors' code)",
+    statement: "with direct coding, SAF-E and OTTT_O in the authors' official variant agree at " +
+      "step 1 and from step 2 on differ exactly by c[t] = sum_{k<t} lambda^k on layer 1's weight " +
+      "gradient and the biases (the readout's bias with the trace readout); with Bernoulli input " +
+      "the trace of x is no longer c[t] x, and no such factor relates them",
+    testName:
+      "B3 claim 2 (the authors' code): with direct coding, SAF-E = OTTT_O official once layer 1's weights and the biases are scaled by c[t]",
+    defaultRuns: 100,
+    tolerance: SAME_SUMS,
+    errorMeasure: "max over steps and parameter arrays of the relative difference between SAF-E " +
+      "and OTTT_O official with c[t] applied (direct coding)",
+    coverage: {
+      "direct-coded steps where the unscaled gradients differ": 50,
+      "Bernoulli cases where no factor relates layer 1's weight gradients": 10,
+    },
+    arbitrary: fc.tuple(
+      lifSpec({ conv: true }),
+      fc.constantFrom("trace" as const, "spike" as const),
+    ),
+    error: ([spec, readout]) => {
+      const net = lifNet(spec),
+        labels = lifLabels(spec, net),
+        c = constantTraces(spec.lambda, spec.T);
+      const official = { readout, variant: "official" } as const;
+      const run = (xs: Float64Array[]) => ({
+        saf: perStep(safEGradients, net, xs, labels, spec.batch, { readout }),
+        ottt: perStep(otttGradients, net, xs, labels, spec.batch, official),
+      });
+      const direct = run(directInput(spec, net)), last = net.layers.length - 1;
+      // layer 1's weights (array 0) and every bias (odd arrays; the readout's with "trace")
+      const scaled = (k: number) =>
+        k === 0 || (k % 2 === 1 && (k < 2 * last || readout === "trace"));
+      let error = 0, differ = 0;
+      direct.ottt.forEach((g, t) => {
+        const want = g.map((a, k) => (scaled(k) ? a.map((v) => c[t] * v) : a));
+        error = Math.max(error, worstRel(direct.saf[t], want));
+        if (worstRel(direct.saf[t], g) > 1e-9) differ++;
+      });
+      const xs = codeInput(directInput(spec, net)[0], spec.T, "bernoulli", spec.seed);
+      const bern = run(xs),
+        unrelated = bern.ottt.some((g, t) => !proportional(bern.saf[t][0], g[0]));
+      return {
+        error,
+        counts: {
+          "direct-coded steps where the unscaled gradients differ": differ,
+          "Bernoulli cases where no factor relates layer 1's weight gradients": unrelated ? 1 : 0,
+        },
+      };
     },
   }),
   defineClaim({

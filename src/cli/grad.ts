@@ -53,6 +53,9 @@ export const gradSpec: CommandSpec = {
     },
     "mse-weight": { type: "string", value: "X", default: "0.05", help: "MSE weight in the loss" },
   },
+  notes: "The gradients are taken at the model's weights, with no update inside the sequence: " +
+    "ottt-o and saf-e return the sum of their per-step gradients at fixed weights (equal to " +
+    "ottt-a's), not the result of T online updates.",
 };
 
 /** x as T steps of [batch, features] and the labels, checked against the network's input size. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { backendByName } from "../backend/select.ts";
+import { OptionError } from "../errors.ts";
 import { type LifCostRow, lifCostTable } from "../experiments/lif_cost.ts";
 import { buildLayers } from "../nn/architecture.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
@@ -38,13 +39,25 @@ export const experimentCostSpec: CommandSpec = {
       type: "string",
       value: "NAME",
       default: "both",
-      help: "OTTT rows: official (W s and W a_hat, as the OTTT code) | lean (W s only) | both",
+      help: "OTTT rows: replace (W s and W a_hat per wrapped layer, the OTTT code's Replace) | " +
+        "lean (W s only) | both",
+    },
+    "ottt-variant": {
+      type: "string",
+      value: "NAME",
+      default: "both",
+      help: "OTTT rows: trace (every layer wrapped) | official (the authors' code: layer 1 " +
+        "unwrapped) | both",
     },
     ...reportOptions,
   },
   notes:
     "Run with NODE_OPTIONS=--expose-gc (Deno: --v8-flags=--expose-gc) for the live-memory figures.",
 };
+
+/** A row's name: the method, and for OTTT its variant and forward, e.g. "ottt-o (official, replace)". */
+const rowName = (r: LifCostRow) =>
+  r.otttForward ? `${r.method} (${r.variant}, ${r.otttForward})` : r.method;
 
 /** A fixed-width table of the rows. */
 function table(rows: LifCostRow[], T: number, sweep: number[]): string {
@@ -65,7 +78,7 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
   const body = rows.map((
     r,
   ) => [
-    r.otttForward ? `${r.method} (${r.otttForward})` : r.method,
+    rowName(r),
     M(r.macsForward),
     M(r.macsBackward),
     r.forwardMatmulsPerLayerStep.toFixed(3),
@@ -85,8 +98,8 @@ function table(rows: LifCostRow[], T: number, sweep: number[]): string {
 }
 
 /**
- * Per-batch time of SAF-E over OTTT_O's with each forward (the rows present), e.g.
- * { "saf-e/ottt-o (official)": 0.5 }.
+ * Per-batch time of SAF-E over OTTT_O's in each variant and forward (the rows present), e.g.
+ * { "saf-e/ottt-o (official, replace)": 0.9 }.
  *
  * @example
  * ```ts ignore
@@ -97,7 +110,7 @@ export function timeRatios(rows: LifCostRow[]): Record<string, number> {
   const saf = rows.find((r) => r.method === "saf-e");
   const ottt = rows.filter((r) => r.method === "ottt-o");
   return Object.fromEntries(
-    saf ? ottt.map((r) => [`saf-e/ottt-o (${r.otttForward})`, saf.seconds / r.seconds]) : [],
+    saf ? ottt.map((r) => [`saf-e/${rowName(r)}`, saf.seconds / r.seconds]) : [],
   );
 }
 
@@ -114,7 +127,14 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
   const o = parseCommand(experimentCostSpec, argv);
   const T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });
   const sweep = intListOption(o, "sweep");
-  const forward = oneOf(o["ottt-forward"], "ottt-forward", ["official", "lean", "both"] as const);
+  if (o["ottt-forward"] === "official") {
+    throw new OptionError(
+      "--ottt-forward official was renamed: 'replace' is the two-matmul forward of the OTTT " +
+        "code's Replace trick; the authors' code as a whole is --ottt-variant official",
+    );
+  }
+  const forward = oneOf(o["ottt-forward"], "ottt-forward", ["replace", "lean", "both"] as const);
+  const variant = oneOf(o["ottt-variant"], "ottt-variant", ["trace", "official", "both"] as const);
   const layers = buildLayers({ h: 28, w: 28, c: 1 }, lifModelLayers(o));
   const rows = lifCostTable({
     layers,
@@ -123,7 +143,8 @@ export async function runExperimentCost(argv: string[]): Promise<object> {
     batch: numberOption(o, "batch", { integer: true, min: 1 }),
     repeats: numberOption(o, "repeats", { integer: true, min: 1 }),
     backend: backendByName(String(o.backend)),
-    otttForwards: forward === "both" ? ["official", "lean"] : [forward],
+    otttForwards: forward === "both" ? ["replace", "lean"] : [forward],
+    otttVariants: variant === "both" ? ["trace", "official"] : [variant],
   });
   const ratios = timeRatios(rows);
   const gcExposed = typeof (globalThis as { gc?: unknown }).gc === "function";

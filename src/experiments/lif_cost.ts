@@ -41,7 +41,12 @@ export interface LifCostOptions {
   /** Methods to run (default all). */
   methods?: string[];
   /** OTTT forwards to run, a row each (default both; see `MethodOptions.otttForward`). */
-  otttForwards?: ("official" | "lean")[];
+  otttForwards?: ("replace" | "lean")[];
+  /**
+   * OTTT variants to run, a row each with every forward (default both: "trace" wraps every
+   * layer, "official" is the authors' code with layer 1 unwrapped; `MethodOptions.variant`).
+   */
+  otttVariants?: ("trace" | "official")[];
 }
 
 /** One method's row. */
@@ -49,7 +54,9 @@ export interface LifCostRow {
   /** The method's command-line name, a key of `LIF_METHODS`. */
   method: string;
   /** OTTT's forward (OTTT rows only). */
-  otttForward?: "official" | "lean";
+  otttForward?: "replace" | "lean";
+  /** OTTT's variant (OTTT rows only). */
+  variant?: "trace" | "official";
   /** Forward MACs per sample over all T steps. */
   macsForward: number;
   /** Backward MACs per sample over all T steps. */
@@ -100,7 +107,7 @@ export function lifCostTable(options: LifCostOptions): LifCostRow[] {
   const gc = (globalThis as { gc?: () => void }).gc;
   /** One batch: counted, timed, and (with `probeMemory`) its live memory sampled after a gc. */
   const measure = (
-    { method: name, otttForward }: Pick<LifCostRow, "method" | "otttForward">,
+    { method: name, otttForward, variant }: Pick<LifCostRow, "method" | "otttForward" | "variant">,
     steps: number,
     probeMemory: boolean,
   ) => {
@@ -110,15 +117,18 @@ export function lifCostTable(options: LifCostOptions): LifCostRow[] {
     let peak = before;
     if (probeMemory) cost.probe = () => (gc?.(), gc?.(), (peak = Math.max(peak, memory())));
     const t0 = performance.now();
-    m.gradients(net, xs, labels, batch, { backend, cost, otttForward });
+    m.gradients(net, xs, labels, batch, { backend, cost, otttForward, variant });
     const seconds = (performance.now() - t0) / 1000;
     return { count: cost.snapshot(), seconds, peakMemoryBytes: peak - before };
   };
   const median = (v: number[]) => v.sort((p, q) => p - q)[v.length >> 1];
-  const forwards = options.otttForwards ?? ["official", "lean"];
+  const forwards = options.otttForwards ?? ["replace", "lean"];
+  const variants = options.otttVariants ?? ["trace", "official"];
   const plan = (options.methods ?? Object.keys(LIF_METHODS)).flatMap((method) =>
     method.startsWith("ottt")
-      ? forwards.map((otttForward) => ({ method, otttForward }))
+      ? variants.flatMap((variant) =>
+        forwards.map((otttForward) => ({ method, variant, otttForward }))
+      )
       : [{ method }]
   );
   return plan.map((run) => {

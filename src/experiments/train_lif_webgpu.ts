@@ -6,8 +6,8 @@
  * the weights come back to the CPU once per epoch, for the evaluation (LIF inference on the
  * CPU, by default with the wasm backend's float32 kernels).
  *
- * SAF-E, OTTT_O and OTTT_A run on the GPU (dense lif-mlp nets; OTTT with its official
- * two-matmul forward and trace variant), each with the reference's update (`lif/methods.ts`):
+ * SAF-E, OTTT_O and OTTT_A run on the GPU (dense lif-mlp nets; OTTT with its Replace
+ * two-matmul forward and trace variant, every layer wrapped), each with the reference's update (`lif/methods.ts`):
  * Adam after every time step for saf-e and ottt-o, once per batch for ottt-a. Where there is
  * no WebGPU (Node, Bun) it rejects with a `BackendUnavailableError` naming the available
  * backends.

@@ -80,3 +80,50 @@ export class CostCounter {
     return { macsForward, macsBackward, neuronStateFloats, inputStateFloats, synapseStateFloats };
   }
 }
+
+/** Which forward {@link exactForwardMacs} counts: a method and, for OTTT, its options. */
+export interface ForwardShape {
+  /** "saf": SAF-E's one matmul W A[t] + b c[t] per layer per step; "ottt": OTTT_O or OTTT_A. */
+  method: "saf" | "ottt";
+  /** OTTT's variant (`MethodOptions.variant`); "official" leaves layer 1 unwrapped. */
+  variant?: "trace" | "official";
+  /** The readout's gradient (`MethodOptions.readout`); "spike" leaves the readout unwrapped. */
+  readout?: "trace" | "spike";
+  /** OTTT's forward (`MethodOptions.otttForward`): "replace" (default) or "lean". */
+  otttForward?: "replace" | "lean";
+}
+
+/**
+ * The forward MACs of one sample over T steps, in closed form (SPEC B3, cost). With M_l the MACs
+ * of layer l's linear map for one sample (neurons x fan-in), a layer runs one matmul per step,
+ * or two when OTTT's Replace forward wraps it (W s_in for the value, W a_hat_in for the
+ * gradient path):
+ *
+ *   MACs = T sum_l M_l (1 + wrapped_l)
+ *   wrapped_l = OTTT, Replace forward, and: readout l = L: readout "trace";
+ *               hidden l = 1: variant "trace";  hidden l > 1: always
+ *
+ * So SAF = lean OTTT = T S (S = sum_l M_l), OTTT "trace" = 2 T S, and the authors' code
+ * (variant "official", trace readout) = T (2 S - M_1): SAF / official OTTT = S / (2 S - M_1),
+ * which tends to 1/2 only as layer 1's share M_1 / S goes to 0 (a VGG), and is 0.988 on
+ * 784-512-10.
+ *
+ * @example
+ * ```ts
+ * import { exactForwardMacs } from "./cost.ts";
+ * const m = [784 * 512, 512 * 10];
+ * console.log(exactForwardMacs(m, 6, { method: "saf" })); // 2439168
+ * console.log(exactForwardMacs(m, 6, { method: "ottt", variant: "official" })); // 2469888
+ * ```
+ */
+export function exactForwardMacs(
+  layerMacs: readonly number[],
+  T: number,
+  of: ForwardShape,
+): number {
+  const L = layerMacs.length - 1;
+  const replace = of.method === "ottt" && (of.otttForward ?? "replace") === "replace";
+  const wrapped = (l: number) =>
+    replace && (l === L ? of.readout !== "spike" : l > 0 || of.variant !== "official");
+  return T * layerMacs.reduce((n, m, l) => n + m * (wrapped(l) ? 2 : 1), 0);
+}

@@ -28,18 +28,21 @@ export interface MethodOptions {
   readout?: "trace" | "spike";
   /**
    * OTTT only: "trace" (every presynaptic factor is a trace; a bias is a weight on a constant
-   * input 1, whose trace is c[t]) or "official" (the OTTT code: the first layer sees the raw
-   * input, biases get delta). Default "trace".
+   * input 1, whose trace is c[t]) or "official" (the authors' OTTT code: the first layer is not
+   * wrapped, so its weight gradient sees the raw input x[t], and biases get delta). Default
+   * "trace". Only "official" matches the authors' code.
    */
   variant?: "trace" | "official";
   /**
-   * OTTT only: "official" (default) runs each layer's forward as the OTTT code does, two
-   * matmuls per layer per step (W s_in for the potential, W a_hat_in for the gradient path,
-   * joined by its Replace trick); "lean" runs only W s_in. The gradients are the same.
+   * OTTT only: "replace" (default) runs each wrapped layer's forward as the OTTT code's Replace
+   * trick does, two matmuls per layer per step (W s_in for the potential, W a_hat_in for the
+   * gradient path); a layer whose gradient path is its own input (layer 1 under the "official"
+   * variant, the readout under the "spike" readout) runs one. "lean" runs only W s_in
+   * everywhere. The gradients are the same.
    */
-  otttForward?: "official" | "lean";
+  otttForward?: "replace" | "lean";
   /**
-   * OTTT with the official forward: called at every step with each layer's gradient-path
+   * OTTT with the Replace forward: called at every step with each layer's gradient-path
    * pre-activation W a_hat_in[t] + k b (undefined where it is the forward's own W s_in + b).
    */
   onGradPath?: (preActivations: (Float64Array | undefined)[], t: number) => void;

@@ -7,14 +7,16 @@
  *   gW_l += delta_l[t] (outer) a_hat_{l-1}[t],   gb_l += c[t] delta_l[t]
  *
  * No gradient flows through time (reset and previous potential detached). Variants (see
- * `MethodOptions`): "trace" as above; "official" as the OTTT code, where the first layer's
- * weight gradient uses the raw input x[t] and biases get delta[t]. OTTT_A sums the steps'
+ * `MethodOptions`): "trace" as above; "official" as the authors' OTTT code, which leaves layer
+ * 1 unwrapped, so its weight gradient uses the raw input x[t], and gives biases delta[t]. OTTT_A sums the steps'
  * gradients and updates once; OTTT_O updates after every step (`onStep`). State per neuron:
  * the post-reset potential and the trace of its output.
  *
- * Forward ("official", the default, as the OTTT code runs it): per layer and step, two
- * matmuls, W s_in (drives the potential and the spikes) and W a_hat_in (the gradient path);
- * see `otttLinear`. "lean" runs only W s_in: the same spikes, losses and gradients.
+ * Forward ("replace", the default, as the OTTT code's Replace trick runs it): per wrapped layer
+ * and step, two matmuls, W s_in (drives the potential and the spikes) and W a_hat_in (the
+ * gradient path); an unwrapped layer (layer 1 in the "official" variant, the readout with the
+ * "spike" readout) runs one. See `otttLinear`; `exactForwardMacs` (cost.ts) counts them. "lean"
+ * runs only W s_in: the same spikes, losses and gradients.
  *
  * @module
  */
@@ -43,7 +45,7 @@ import { neuronsOf } from "../nn/layer.ts";
 export interface OtttLinear {
   /** out = W s_in + b: the value (no gradient); it drives the potential. */
   value: Float64Array;
-  /** out_for_grad = W a_hat_in + k b, where the official forward computes it apart. */
+  /** out_for_grad = W a_hat_in + k b, where the Replace forward computes it apart. */
   gradPath?: Float64Array;
 }
 
@@ -57,7 +59,8 @@ export interface OtttLinear {
  *
  * so gW = delta (outer) a_hat_in and gb = k delta: the presynaptic factors `grad` hold. The
  * "lean" forward skips out_for_grad (its value is never read by the backward, only its
- * inputs), as does the official one where the gradient path is the forward's own map.
+ * inputs), as does the Replace one where the gradient path is the forward's own map (an
+ * unwrapped layer).
  *
  * @example
  * ```ts
@@ -65,7 +68,7 @@ export interface OtttLinear {
  * import { otttLinear } from "./ottt.ts";
  * const l = { nIn: 2, nOut: 1, w: new Float64Array([1, 2]), b: new Float64Array([0.5]) };
  * const s = new Float64Array([1, 0]), a = new Float64Array([1.5, 1]);
- * const z = otttLinear(l, s, { pre: a, biasScale: 1.5 }, 1, { backend: refBackend }, "official");
+ * const z = otttLinear(l, s, { pre: a, biasScale: 1.5 }, 1, { backend: refBackend }, "replace");
  * console.log(z.value[0], z.gradPath?.[0]); // 1.5 4.25
  * ```
  */
@@ -75,7 +78,7 @@ export function otttLinear(
   grad: Presynaptic,
   batch: number,
   compute: Compute,
-  forward: "official" | "lean",
+  forward: "replace" | "lean",
 ): OtttLinear {
   const value = current(layer, sIn, batch, 1, compute); // out = W s_in + b
   if (forward === "lean" || (grad.pre === sIn && grad.biasScale === 1)) return { value };
@@ -106,7 +109,7 @@ export function otttGradients(
   checkInputs(net, xs, batch);
   const compute = computeOf(options);
   const official = options.variant === "official", spikeReadout = options.readout === "spike";
-  const forward = options.otttForward ?? "official";
+  const forward = options.otttForward ?? "replace";
   const T = xs.length, L = net.layers.length - 1, classes = net.layers[L].nOut;
   const c = constantTraces(net.lambda, T), grads = zeroGrads(net, options.cost);
   const v = net.layers.slice(0, L).map((l) => new Float64Array(batch * neuronsOf(l)));

@@ -17,7 +17,7 @@ test("npm run bench (smoke: one sample per case) runs every case under Bun, Deno
   assert.equal(r.stdout.match(/^matmul 512 .*wasm\/peer/gm)?.length, 3);
   assert.equal(r.stdout.match(/^lif-mlp step T=6 SAF-E, batch 64 .*wasm\/ref/gm)?.length, 3);
   assert.equal(
-    r.stdout.match(/^lif-mlp step time ratio SAF-E\/OTTT_O: ref [\d.]+, wasm/gm)?.length,
+    r.stdout.match(/^lif-mlp step time ratio SAF-E\/OTTT_O trace: ref [\d.]+, wasm/gm)?.length,
     3,
   );
 });

@@ -3,7 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runExperimentCost } from "../../src/cli/lif_cost.ts";
 import { main } from "../../src/cli/main.ts";
+import { OptionError } from "../../src/errors.ts";
 import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
 import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
 import { codeInput } from "../../src/lif/coding.ts";
@@ -65,6 +67,32 @@ test("CLI: train --model lif-mlp --json reports the LIF figures and saves a load
   }
   assert.equal((await cli(["train", "--model", "lif-mlp", "--method", "nope"])).code, 2);
   await rm(dir, { recursive: true });
+});
+
+test("grad --help says that ottt-o and saf-e return the sum of per-step gradients at fixed weights", async () => {
+  const out = await cli(["grad", "--help"]);
+  assert.equal(out.code, 0);
+  const help = out.lines.join(" ").replace(/\s+/g, " ");
+  assert.match(
+    help,
+    /ottt-o and saf-e return the sum of their per-step gradients at fixed weights/,
+  );
+});
+
+test("experiment cost: an unknown --ottt-forward is an OptionError naming it, and the old 'official' says what it was renamed to", async () => {
+  await assert.rejects(
+    runExperimentCost(["--ottt-forward", "fast"]),
+    (e) => e instanceof OptionError && /ottt-forward 'fast'/.test(e.message),
+  );
+  await assert.rejects(
+    runExperimentCost(["--ottt-forward", "official"]),
+    (e) =>
+      e instanceof OptionError && /renamed: 'replace'.*--ottt-variant official/.test(e.message),
+  );
+  await assert.rejects(
+    runExperimentCost(["--ottt-variant", "authors"]),
+    (e) => e instanceof OptionError && /ottt-variant 'authors'/.test(e.message),
+  );
 });
 
 test("LIF checkpoints round-trip conv nets with their average pools and neuron constants", async () => {
@@ -171,8 +199,12 @@ test("CLI: experiment cost prints a row per method, with SAF's state below OTTT'
   const state = (m: string) =>
     rows.find((r: { method: string }) => r.method === m).stateFloatsPerNeuron;
   assert.ok(state("saf-e") < state("ottt-o"));
-  assert.equal(rows.length, Object.keys(LIF_METHODS).length + 2); // OTTT_A, OTTT_O: both forwards
-  assert.ok(JSON.parse(lines[lines.length - 1]).timeRatios["saf-e/ottt-o (official)"] > 0);
+  // OTTT_A, OTTT_O: both variants x both forwards, 4 rows each
+  assert.equal(rows.length, Object.keys(LIF_METHODS).length + 6);
+  const ratios = JSON.parse(lines[lines.length - 1]).timeRatios;
+  for (const v of ["trace, replace", "official, replace", "trace, lean", "official, lean"]) {
+    assert.ok(ratios[`saf-e/ottt-o (${v})`] > 0, v);
+  }
 });
 
 test("SAF -> LIF conversion copies the parameters (it changes nothing but ownership)", () => {

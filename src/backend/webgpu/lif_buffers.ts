@@ -33,7 +33,7 @@ export interface LifBuffers {
   delta: GPUBuffer[];
   /** OTTT only: per hidden layer the post-reset potential v [batch, n] (empty for SAF). */
   vpot: GPUBuffer[];
-  /** OTTT only: the official forward's unread gradient path [batch, max n_l] (4 bytes for SAF). */
+  /** OTTT only: the Replace forward's unread gradient path [batch, max n_l] (4 bytes for SAF). */
   scratch: GPUBuffer;
   /** The readout's logits o[t] [batch, classes]. */
   o: GPUBuffer;

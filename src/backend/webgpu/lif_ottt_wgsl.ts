@@ -1,13 +1,13 @@
 /**
  * WGSL kernel of a hidden layer's OTTT forward step (SPEC B1, B2; the float64 reference is
- * `lif/ottt.ts` with its default "official" forward and "trace" variant), float32:
+ * `lif/ottt.ts` with its default Replace (two-matmul) forward and "trace" variant), float32:
  *
  *   u_l[t] = lambda v_l[t-1] + W_l y_{l-1}[t] + b_l,   s_l[t] = H(u_l[t] - V_th)
  *   v_l[t] = u_l[t] - V_th s_l[t]                     (soft reset, detached)
  *   g_l[t] = H'(u_l[t] - V_th)                        (sigmoid surrogate)
  *   a_hat_l[t] = lambda a_hat_l[t-1] + s_l[t]          (the trace: the next layer's p_l)
  *
- * with y_0[t] = x[t] and y_l[t] = s_l[t]. The official forward also computes each layer's
+ * with y_0[t] = x[t] and y_l[t] = s_l[t]. The Replace forward also computes each layer's
  * gradient path W_l a_hat_{l-1}[t] + c[t] b_l (a second matmul per layer per step, whose value
  * the backward never reads): the plan runs lif_wgsl.ts's readout kernel for it, into a
  * scratch buffer. The backward is SAF-E's (the same kernels): delta_l = dL/ds_l g_l,

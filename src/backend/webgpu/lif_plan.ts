@@ -12,7 +12,7 @@
  * "gradients" sums the T steps' gradients (keep = 1 after the first step) and skips Adam;
  * so does "train" with update "batch" before its one Adam update. With method "ottt" each
  * hidden layer runs OTTT's LIF neuron on its input spikes (lif_ottt_wgsl.ts) and, as the
- * official OTTT forward, a second matmul per layer (the gradient path W a_hat_in + b, into a
+ * OTTT's Replace (two-matmul) forward, a second matmul per layer (the gradient path W a_hat_in + b, into a
  * scratch buffer, never read); the backward is the same kernels (OTTT's trace = SAF's A).
  *
  * @module
@@ -77,7 +77,7 @@ export interface LifPlanShape {
   sharedInput: boolean;
   /** What the batch runs. */
   mode: LifPlanMode;
-  /** The hidden layers' forward: SAF's accumulation or OTTT's LIF neuron (official forward). */
+  /** The hidden layers' forward: SAF's accumulation or OTTT's LIF neuron (Replace forward). */
   method: "saf" | "ottt";
   /** Adam's constants. */
   adam: { beta1: number; beta2: number; eps: number };
@@ -164,7 +164,7 @@ export function buildLifPlan(
     ] as [number, number]));
     const input = (l: number) => (l === 0 ? buf.a0 : buf.acc[l - 1]); // A_{l}
     const gradPath = (l: number) =>
-      // OTTT's official forward: W_l a_hat_{l-1} + b_l, unread
+      // OTTT's Replace forward: W_l a_hat_{l-1} + b_l, unread
       make(pipes.readout, { m: B, n: sizes[l + 1], k: sizes[l], offW: offsets[l] }, [
         input(l),
         buf.theta,

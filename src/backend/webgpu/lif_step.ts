@@ -10,8 +10,8 @@
  * every step with scale 1/T and MSE weight 0.05 (SPEC B2); the readout's weight gradient uses
  * its input accumulation ("trace", the default) or its input spikes ("spike").
  *
- * With `method: "ottt"` the same runner trains OTTT (lif/ottt.ts, its default official
- * forward and trace variant): OTTT_O with update "step", OTTT_A with "batch"; the backward
+ * With `method: "ottt"` the same runner trains OTTT (lif/ottt.ts, its default Replace
+ * two-matmul forward and trace variant, every layer wrapped): OTTT_O with update "step", OTTT_A with "batch"; the backward
  * kernels are shared, since OTTT's presynaptic trace is SAF's accumulation.
  *
  * Float32 throughout (the kernels' header comments give the equations and layout).
@@ -47,7 +47,7 @@ export interface WebGpuLifSpec {
   readout?: "trace" | "spike";
   /**
    * The forward: "saf" (default; SAF-E with update "step") or "ottt" (OTTT's LIF neuron and
-   * official two-matmul forward, trace variant; OTTT_O with update "step", OTTT_A "batch").
+   * Replace two-matmul forward, trace variant; OTTT_O with update "step", OTTT_A "batch").
    */
   method?: "saf" | "ottt";
   /** Adam after every step (default, as saf-e and ottt-o) or once per batch (ottt-a). */
