@@ -189,7 +189,15 @@ export {
 } from "./src/ttfs/jacobian.ts";
 
 // data
-export { gunzip, type IdxArray, parseIdx, readIdxGz } from "./src/data/idx.ts";
+export {
+  gunzip,
+  gunzipIdx,
+  type GunzipIdxOptions,
+  IDX_TRAILING_ALLOWANCE,
+  type IdxArray,
+  parseIdx,
+  readIdxGz,
+} from "./src/data/idx.ts";
 export {
   DEBIAN_FASHION_MNIST_DIR,
   FASHION_MNIST_FILES,
@@ -256,7 +264,7 @@ export {
 } from "./src/plot/charts.ts";
 
 // io
-export { writeFileAtomic } from "./src/io/atomic.ts";
+export { type AtomicFileHandle, type AtomicFs, writeFileAtomic } from "./src/io/atomic.ts";
 export {
   decodeSafetensors,
   type DType,

@@ -13,7 +13,7 @@
 import { access } from "node:fs/promises";
 import { join } from "node:path";
 import { DataError, OptionError } from "../errors.ts";
-import { gunzip, type IdxArray, parseIdx, readIdxGz } from "./idx.ts";
+import { gunzipIdx, type IdxArray, readIdxGz } from "./idx.ts";
 
 /** A set of images with their labels. */
 export interface ImageSet {
@@ -164,11 +164,11 @@ async function loadFromDir(dir: string): Promise<FashionMnist> {
 }
 
 /** Decodes one embedded base64 string of a gzip'd IDX file. */
-async function decodeEmbedded(base64: string, name: string): Promise<IdxArray> {
+function decodeEmbedded(base64: string, name: string): Promise<IdxArray> {
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  return parseIdx(await gunzip(bytes, name), name);
+  return gunzipIdx(bytes, name);
 }
 
 /** Decodes the embedded subset; the 2 MB module is imported only now. */

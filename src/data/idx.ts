@@ -20,14 +20,21 @@
  * covers every MNIST-like set. The file must hold exactly the product of the sizes in bytes
  * after the header: short data (a truncated download) and trailing bytes are both errors.
  *
- * The `.gz` files are plain gzip streams; {@link gunzip} decompresses them with the
- * web-standard `DecompressionStream`, so this module runs unchanged in Deno, Bun and Node.
+ * The `.gz` files are plain gzip streams, decompressed with the web-standard
+ * `DecompressionStream` (see `inflate.ts`), so this module runs unchanged in Deno, Bun and Node.
+ * {@link gunzipIdx} decompresses only as far as the header's sizes say: it allocates the
+ * declared size once (refusing one that the compressed bytes cannot hold, more than 1032 times
+ * their length), and stops at the first {@link IDX_TRAILING_ALLOWANCE} bytes past it, so a gzip
+ * bomb behind a small header is a DataError after a few MiB of work, not gigabytes.
  *
  * @module
  */
 
 import { readFile } from "node:fs/promises";
 import { DataError } from "../errors.ts";
+import { inflateChunks, MAX_DEFLATE_RATIO } from "./inflate.ts";
+
+export { gunzip } from "./inflate.ts";
 
 /** An IDX array of unsigned bytes: its sizes (outermost first) and its row-major elements. */
 export interface IdxArray {
@@ -57,61 +64,27 @@ function hex(byte: number): string {
   return "0x" + byte.toString(16).padStart(2, "0");
 }
 
-/**
- * Decompresses a gzip stream with the web-standard `DecompressionStream("gzip")`.
- *
- * Corrupt or truncated input becomes a {@link DataError} naming `name`. The input is written
- * and the output read concurrently, so a truncated stream rejects instead of hanging.
- *
- * @param bytes The compressed bytes.
- * @param name What the bytes are (a file path), for error messages.
- * @returns The decompressed bytes.
- * @example
- * ```ts
- * import { gunzip } from "./idx.ts";
- * const packed = new Uint8Array(
- *   await new Response(
- *     new Blob([new Uint8Array([1, 2, 3])]).stream().pipeThrough(new CompressionStream("gzip")),
- *   ).arrayBuffer(),
- * );
- * console.log(await gunzip(packed, "example")); // Uint8Array(3) [ 1, 2, 3 ]
- * ```
- */
-export async function gunzip(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  // Blob needs bytes backed by a plain ArrayBuffer; copy only if they are not.
-  const part = bytes.buffer instanceof ArrayBuffer
-    ? new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
-    : new Uint8Array(bytes);
-  try {
-    // pipeThrough writes in the background while Response reads; an error on either side
-    // rejects the arrayBuffer() promise, and pipeThrough marks its own promise as handled.
-    const stream = new Blob([part]).stream().pipeThrough(new DecompressionStream("gzip"));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
-  } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    throw new DataError(`${name}: corrupt or truncated gzip data (${why})`);
-  }
+/** An IDX header: the sizes, the header's length in bytes and the data's (their product). */
+interface IdxHeader {
+  dims: number[];
+  headerLength: number;
+  expected: number;
 }
 
 /**
- * Parses an uncompressed IDX file of unsigned bytes (see the module comment for the format).
- *
- * Throws {@link DataError} naming `name` if the file is shorter than its header, has a bad
- * magic number, an unsupported type code or number of dimensions, fewer data bytes than its
- * sizes say, or trailing bytes.
- *
- * @param bytes The whole file, uncompressed.
- * @param name What the bytes are (a file path), for error messages.
- * @returns The sizes and a view of the elements inside `bytes`.
- * @example
- * ```ts
- * import { parseIdx } from "./idx.ts";
- * // Two labels, 3 and 7: magic 00 00, type 08, 1 dimension, size 2, then the data.
- * const a = parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]), "labels");
- * console.log(a.dims, a.data); // [ 2 ] Uint8Array(2) [ 3, 7 ]
- * ```
+ * The header length that `prefix` (the file's first bytes, at least 4) announces: 4 + 4n for
+ * n dimensions, or 4 if n is out of range (so that {@link idxHeader} reports it).
  */
-export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+function headerLengthOf(prefix: Uint8Array): number {
+  const ndims = prefix[3];
+  return ndims < 1 || ndims > MAX_DIMS ? 4 : 4 + 4 * ndims;
+}
+
+/**
+ * Checks and reads the header at the start of `bytes`: magic, type code, number of dimensions,
+ * then the sizes; throws {@link DataError} naming `name` at the first thing wrong.
+ */
+function idxHeader(bytes: Uint8Array, name: string): IdxHeader {
   if (bytes.length < 4) {
     throw new DataError(
       `${name}: ${bytes.length} bytes is shorter than the 4-byte IDX header; not an IDX file`,
@@ -153,29 +126,143 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
     dims.push(size);
     expected *= size;
   }
-  const found = bytes.length - headerLength;
-  if (found < expected) {
-    throw new DataError(
-      `${name}: truncated: expected ${expected} bytes of data, found ${found} ` +
-        `(sizes ${dims.join(" x ")})`,
+  return { dims, headerLength, expected };
+}
+
+/** The DataError for `found` data bytes where the header says `h.expected`. */
+function sizeMismatch(h: IdxHeader, found: number | string, name: string): DataError {
+  const sizes = `(sizes ${h.dims.join(" x ")})`;
+  return typeof found === "number" && found < h.expected
+    ? new DataError(
+      `${name}: truncated: expected ${h.expected} bytes of data, found ${found} ${sizes}`,
+    )
+    : new DataError(
+      `${name}: ${typeof found === "number" ? found - h.expected : found} trailing bytes ` +
+        `after the ${h.expected} bytes of data ${sizes}`,
     );
-  }
-  if (found > expected) {
-    throw new DataError(
-      `${name}: ${found - expected} trailing bytes after the ${expected} bytes of data ` +
-        `(sizes ${dims.join(" x ")})`,
-    );
-  }
-  return { dims, data: bytes.subarray(headerLength) };
 }
 
 /**
- * Reads a gzip-compressed IDX file: reads it, decompresses it and parses it.
+ * Parses an uncompressed IDX file of unsigned bytes (see the module comment for the format).
+ *
+ * Throws {@link DataError} naming `name` if the file is shorter than its header, has a bad
+ * magic number, an unsupported type code or number of dimensions, fewer data bytes than its
+ * sizes say, or trailing bytes.
+ *
+ * @param bytes The whole file, uncompressed.
+ * @param name What the bytes are (a file path), for error messages.
+ * @returns The sizes and a view of the elements inside `bytes`.
+ * @example
+ * ```ts
+ * import { parseIdx } from "./idx.ts";
+ * // Two labels, 3 and 7: magic 00 00, type 08, 1 dimension, size 2, then the data.
+ * const a = parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]), "labels");
+ * console.log(a.dims, a.data); // [ 2 ] Uint8Array(2) [ 3, 7 ]
+ * ```
+ */
+export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
+  const h = idxHeader(bytes, name);
+  const found = bytes.length - h.headerLength;
+  if (found !== h.expected) throw sizeMismatch(h, found, name);
+  return { dims: h.dims, data: bytes.subarray(h.headerLength) };
+}
+
+/**
+ * Trailing bytes that {@link gunzipIdx} counts exactly before it stops decompressing; past
+ * this it reports "more than" this many.
+ *
+ * @example
+ * ```ts
+ * import { IDX_TRAILING_ALLOWANCE } from "./idx.ts";
+ * console.log(IDX_TRAILING_ALLOWANCE); // 65536
+ * ```
+ */
+export const IDX_TRAILING_ALLOWANCE = 65536;
+
+/** Options of {@link gunzipIdx} and {@link readIdxGz}. */
+export interface GunzipIdxOptions {
+  /**
+   * Called after each decompressed chunk with the bytes decompressed so far (to watch the
+   * work a file costs; a gzip bomb stops within a few MiB past its declared size).
+   */
+  onInflate?: (inflated: number) => void;
+}
+
+/**
+ * Decompresses and parses a gzip'd IDX file, decompressing no further than the header says:
+ * the data go straight into one array of the declared size, and decompression stops at the
+ * first {@link IDX_TRAILING_ALLOWANCE} bytes past it. Throws {@link DataError} naming `name`
+ * for everything {@link parseIdx} and gunzip refuses, and for a declared size more
+ * than 1032 times the compressed length (which deflate cannot produce).
+ *
+ * @param bytes The compressed file.
+ * @param name What the bytes are (a file path), for error messages.
+ * @param options A progress callback.
+ * @returns The parsed array.
+ * @example
+ * ```ts
+ * import { gunzipIdx } from "./idx.ts";
+ * const raw = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 3, 7]);
+ * const packed = new Uint8Array(
+ *   await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream("gzip")))
+ *     .arrayBuffer(),
+ * );
+ * console.log((await gunzipIdx(packed, "labels.gz")).data); // Uint8Array(2) [ 3, 7 ]
+ * ```
+ */
+export async function gunzipIdx(
+  bytes: Uint8Array,
+  name: string,
+  options: GunzipIdxOptions = {},
+): Promise<IdxArray> {
+  const head = new Uint8Array(4 + 4 * MAX_DIMS);
+  let h: IdxHeader | undefined, out: Uint8Array = new Uint8Array(0), inflated = 0, have = 0;
+  for await (const chunk of inflateChunks(bytes, name)) {
+    inflated += chunk.length;
+    options.onInflate?.(inflated);
+    let rest = chunk;
+    if (h === undefined) {
+      const take = Math.min(rest.length, head.length - have);
+      head.set(rest.subarray(0, take), have);
+      have += take;
+      if (have < 4 || have < headerLengthOf(head)) continue;
+      h = idxHeader(head.subarray(0, headerLengthOf(head)), name);
+      out = allocate(h, bytes.length, name);
+      rest = chunk.subarray(take - (have - h.headerLength));
+      have = 0; // from here on: data bytes received
+    }
+    if (have < out.length) out.set(rest.subarray(0, out.length - have), have);
+    have += rest.length;
+    if (have - out.length > IDX_TRAILING_ALLOWANCE) {
+      throw sizeMismatch(h, `more than ${IDX_TRAILING_ALLOWANCE}`, name);
+    }
+  }
+  if (h === undefined) return parseIdx(head.subarray(0, have), name); // throws: a short header
+  if (have !== h.expected) throw sizeMismatch(h, have, name);
+  return { dims: h.dims, data: out };
+}
+
+/** The array for the data `h` declares, refused if `compressed` bytes cannot hold it. */
+function allocate(h: IdxHeader, compressed: number, name: string): Uint8Array {
+  const most = MAX_DEFLATE_RATIO * compressed;
+  if (h.headerLength + h.expected > most) {
+    throw new DataError(
+      `${name}: truncated: the header declares ${h.expected} bytes of data ` +
+        `(sizes ${h.dims.join(" x ")}) but ${compressed} gzip'd bytes hold at most ${most}`,
+    );
+  }
+  return new Uint8Array(h.expected);
+}
+
+/**
+ * Reads a gzip-compressed IDX file: reads it, decompresses it (no further than its header
+ * says, see {@link gunzipIdx}) and parses it.
  *
  * Throws {@link DataError} naming `path` if the file is missing or unreadable, or if its
  * content is not a valid gzip'd IDX file of unsigned bytes.
  *
  * @param path The file's path, e.g. `.../train-labels-idx1-ubyte.gz`.
+ * @param options A progress callback.
  * @returns The parsed array.
  * @example
  * ```ts
@@ -184,7 +271,7 @@ export function parseIdx(bytes: Uint8Array, name: string): IdxArray {
  * console.log(labels.dims); // [ 10000 ]
  * ```
  */
-export async function readIdxGz(path: string): Promise<IdxArray> {
+export async function readIdxGz(path: string, options: GunzipIdxOptions = {}): Promise<IdxArray> {
   let bytes: Uint8Array;
   try {
     bytes = await readFile(path);
@@ -194,5 +281,5 @@ export async function readIdxGz(path: string): Promise<IdxArray> {
     const why = e instanceof Error ? e.message : String(e);
     throw new DataError(`${path}: cannot read file (${why})`);
   }
-  return parseIdx(await gunzip(bytes, path), path);
+  return gunzipIdx(bytes, path, options);
 }

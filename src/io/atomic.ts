@@ -1,14 +1,65 @@
 /**
- * Atomic file writes: write a temporary file beside the target, then rename it over the
- * target. A reader sees the old file or the new one, never a torn one; a crash leaves at most
- * a stray `.tmp-*` file.
+ * Atomic file writes: write a temporary file beside the target, fsync it, rename it over the
+ * target, then fsync the directory (where the runtime can open one):
+ *
+ *   open(tmp, "wx") -> write -> fsync(tmp) -> close -> rename(tmp, path) -> fsync(dirname)
+ *
+ * A reader sees the old file or the new one, never a torn one, and after a power cut the new
+ * name never points at unwritten blocks. Any failure removes the temp file before the error is
+ * rethrown; only a kill (SIGKILL, power) between open and rename can leave a stray
+ * `<path>.tmp-*` file.
  *
  * @module
  */
-import { rename, rm, writeFile } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+
+/** The part of a `node:fs/promises` FileHandle that {@link writeFileAtomic} uses. */
+export interface AtomicFileHandle {
+  /** Writes all of `data`. */
+  writeFile(data: string | Uint8Array): Promise<void>;
+  /** Flushes the file's data to the disk (fsync). */
+  sync(): Promise<void>;
+  /** Closes the handle. */
+  close(): Promise<void>;
+}
+
+/** The file operations {@link writeFileAtomic} uses; `node:fs/promises` unless a test swaps them. */
+export interface AtomicFs {
+  /** Opens a file ("wx": create, failing if it exists) or a directory ("r"). */
+  open(path: string, flags: string): Promise<AtomicFileHandle>;
+  /** Renames `from` over `to`. */
+  rename(from: string, to: string): Promise<void>;
+  /** Removes a file; no error if it is missing. */
+  rm(path: string, options: { force: boolean }): Promise<void>;
+}
 
 /**
- * Write `data` to `path` atomically.
+ * `node:fs/promises`, as {@link writeFileAtomic} uses it.
+ *
+ * @example
+ * ```ts ignore
+ * import { NODE_ATOMIC_FS, writeFileAtomic } from "./atomic.ts";
+ * await writeFileAtomic("a.txt", "a", NODE_ATOMIC_FS);
+ * ```
+ */
+export const NODE_ATOMIC_FS: AtomicFs = { open, rename, rm };
+
+/** Fsync a directory so that a rename in it is durable; skipped where it cannot be opened. */
+async function syncDirectory(dir: string, fs: AtomicFs): Promise<void> {
+  let handle: AtomicFileHandle | undefined;
+  try {
+    handle = await fs.open(dir, "r");
+    await handle.sync();
+  } catch {
+    // Windows cannot open a directory, and some file systems refuse to sync one.
+  } finally {
+    await handle?.close().catch(() => {});
+  }
+}
+
+/**
+ * Write `data` to `path` atomically (see the module comment); `fs` is for tests.
  *
  * @example
  * ```ts ignore
@@ -16,13 +67,24 @@ import { rename, rm, writeFile } from "node:fs/promises";
  * await writeFileAtomic("result.json", JSON.stringify({ ok: true }));
  * ```
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  fs: AtomicFs = NODE_ATOMIC_FS,
+): Promise<void> {
   const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   try {
-    await writeFile(tmp, data);
-    await rename(tmp, path);
+    const file = await fs.open(tmp, "wx");
+    try {
+      await file.writeFile(data);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await fs.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await fs.rm(tmp, { force: true }).catch(() => {}); // the original error matters more
     throw e;
   }
+  await syncDirectory(dirname(path), fs);
 }

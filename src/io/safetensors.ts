@@ -89,7 +89,8 @@ export function encodeSafetensors(
   tensors: Record<string, Tensor>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
-  const header: Record<string, unknown> = { __metadata__: metadata };
+  const header = emptyMap<unknown>(); // prototype-free: a tensor may be named __proto__
+  header.__metadata__ = metadata;
   let offset = 0;
   for (const [name, t] of Object.entries(tensors)) {
     if (name === "__metadata__") throw new DataError(`a tensor cannot be named __metadata__`);
@@ -114,17 +115,8 @@ export function encodeSafetensors(
   return out;
 }
 
-/**
- * Decode safetensors bytes; `name` (a path, say) appears in every error.
- *
- * @example
- * ```ts
- * import { decodeSafetensors, encodeSafetensors, tensor } from "./safetensors.ts";
- * const bytes = encodeSafetensors({ x: tensor(new Int32Array([7]), [1]) });
- * console.log(decodeSafetensors(bytes, "x.safetensors").tensors.x.data[0]); // 7
- * ```
- */
-export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors {
+/** The header JSON of `bytes`, checked to be an object; its entries are not yet checked. */
+function readHeader(bytes: Uint8Array, name: string): { header: object; n: number } {
   if (bytes.length < 8) {
     throw new DataError(`${name}: truncated: ${bytes.length} bytes, no header length`);
   }
@@ -134,50 +126,99 @@ export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors 
       `${name}: truncated: header of ${n} bytes but the file has ${bytes.length}`,
     );
   }
-  let header: Record<string, unknown>;
+  let header: unknown;
   try {
     header = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     throw new DataError(`${name}: the header is not valid JSON (${(e as Error).message})`);
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) {
-    throw new DataError(`${name}: the header is not a JSON object`);
+  if (!isObject(header)) throw new DataError(`${name}: the header is not a JSON object`);
+  return { header, n };
+}
+
+/** True for a JSON object (not null, not an array). */
+function isObject(v: unknown): v is object {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A prototype-free map, so that a key like `__proto__` is an ordinary key. */
+function emptyMap<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** The `__metadata__` entry: absent, or an object of strings. */
+function readMetadata(meta: unknown, name: string): Record<string, string> {
+  const metadata = emptyMap<string>();
+  if (meta === undefined) return metadata;
+  if (!isObject(meta)) {
+    throw new DataError(`${name}: __metadata__ is ${JSON.stringify(meta)}, not a JSON object`);
   }
-  const data = bytes.subarray(8 + n);
-  const { __metadata__: meta = {}, ...entries } = header;
-  const metadata: Record<string, string> = {};
-  for (const [k, v] of Object.entries(meta as Record<string, unknown>)) {
+  for (const [k, v] of Object.entries(meta)) {
     if (typeof v !== "string") throw new DataError(`${name}: metadata ${k} is not a string`);
     metadata[k] = v;
   }
-  const tensors: Record<string, Tensor> = {};
+  return metadata;
+}
+
+/** A non-negative safe integer (a size or a byte offset). */
+function isSize(d: unknown): d is number {
+  return Number.isSafeInteger(d) && (d as number) >= 0;
+}
+
+/** One header entry, every field checked before use, and its byte range [b, end). */
+function readEntry(
+  raw: unknown,
+  where: string,
+): { dtype: DType; shape: number[]; b: number; end: number; count: number } {
+  if (!isObject(raw)) throw new DataError(`${where} is ${JSON.stringify(raw)}, not a JSON object`);
+  const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  if (typeof e.dtype !== "string" || !Object.hasOwn(BYTES, e.dtype)) {
+    throw new DataError(
+      `${where} has dtype ${JSON.stringify(e.dtype)}; supported: F64, F32, I32, U8`,
+    );
+  }
+  const dtype = e.dtype as DType, shape = e.shape, offs = e.data_offsets;
+  if (!Array.isArray(shape) || !shape.every(isSize)) {
+    throw new DataError(`${where} has a bad shape ${JSON.stringify(shape)}`);
+  }
+  if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isSize)) {
+    throw new DataError(`${where} has bad data_offsets ${JSON.stringify(offs)}`);
+  }
+  const [b, end] = offs as number[], count = shape.reduce((p: number, d: number) => p * d, 1);
+  if (end < b || end - b !== count * BYTES[dtype]) {
+    throw new DataError(
+      `${where}: shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes, offsets give ${
+        end - b
+      }`,
+    );
+  }
+  return { dtype, shape: [...shape], b, end, count };
+}
+
+/**
+ * Decode safetensors bytes; `name` (a path, say) appears in every error. The returned maps
+ * have no prototype: a tensor named `__proto__` is an ordinary key.
+ *
+ * @example
+ * ```ts
+ * import { decodeSafetensors, encodeSafetensors, tensor } from "./safetensors.ts";
+ * const bytes = encodeSafetensors({ x: tensor(new Int32Array([7]), [1]) });
+ * console.log(decodeSafetensors(bytes, "x.safetensors").tensors.x.data[0]); // 7
+ * ```
+ */
+export function decodeSafetensors(bytes: Uint8Array, name: string): Safetensors {
+  const { header, n } = readHeader(bytes, name);
+  const data = bytes.subarray(8 + n);
+  let metadata = emptyMap<string>();
+  const tensors = emptyMap<Tensor>();
   const ranges: [number, number, string][] = [];
-  for (const [key, raw] of Object.entries(entries)) {
-    const e = raw as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+  for (const [key, raw] of Object.entries(header)) {
+    if (key === "__metadata__") {
+      metadata = readMetadata(raw, name);
+      continue;
+    }
     const where = `${name}: tensor ${key}`;
-    if (typeof e.dtype !== "string" || !(e.dtype in BYTES)) {
-      throw new DataError(
-        `${where} has dtype ${JSON.stringify(e.dtype)}; supported: F64, F32, I32, U8`,
-      );
-    }
-    const dtype = e.dtype as DType;
-    const shape = e.shape, offs = e.data_offsets;
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new DataError(`${where} has a bad shape ${JSON.stringify(shape)}`);
-    }
-    if (
-      !Array.isArray(offs) || offs.length !== 2 || !offs.every((d) => Number.isInteger(d) && d >= 0)
-    ) {
-      throw new DataError(`${where} has bad data_offsets ${JSON.stringify(offs)}`);
-    }
-    const [b, end] = offs as number[], count = shape.reduce((p: number, d: number) => p * d, 1);
-    if (end < b || end - b !== count * BYTES[dtype]) {
-      throw new DataError(
-        `${where}: shape [${shape}] of ${dtype} needs ${count * BYTES[dtype]} bytes, offsets give ${
-          end - b
-        }`,
-      );
-    }
+    const { dtype, shape, b, end, count } = readEntry(raw, where);
     if (end > data.length) {
       throw new DataError(
         `${where}: truncated: data ends at byte ${end}, the section has ${data.length}`,

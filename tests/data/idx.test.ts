@@ -4,7 +4,14 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError } from "../../src/errors.ts";
-import { gunzip, parseIdx, readIdxGz } from "../../src/data/idx.ts";
+import {
+  gunzip,
+  gunzipIdx,
+  IDX_TRAILING_ALLOWANCE,
+  parseIdx,
+  readIdxGz,
+} from "../../src/data/idx.ts";
+import { INFLATE_INPUT_CHUNK, MAX_DEFLATE_RATIO } from "../../src/data/inflate.ts";
 
 /** An IDX file of unsigned bytes with the given sizes and data. */
 function idxBytes(dims: number[], data: Uint8Array, type = 0x08): Uint8Array {
@@ -145,4 +152,55 @@ test("readIdxGz rejects a truncated .gz file with a DataError naming the path", 
 test("readIdxGz rejects a missing file with a DataError naming the path", async () => {
   const path = join(tmpdir(), "spikeproof-no-such-dir", "missing-idx1-ubyte.gz");
   await rejectsWithData(readIdxGz(path), path, "not found");
+});
+
+test("a gzip bomb behind a 10-label header is a DataError after inflating a bounded prefix, not 64 MiB", async () => {
+  const labels = idxBytes([10], Uint8Array.from({ length: 10 }, (_, i) => i));
+  const stream = new Blob([new Uint8Array(labels), new Uint8Array(64 << 20)]).stream();
+  const bomb = new Uint8Array(
+    await new Response(stream.pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+  );
+  // The most a reader that stops right after the allowance can have inflated: one pull more.
+  const bound = labels.length + IDX_TRAILING_ALLOWANCE + MAX_DEFLATE_RATIO * INFLATE_INPUT_CHUNK;
+  assert.ok(bound < 32 << 20, "the bound is well under the bomb's 64 MiB");
+  let inflated = 0;
+  const onInflate = (n: number) => (inflated = n);
+  await rejectsWithData(gunzipIdx(bomb, "bomb.gz", { onInflate }), "bomb.gz", "trailing bytes");
+  assert.ok(inflated > 0 && inflated <= bound, `inflated ${inflated} bytes; bound ${bound}`);
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-idx-"));
+  try {
+    await writeFile(join(dir, "bomb-idx1-ubyte.gz"), bomb);
+    inflated = 0;
+    await rejectsWithData(readIdxGz(join(dir, "bomb-idx1-ubyte.gz"), { onInflate }), "trailing");
+    assert.ok(inflated > 0 && inflated <= bound, `readIdxGz inflated ${inflated} bytes`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test("gunzipIdx refuses a declared size the compressed bytes cannot hold, before inflating it", async () => {
+  const packed = await gzip(idxBytes([60000, 28, 28], new Uint8Array(100)));
+  let inflated = 0;
+  await rejectsWithData(
+    gunzipIdx(packed, "short.gz", { onInflate: (n) => (inflated = n) }),
+    "short.gz",
+    `declares ${60000 * 28 * 28} bytes`,
+    `hold at most ${MAX_DEFLATE_RATIO * packed.length}`,
+  );
+  assert.ok(inflated > 0 && inflated <= 16 + 100, `inflated ${inflated} bytes`);
+});
+
+test("gunzipIdx reads what parseIdx reads and counts a few trailing bytes exactly", async () => {
+  const full = idxBytes([2, 3, 4], pixels);
+  const a = await gunzipIdx(await gzip(full), "ok.gz");
+  assert.deepEqual(a, parseIdx(full, "ok.gz"));
+  const longer = new Uint8Array(full.length + 3);
+  longer.set(full);
+  await rejectsWithData(gunzipIdx(await gzip(longer), "long.gz"), "long.gz", "3 trailing bytes");
+  await rejectsWithData(
+    gunzipIdx(await gzip(full.subarray(0, full.length - 5)), "cut.gz"),
+    "truncated: expected 24 bytes of data, found 19",
+  );
+  await rejectsWithData(gunzipIdx(await gzip(full.subarray(0, 9)), "head.gz"), "truncated header");
+  await rejectsWithData(gunzipIdx(await gzip(new Uint8Array(0)), "none.gz"), "4-byte IDX header");
 });

@@ -35,7 +35,7 @@ test("safetensors: F64, F32, I32 and U8 tensors and metadata round-trip exactly"
   const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
   assert.equal((8 + n) % 8, 0, "the header is padded to 8 bytes");
   const back = decodeSafetensors(bytes, "t");
-  assert.deepEqual(back.metadata, { kind: "ttfs-b1", sizes: "[3,2]" });
+  assert.deepEqual({ ...back.metadata }, { kind: "ttfs-b1", sizes: "[3,2]" });
   for (const [k, t] of Object.entries(tensors)) {
     assert.equal(back.tensors[k].dtype, t.dtype);
     assert.deepEqual(back.tensors[k].shape, t.shape);
@@ -59,7 +59,7 @@ test("safetensors: reads a hand-built file with its own key order and no padding
   const { tensors, metadata } = decodeSafetensors(file, "hand");
   assert.deepEqual([...tensors.a.data], [1.5, -2]);
   assert.deepEqual([...tensors.b.data], [42]);
-  assert.deepEqual(metadata, {});
+  assert.deepEqual({ ...metadata }, {});
 });
 
 test("safetensors: truncated files, bad headers, dtypes, shapes and offsets are DataErrors naming the file", () => {
@@ -98,6 +98,59 @@ test("safetensors: truncated files, bad headers, dtypes, shapes and offsets are 
   );
   bad(handBuilt({ __metadata__: { k: 1 } }, new Uint8Array()), /metadata k is not a string/);
   assert.throws(() => tensor(new Float64Array(5), [2, 3]), DataError);
+});
+
+test("safetensors: null entries, a null or non-object __metadata__ and non-object entries are DataErrors, not TypeErrors", () => {
+  const cases: [string, RegExp][] = [
+    ['{"w":null}', /tensor w is null, not a JSON object/],
+    ['{"w":[1,2]}', /tensor w is \[1,2\], not a JSON object/],
+    ['{"w":7}', /tensor w is 7/],
+    ['{"__metadata__":null}', /__metadata__ is null, not a JSON object/],
+    ['{"__metadata__":["a"]}', /__metadata__ is \["a"\]/],
+    ['{"__metadata__":"x"}', /__metadata__ is "x"/],
+    ['{"w":{"dtype":"constructor","shape":[1],"data_offsets":[0,1]}}', /dtype "constructor"/],
+    ['{"w":{"dtype":"U8","shape":[1e300],"data_offsets":[0,1]}}', /bad shape/],
+    ['{"w":{"dtype":"U8","shape":null,"data_offsets":[0,1]}}', /bad shape null/],
+    ['{"w":{"dtype":"U8","shape":[1],"data_offsets":null}}', /bad data_offsets null/],
+  ];
+  for (const [json, re] of cases) {
+    const head = new TextEncoder().encode(json), file = new Uint8Array(8 + head.length + 1);
+    new DataView(file.buffer).setBigUint64(0, BigInt(head.length), true);
+    file.set(head, 8);
+    assert.throws(
+      () => decodeSafetensors(file, "n.safetensors"),
+      (e: unknown) => {
+        assert.ok(e instanceof DataError, `${json}: expected a DataError, got ${e}`);
+        assert.match(e.message, /^n\.safetensors: /);
+        assert.match(e.message, re, json);
+        assert.doesNotMatch(e.message, /Cannot (read|convert)|undefined/, json);
+        return true;
+      },
+    );
+  }
+});
+
+test("safetensors: a tensor named __proto__ is an ordinary tensor of prototype-free maps", () => {
+  // A computed ["__proto__"] key is an own property, so the JSON holds it as a key.
+  const bytes = handBuilt(
+    {
+      ["__proto__"]: { dtype: "U8", shape: [1], data_offsets: [0, 1] },
+      w: { dtype: "U8", shape: [1], data_offsets: [1, 2] },
+      __metadata__: { ["__proto__"]: "m", kind: "k" },
+    },
+    Uint8Array.from([5, 6]),
+  );
+  assert.equal(new TextDecoder().decode(bytes).split('"__proto__"').length, 3);
+  const { tensors, metadata } = decodeSafetensors(bytes, "p");
+  assert.equal(Object.getPrototypeOf(tensors), null);
+  assert.equal(Object.getPrototypeOf(metadata), null);
+  assert.deepEqual(Object.keys(tensors).sort(), ["__proto__", "w"]);
+  assert.deepEqual([...tensors["__proto__"].data], [5]);
+  assert.equal(metadata["__proto__"], "m");
+  assert.ok(!("toString" in tensors) && !("constructor" in metadata), "no inherited keys");
+  const again = decodeSafetensors(encodeSafetensors(tensors, metadata), "again");
+  assert.deepEqual(Object.keys(again.tensors).sort(), ["__proto__", "w"], "it round-trips");
+  assert.equal(again.metadata["__proto__"], "m");
 });
 
 test("safetensors: files are written atomically and a missing file is a DataError", async () => {

@@ -10,8 +10,10 @@ import { Rng } from "../../src/nn/rng.ts";
 import { initB1Network } from "../../src/ttfs/b1.ts";
 import {
   loadB1Network,
+  loadGeneralNetwork,
   loadReluMlp,
   saveB1Network,
+  saveGeneralNetwork,
   saveReluMlp,
 } from "../../src/ttfs/checkpoint.ts";
 import { main } from "../../src/cli/main.ts";
@@ -119,6 +121,37 @@ test("checkpoints: mismatched shapes, wrong kinds, dtypes and intervals are clea
     net.intervals = { tmin: [0], tmax: [1] };
     await saveB1Network(p("count.safetensors"), net);
     await assert.rejects(loadB1Network(p("count.safetensors")), IntervalError);
+  }));
+
+test("checkpoints: a tensor named __proto__ is an unexpected tensor, in B = 1, ReLU and general files", () =>
+  withDir(async (dir) => {
+    const path = join(dir, "proto.safetensors");
+    const extra = { ["__proto__"]: tensor(new Float64Array(1), [1]) }; // an own key, not a prototype
+    const net = initB1Network([3, 2, 2], new Rng(1));
+    net.intervals = { tmin: [0, 1], tmax: [1, 2] };
+    const general = {
+      hidden: [{ nIn: 3, nOut: 2, alpha: new Float64Array(2), J: new Float64Array(6) }]
+        .map((l) => ({ ...l, theta: new Float64Array(2) })),
+      readout: { nIn: 2, nOut: 2, W: new Float64Array(4), D: new Float64Array(2) },
+      intervals: net.intervals,
+    };
+    const cases: [() => Promise<void>, () => Promise<unknown>][] = [
+      [() => saveB1Network(path, net), () => loadB1Network(path)],
+      [() => saveReluMlp(path, initReluMlp([3, 2], new Rng(2))), () => loadReluMlp(path)],
+      [() => saveGeneralNetwork(path, general), () => loadGeneralNetwork(path)],
+    ];
+    for (const [save, load] of cases) {
+      await save();
+      await load(); // loads as saved
+      const { tensors, metadata } = await readSafetensors(path);
+      await writeSafetensors(path, Object.assign(Object.create(null), tensors, extra), metadata);
+      assert.ok(Object.keys((await readSafetensors(path)).tensors).includes("__proto__"));
+      await assert.rejects(load(), (e: unknown) => {
+        assert.ok(e instanceof DataError, `expected a DataError, got ${e}`);
+        assert.match(e.message, /unexpected tensors/);
+        return true;
+      });
+    }
   }));
 
 test("CLI: train --save writes a checkpoint that --load continues from", () =>
