@@ -142,10 +142,13 @@ export { encodeInput } from "./src/ttfs/encoding.ts";
 export {
   argsortTimes,
   membranePotential,
+  type SimulatedSpike,
+  simulateSpike,
   simulateSpikeTime,
   type Spike,
   spikeTime,
 } from "./src/ttfs/neuron.ts";
+export { b1AsGeneralLayer, simulateB1Neuron } from "./src/ttfs/b1_neuron.ts";
 export {
   b1Backward,
   type B1Forward,

@@ -5,8 +5,10 @@
  *   t_i = tmax(n) - D_i - sum_j W_ij (tmin(n) - t_j),   clipped at tmax(n) (silent),
  *
  * so x = tmax(n) - t = ReLU(W x_in + D) with x_in,j = tmin(n) - t_j: the ReLU network with
- * w = W and b = D, exactly. Physically alpha_i = 1 - sum_j W_ij, which makes the slope at
- * threshold 1 for any W; the threshold is theta_i = tmax(n) - tmin(n) - D_i.
+ * w = W and b = D, exactly. Physically (the A3 neuron, ramp from tmin(n-1)) alpha_i = 1 -
+ * sum_j W_ij, which makes the slope at threshold 1 for any W, the threshold is
+ * theta_i = tmax(n) - tmin(n) - D_i + alpha_i (tmin(n) - tmin(n-1)), and firing is blocked
+ * before tmin(n); derivation in `b1_neuron.ts`, checked by claim `ttfs.b1-general-neuron`.
  * The readout (SPEC A6) is the membrane potential at tmin(L): y_i = D_i + sum_j W_ij (tmin(L) - t_j).
  *
  * Conv layers (SPEC A8) are the same rule on patches (`nn/conv.ts`): a patch position outside

@@ -95,9 +95,57 @@ export function spikeTime(
   }
 }
 
+/** What {@link simulateSpike} found: the spike time and V's slope there. */
+export interface SimulatedSpike {
+  /** The first time V reaches theta at or after the window opens, or tmax (silent). */
+  t: number;
+  /** dV/dt on the segment where V reached theta: alpha plus the J of the inputs arrived. */
+  slope: number;
+}
+
 /**
  * Event-driven simulation: carry V(t) and its slope from one input spike to the next and
  * interpolate inside the segment where V first reaches theta. Independent of `spikeTime`.
+ * The potential ramps from tmin(n-1); the neuron may fire only from `open` on (default
+ * tmin(n-1)); a neuron already at threshold when its window opens fires at `open`.
+ *
+ * @example
+ * ```ts
+ * import { simulateSpike } from "./neuron.ts";
+ * // V = 2t from t = 0, but firing is blocked before t = 3: V(3) = 6 >= 2, so it fires at 3
+ * console.log(simulateSpike([0], [1], 1, 2, 0, 10, 3)); // { t: 3, slope: 2 }
+ * ```
+ */
+export function simulateSpike(
+  tIn: ArrayLike<number>,
+  J: ArrayLike<number>,
+  alpha: number,
+  theta: number,
+  tminPrev: number,
+  tmax: number,
+  open: number = tminPrev,
+): SimulatedSpike {
+  const events = Array.from({ length: tIn.length }, (_, j) => ({ t: tIn[j], J: J[j] }))
+    .sort((a, b) => a.t - b.t);
+  let s = open, v = alpha * (open - tminPrev), slope = alpha, e = 0;
+  for (; e < events.length && events[e].t <= open; e++) {
+    v += events[e].J * (open - events[e].t);
+    slope += events[e].J;
+  }
+  if (v >= theta) return { t: open < tmax ? open : tmax, slope };
+  for (;;) {
+    const end = e < events.length ? Math.min(events[e].t, tmax) : tmax;
+    const vEnd = v + slope * (end - s);
+    if (vEnd >= theta) return { t: Math.min(s + (theta - v) / slope, tmax), slope };
+    if (end >= tmax) return { t: tmax, slope };
+    s = end;
+    v = vEnd;
+    slope += events[e++].J;
+  }
+}
+
+/**
+ * The spike time of {@link simulateSpike} with the window open from tmin(n-1) (SPEC A3).
  *
  * @example
  * ```ts
@@ -113,23 +161,7 @@ export function simulateSpikeTime(
   tminPrev: number,
   tmax: number,
 ): number {
-  const events = Array.from({ length: tIn.length }, (_, j) => ({ t: tIn[j], J: J[j] }))
-    .sort((a, b) => a.t - b.t);
-  let s = tminPrev, v = 0, slope = alpha, e = 0;
-  for (; e < events.length && events[e].t <= tminPrev; e++) {
-    v += events[e].J * (tminPrev - events[e].t);
-    slope += events[e].J;
-  }
-  if (v >= theta) return tminPrev < tmax ? tminPrev : tmax;
-  for (;;) {
-    const end = e < events.length ? Math.min(events[e].t, tmax) : tmax;
-    const vEnd = v + slope * (end - s);
-    if (vEnd >= theta) return Math.min(s + (theta - v) / slope, tmax);
-    if (end >= tmax) return tmax;
-    s = end;
-    v = vEnd;
-    slope += events[e++].J;
-  }
+  return simulateSpike(tIn, J, alpha, theta, tminPrev, tmax).t;
 }
 
 /**
