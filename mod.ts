@@ -179,7 +179,13 @@ export {
   reverseMapTtfs,
 } from "./src/ttfs/mapping.ts";
 export { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "./src/ttfs/models.ts";
-export { countSpikes, type SpikeCount } from "./src/ttfs/spikes.ts";
+export {
+  countSpikes,
+  type SpikeConventions,
+  spikeConventions,
+  type SpikeCount,
+  SPIKES_PER_NEURON_CONVENTION,
+} from "./src/ttfs/spikes.ts";
 export { quantizeWeights, weightRange } from "./src/ttfs/quantize.ts";
 export {
   b1Jacobians,

@@ -22,7 +22,7 @@ import {
 import { encodeInput } from "../ttfs/encoding.ts";
 import { generalForward } from "../ttfs/general.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../ttfs/mapping.ts";
-import { countSpikes } from "../ttfs/spikes.ts";
+import { countSpikes, spikeConventions, SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
 import { type CommandSpec, numberOption, parseCommand, requiredOption } from "./args.ts";
 import { rasterCharts } from "../plot/charts.ts";
 import { dataOption, emitReport, plotOption, writePlot } from "./output.ts";
@@ -123,6 +123,7 @@ export async function runMap(argv: string[]): Promise<void> {
     agreement: agree / count,
     maxAbsLogitDiff: diff,
     spikesPerNeuron: countSpikes(snn.neuronTimes, model.net.intervals).overall,
+    spikesPerNeuronConvention: SPIKES_PER_NEURON_CONVENTION,
   };
   const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
   await emitReport(
@@ -201,22 +202,30 @@ export async function runSpikes(argv: string[]): Promise<void> {
   });
   const first = f.neuronTimes.map((t) => t.subarray(0, t.length / count));
   await writePlot(o.raster, rasterCharts(first, model.net.intervals));
-  const spikes = countSpikes(f.neuronTimes, model.net.intervals);
+  const spikes = spikeConventions(f.neuronTimes, f.spikeTimes, model.net.intervals);
   const accuracy = predictions.reduce((a, p, b) => a + +(p === batch.labels[b]), 0) / count;
   const report = {
     model: modelPath,
     out: outPath,
     count,
     accuracy,
-    spikesPerNeuron: spikes.overall,
+    spikesPerNeuron: spikes.perNeuron,
+    spikesPerNeuronConvention: SPIKES_PER_NEURON_CONVENTION,
     perLayer: spikes.perLayer,
+    alternatives: {
+      afterPooling: spikes.afterPooling,
+      perLayerAfterPooling: spikes.perLayerAfterPooling,
+      layerMean: spikes.layerMean,
+    },
   };
   await emitReport(
     { json: o.json },
     report,
     `${count} images -> ${outPath}: accuracy ${(accuracy * 100).toFixed(2)}%, ` +
-      `spikes per neuron ${spikes.overall.toFixed(3)} (per layer ${
+      `spikes per neuron ${spikes.perNeuron.toFixed(3)} (per layer ${
         spikes.perLayer.map((v) => v.toFixed(3))
-      })`,
+      }; hidden neurons before pooling, weighted by count; after pooling ${
+        spikes.afterPooling.toFixed(3)
+      }, unweighted mean of layers ${spikes.layerMean.toFixed(3)})`,
   );
 }

@@ -132,7 +132,7 @@ export function summarize(r: TrainReport): string {
     `  same prediction            ${pct(r.agreementWithReluTwin)} of test images`,
     `  max |logit SNN - twin|     ${r.maxAbsLogitDiffVsReluTwin.toExponential(2)}`,
     `  max |weight SNN - twin|    ${r.maxAbsWeightDiffVsReluTwin.toExponential(2)}`,
-    `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden layers)`,
+    `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden neurons before pooling)`,
   ].join("\n");
 }
 

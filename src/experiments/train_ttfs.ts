@@ -15,6 +15,7 @@ import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
+import { SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
 import {
   checkPositiveInt,
   progressAt,
@@ -73,6 +74,8 @@ export interface TrainTtfsResult extends TrainingRunSummary {
   maxAbsWeightDiffVsReluTwin: number;
   /** Spikes per hidden neuron on the test set (SPEC A9: hidden layers only). */
   spikesPerNeuron: number;
+  /** What `spikesPerNeuron` counts: {@link SPIKES_PER_NEURON_CONVENTION}. */
+  spikesPerNeuronConvention: string;
   /** Spikes per neuron of each hidden layer on the test set, first hidden layer first. */
   spikesPerLayer: number[];
   /** Coding intervals at the end of training. */
@@ -202,6 +205,7 @@ function* schedule(
     maxAbsLogitDiffVsReluTwin: evaluation.maxAbsLogitDiff,
     maxAbsWeightDiffVsReluTwin: trainer.maxAbsWeightDiff(),
     spikesPerNeuron: evaluation.spikesPerNeuron,
+    spikesPerNeuronConvention: SPIKES_PER_NEURON_CONVENTION,
     spikesPerLayer: evaluation.spikesPerLayer,
     intervals: trainer.snn.intervals,
     network: trainer.snn,

@@ -149,7 +149,12 @@ test(
       }
       const out = join(dir, "spikes.safetensors");
       const args = ["--model", snn, "--out", out, "--data", "embedded", "--count", "3", "--json"];
-      assert.equal((await run(["spikes", ...args])).code, 0);
+      const sp = await run(["spikes", ...args]);
+      assert.equal(sp.code, 0);
+      assert.match(String(sp.json.spikesPerNeuronConvention), /before max-pooling/);
+      const alt = sp.json.alternatives as { afterPooling: number; perLayerAfterPooling: number[] };
+      assert.equal(alt.perLayerAfterPooling.length, 4);
+      assert.ok(alt.afterPooling >= 0 && alt.afterPooling <= 1);
       const { tensors } = await readSafetensors(out);
       assert.deepEqual(tensors.t1.shape, [3, 28 * 28 * 6]); // conv1 before its pool
       assert.deepEqual(tensors.t4.shape, [3, 84]);
