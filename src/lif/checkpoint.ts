@@ -14,8 +14,8 @@
 import { DataError } from "../errors.ts";
 import { readSafetensors, type Tensor, tensor, writeSafetensors } from "../io/safetensors.ts";
 import { denseLayers } from "../nn/architecture.ts";
-import { checkConvGeometry } from "../nn/conv.ts";
 import { biasLength, checkLayerArrays, type LayerGeometry, weightShape } from "../nn/layer.ts";
+import { checkedGeometry } from "../nn/layer_tensors.ts";
 import type { LifLayer, LifNetwork } from "./network.ts";
 import { checkLifParams, SPEC_LIF } from "./neuron.ts";
 
@@ -88,12 +88,20 @@ export async function loadLifNetwork(path: string): Promise<LifNetwork> {
   }
   let geometry: (LayerGeometry & { avgPool?: number })[];
   if (metadata.layers) {
+    let parsed: unknown;
     try {
-      geometry = JSON.parse(metadata.layers);
+      parsed = JSON.parse(metadata.layers);
     } catch {
       throw new DataError(`${path}: metadata 'layers' is not JSON`);
     }
-    for (const g of geometry) if (g.conv) checkConvGeometry(g.conv);
+    // checkedGeometry knows a conv layer's pooling as `pool`; a LIF file calls it `avgPool`.
+    const asPool = (l: unknown) => {
+      if (typeof l !== "object" || l === null || Array.isArray(l)) return l;
+      const { avgPool, ...g } = l as { avgPool?: unknown };
+      return { ...g, pool: avgPool };
+    };
+    geometry = checkedGeometry(Array.isArray(parsed) ? parsed.map(asPool) : parsed, path)
+      .map(({ pool, ...g }) => (pool && pool > 1 ? { ...g, avgPool: pool } : g));
   } else {
     const sizes = [];
     for (let n = 1; `fc${n}.weight` in tensors; n++) {

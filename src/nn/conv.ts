@@ -35,6 +35,9 @@ export interface ConvGeometry {
   pad: number;
 }
 
+/** The fields of a {@link ConvGeometry}. */
+const CONV_KEYS = ["inH", "inW", "inC", "outC", "k", "pad"] as const;
+
 /**
  * Output height and width of a convolution (stride 1).
  *
@@ -58,10 +61,15 @@ export function convOutSize(g: ConvGeometry): { outH: number; outW: number } {
  * ```
  */
 export function checkConvGeometry(g: ConvGeometry): void {
-  for (const [key, v] of Object.entries(g)) {
+  if (typeof g !== "object" || g === null || Array.isArray(g)) {
+    throw new OptionError(`conv geometry ${JSON.stringify(g)} is not an object`);
+  }
+  const keys = new Set([...CONV_KEYS, ...Object.keys(g)]); // every field, and any extra one
+  for (const key of keys) {
+    const v = (g as unknown as Record<string, unknown>)[key];
     const min = key === "pad" ? 0 : 1;
-    if (!Number.isInteger(v) || v < min) {
-      throw new OptionError(`conv ${key} = ${v} is not >= ${min}`);
+    if (!Number.isInteger(v) || (v as number) < min) {
+      throw new OptionError(`conv ${key} = ${JSON.stringify(v)} is not >= ${min}`);
     }
   }
   const { outH, outW } = convOutSize(g);

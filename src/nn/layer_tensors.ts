@@ -8,7 +8,7 @@
 import { DataError } from "../errors.ts";
 import { type Tensor, tensor } from "../io/safetensors.ts";
 import { layerSizes, sameLayers } from "./architecture.ts";
-import { checkConvGeometry, convOutSize } from "./conv.ts";
+import { checkConvGeometry, type ConvGeometry, convOutSize } from "./conv.ts";
 import { biasLength, type LayerGeometry, weightShape } from "./layer.ts";
 
 /** A layer as stored: its geometry, weight and bias. */
@@ -83,6 +83,62 @@ function denseGeometry(tensors: Record<string, Tensor>, path: string): LayerGeom
   return layers;
 }
 
+/** A layer as the metadata may hold it, before any check. */
+type RawLayer = { nIn?: unknown; nOut?: unknown; conv?: unknown; pool?: unknown };
+
+/** A positive integer. */
+function isCount(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 1;
+}
+
+/** The geometry of one checked layer that takes `size` inputs. */
+function rebuildLayer(l: RawLayer, size: number): LayerGeometry {
+  if (!l.conv) {
+    if (!isCount(l.nOut)) throw new Error(`bad size ${JSON.stringify(l.nOut)}`);
+    return { nIn: size, nOut: l.nOut };
+  }
+  const conv = l.conv as ConvGeometry, pool = l.pool ?? 1;
+  checkConvGeometry(conv);
+  const { inH, inW, inC, outC } = conv, { outH, outW } = convOutSize(conv);
+  if (inH * inW * inC !== size) throw new Error(`a conv layer expects ${inH}x${inW}x${inC}`);
+  if (!isCount(pool) || pool > Math.min(outH, outW)) {
+    throw new Error(`bad pool ${JSON.stringify(pool)}`);
+  }
+  const nOut = Math.floor(outH / pool) * Math.floor(outW / pool) * outC;
+  return { nIn: size, nOut, conv, ...(l.pool ? { pool } : {}) };
+}
+
+/**
+ * Geometries from a parsed `layers` value, each size recomputed and checked; a DataError
+ * names what is wrong. `pool` is the pooling of a conv layer (the LIF files' `avgPool`).
+ *
+ * @example
+ * ```ts
+ * import { checkedGeometry } from "./layer_tensors.ts";
+ * console.log(checkedGeometry([{ nIn: 2, nOut: 1 }], "f")); // [{ nIn: 2, nOut: 1 }]
+ * ```
+ */
+export function checkedGeometry(value: unknown, path: string): LayerGeometry[] {
+  try {
+    const layers = value as RawLayer[];
+    if (!Array.isArray(layers) || !layers.length) throw new Error("no layers");
+    const bad = layers.findIndex((l) => typeof l !== "object" || l === null || Array.isArray(l));
+    if (bad >= 0) throw new Error(`layer ${bad + 1} is ${JSON.stringify(layers[bad])}`);
+    if (layers[layers.length - 1].conv) throw new Error("the readout must be dense");
+    let size = layers[0].nIn;
+    if (!isCount(size)) throw new Error(`bad input size ${JSON.stringify(size)}`);
+    const rebuilt = layers.map((l) => {
+      const g = rebuildLayer(l, size as number);
+      size = g.nOut;
+      return g;
+    });
+    if (!sameLayers(rebuilt, layers as LayerGeometry[])) throw new Error("the sizes do not chain");
+    return rebuilt;
+  } catch (e) {
+    throw new DataError(`${path}: bad layers metadata (${(e as Error).message})`);
+  }
+}
+
 /**
  * Conv-net geometries from the `layers` metadata, each size recomputed and checked; a
  * DataError names what is wrong.
@@ -94,32 +150,13 @@ function denseGeometry(tensors: Record<string, Tensor>, path: string): LayerGeom
  * ```
  */
 export function storedGeometry(json: string, path: string): LayerGeometry[] {
+  let value: unknown;
   try {
-    const layers = JSON.parse(json) as LayerGeometry[];
-    if (!Array.isArray(layers) || !layers.length) throw new Error("no layers");
-    if (layers[layers.length - 1].conv) throw new Error("the readout must be dense");
-    let size = layers[0].nIn;
-    const rebuilt = layers.map((l) => {
-      if (!l.conv) {
-        if (!Number.isInteger(l.nOut) || l.nOut < 1) throw new Error(`bad size ${l.nOut}`);
-        return { nIn: size, nOut: size = l.nOut };
-      }
-      checkConvGeometry(l.conv);
-      const { inH, inW, inC, outC } = l.conv,
-        pool = l.pool ?? 1,
-        { outH, outW } = convOutSize(l.conv);
-      if (inH * inW * inC !== size) throw new Error(`a conv layer expects ${inH}x${inW}x${inC}`);
-      if (!Number.isInteger(pool) || pool < 1 || pool > Math.min(outH, outW)) {
-        throw new Error(`bad pool ${pool}`);
-      }
-      size = Math.floor(outH / pool) * Math.floor(outW / pool) * outC;
-      return { nIn: inH * inW * inC, nOut: size, conv: l.conv, ...(l.pool ? { pool } : {}) };
-    });
-    if (!sameLayers(rebuilt, layers)) throw new Error("the sizes do not chain");
-    return rebuilt;
+    value = JSON.parse(json);
   } catch (e) {
     throw new DataError(`${path}: bad layers metadata (${(e as Error).message})`);
   }
+  return checkedGeometry(value, path);
 }
 
 /**

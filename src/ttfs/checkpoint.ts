@@ -50,6 +50,8 @@ function intervalsOf(
   let intervals: CodingIntervals;
   try {
     intervals = JSON.parse(metadata.intervals ?? "");
+    const { tmin, tmax } = (intervals ?? {}) as Partial<CodingIntervals>;
+    if (!Array.isArray(tmin) || !Array.isArray(tmax)) throw new Error("need {tmin: [], tmax: []}");
     validateIntervals(intervals);
   } catch (e) {
     throw new DataError(`${path}: bad intervals metadata (${(e as Error).message})`);

@@ -154,6 +154,41 @@ test("checkpoints: a tensor named __proto__ is an unexpected tensor, in B = 1, R
     }
   }));
 
+test("checkpoints: intervals and layers metadata of the wrong JSON shape are DataErrors naming it, not TypeErrors", () =>
+  withDir(async (dir) => {
+    const path = join(dir, "m.safetensors");
+    const conv = { inH: 4, inW: 4, inC: 1, outC: 2, k: 3, pad: 1 };
+    const net = initB1Network(
+      [{ nIn: 16, nOut: 8, conv, pool: 2 }, { nIn: 8, nOut: 3 }],
+      new Rng(1),
+    );
+    net.intervals = { tmin: [0, 1], tmax: [1, 2] };
+    await saveB1Network(path, net);
+    const { tensors, metadata } = await readSafetensors(path);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ intervals: "null" }, /bad intervals metadata \(need \{tmin/],
+      [{ intervals: "[]" }, /bad intervals metadata \(need \{tmin/],
+      [{ intervals: '{"tmin":[0,1]}' }, /bad intervals metadata \(need \{tmin/],
+      [{ layers: "null" }, /bad layers metadata \(no layers\)/],
+      [{ layers: "[null]" }, /bad layers metadata \(layer 1 is null\)/],
+      [{ layers: '[{"nIn":"16","nOut":3}]' }, /bad layers metadata \(bad input size "16"\)/],
+      [{ layers: JSON.stringify([{ nIn: 16, nOut: 8, conv: 5 }, { nIn: 8, nOut: 3 }]) }, /conv/],
+      [
+        { layers: JSON.stringify([{ nIn: 16, nOut: 8, conv: { ...conv, pad: undefined } }, {}]) },
+        /bad layers metadata \(conv pad = undefined is not >= 0\)/,
+      ],
+    ];
+    for (const [edit, re] of cases) {
+      await writeSafetensors(path, tensors, { ...metadata, ...edit });
+      await assert.rejects(loadB1Network(path), (e: unknown) => {
+        assert.ok(e instanceof DataError, `${JSON.stringify(edit)}: got ${e}`);
+        assert.match(e.message, re);
+        assert.doesNotMatch(e.message, /Cannot read|is not (iterable|a function)/);
+        return true;
+      });
+    }
+  }));
+
 test("CLI: train --save writes a checkpoint that --load continues from", () =>
   withDir(async (dir) => {
     const path = join(dir, "fc.safetensors"), log = console.log;
