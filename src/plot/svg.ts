@@ -81,7 +81,24 @@ export function escapeXml(s: string): string {
   );
 }
 
-/** Round tick positions for [lo, hi]. */
+/** At most this many ticks per axis, whatever the range. */
+const MAX_TICKS = 12;
+
+/**
+ * [lo, hi] widened so that float64 can place ticks in it: a range narrower than 1e-9 of its
+ * magnitude (a flat series, or one a few ULPs wide) becomes +-max(1e-9 |mid|, 1e-300) around
+ * its middle, and a single value v becomes [v - 1, v + 1] (or its 1e-9 relative widening).
+ */
+function usableRange(lo: number, hi: number): [number, number] {
+  const mid = (lo + hi) / 2, minHalf = Math.max(Math.abs(mid) * 1e-9, 1e-300);
+  if (lo === hi) return Math.abs(mid) < 1e9 ? [lo - 1, hi + 1] : [mid - minHalf, mid + minHalf];
+  return hi - lo >= 2 * minHalf ? [lo, hi] : [mid - minHalf, mid + minHalf];
+}
+
+/**
+ * Round tick positions for [lo, hi]: k x step for whole k (never a running sum, which stalls
+ * once step falls below the spacing of the floats), at most {@link MAX_TICKS} of them.
+ */
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (log) {
     const out = [];
@@ -90,18 +107,30 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
   }
   const step0 = (hi - lo) / 5, mag = 10 ** Math.floor(Math.log10(step0));
   const step = [1, 2, 5, 10].map((k) => k * mag).find((s) => s >= step0) ?? step0;
-  const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) {
-    out.push(+v.toPrecision(12));
-  }
-  return out;
+  const first = Math.ceil(lo / step), last = Math.floor(hi / step + 1e-9);
+  const values = [];
+  for (let k = first; k <= last && values.length < MAX_TICKS; k++) values.push(k * step);
+  return values;
 }
 
-const fmt = (
-  v: number,
-) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-2 && v !== 0)
-  ? v.toExponential(0)
-  : String(+v.toPrecision(4)));
+/** The shortest labels, at 4 significant digits or more, that tell the ticks apart. */
+function tickLabels(values: number[]): string[] {
+  const big = (v: number) => Math.abs(v) >= 1e6 || (Math.abs(v) < 1e-3 && v !== 0);
+  for (let p = 4; p <= 17; p++) {
+    const labels = values.map((v) =>
+      big(v) ? v.toExponential(p - 1).replace(/\.?0+e/, "e") : String(+v.toPrecision(p))
+    );
+    if (new Set(labels).size === values.length) return labels;
+  }
+  return values.map(String);
+}
+
+/** [min, max] of the values, without spreading them as call arguments (long series). */
+function extent(v: number[]): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (const x of v) (lo = x < lo ? x : lo), (hi = x > hi ? x : hi);
+  return [lo, hi];
+}
 
 /** The SVG group of one chart at offset (ox, 0). */
 function chartGroup(c: Chart, ox: number): string {
@@ -116,11 +145,10 @@ function chartGroup(c: Chart, ox: number): string {
   }
   for (const b of c.bands ?? []) xs.push(b.from, b.to);
   if (!xs.length) throw new ValueError(`chart "${c.title}" has no finite points`);
-  let [x0, x1] = c.xRange ?? [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = c.yRange ?? [Math.min(...ys), Math.max(...ys)];
-  if (x0 === x1) (x0 -= 1), (x1 += 1);
+  const [x0, x1] = usableRange(...(c.xRange ?? extent(xs)));
+  let [y0, y1] = c.yRange ?? extent(ys.length ? ys : [0]);
   if (c.logY) (y0 = 10 ** Math.floor(Math.log10(y0))), (y1 = 10 ** Math.ceil(Math.log10(y1)));
-  else if (y0 === y1) (y0 -= 1), (y1 += 1);
+  else [y0, y1] = usableRange(y0, y1);
   const px = (x: number) => ox + M.l + ((x - x0) / (x1 - x0)) * (W - M.l - M.r);
   const py = (y: number) =>
     H - M.b -
@@ -141,34 +169,35 @@ function chartGroup(c: Chart, ox: number): string {
       );
     }
   }
-  for (const t of ticks(x0, x1, false)) {
+  const xt = ticks(x0, x1, false), xl = tickLabels(xt);
+  xt.forEach((t, k) => {
     parts.push(
       `<line x1="${px(t)}" y1="${H - M.b}" x2="${px(t)}" y2="${H - M.b + 4}" stroke="#000"/>`,
     );
     parts.push(
-      `<text x="${px(t)}" y="${H - M.b + 16}" font-size="10" text-anchor="middle">${fmt(t)}</text>`,
+      `<text x="${px(t)}" y="${H - M.b + 16}" font-size="10" text-anchor="middle">${xl[k]}</text>`,
     );
-  }
-  for (const t of ticks(y0, y1, Boolean(c.logY))) {
+  });
+  const yt = ticks(y0, y1, Boolean(c.logY)), yl = tickLabels(yt);
+  yt.forEach((t, k) => {
     parts.push(
       `<line x1="${ox + M.l - 4}" y1="${py(t)}" x2="${ox + W - M.r}" y2="${py(t)}" stroke="#ddd"/>`,
     );
     parts.push(
-      `<text x="${ox + M.l - 6}" y="${py(t) + 3}" font-size="10" text-anchor="end">${
-        fmt(t)
-      }</text>`,
+      `<text x="${ox + M.l - 6}" y="${py(t) + 3}" font-size="10" text-anchor="end">${yl[k]}</text>`,
     );
-  }
+  });
   c.series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length], pts: string[] = [];
     for (let i = 0; i < s.x.length; i++) {
       if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i]) || (c.logY && s.y[i] <= 0)) continue;
       pts.push(`${px(s.x[i]).toFixed(1)},${py(s.y[i]).toFixed(1)}`);
     }
-    if (s.style === "points") {
+    if (s.style === "points" || pts.length === 1) { // one point: a marker, not an empty line
+      const r = s.style === "points" ? 1.2 : 3;
       for (const p of pts) {
         const [x, y] = p.split(",");
-        parts.push(`<circle cx="${x}" cy="${y}" r="1.2" fill="${color}"/>`);
+        parts.push(`<circle cx="${x}" cy="${y}" r="${r}" fill="${color}"/>`);
       }
     } else {
       const dash = s.dashed ? ` stroke-dasharray="6 4"` : "", width = s.dashed ? 1.5 : 3;

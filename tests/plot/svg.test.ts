@@ -125,3 +125,67 @@ test("CLI: train --plot, spikes --raster and analyze jacobian --plot write SVG f
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+/** The tick labels of each axis of each panel: [x labels, y labels] per chart. */
+const tickTexts = (svg: string) =>
+  svg.split("<g>").slice(1).flatMap((panel) =>
+    [
+      [...panel.matchAll(/<text [^>]*y="288" font-size="10" text-anchor="middle">([^<]*)</g)],
+      [...panel.matchAll(/<text [^>]*font-size="10" text-anchor="end">([^<]*)</g)],
+    ].map((axis) => axis.map((m) => m[1]))
+  );
+
+test(
+  "plots: a series whose range is a few ULPs wide renders at once, with a bounded number of ticks",
+  { timeout: 10_000 },
+  () => {
+    const y = [1, 1 + 2 ** -52, 1 + 2 ** -51], big = [1500, 1500 + 2 ** -41];
+    for (const [xs, ys] of [[[0, 1, 2], y], [[0, 1], big], [y, [0, 1, 2]]]) {
+      const svg = renderCharts([{
+        title: "t",
+        xLabel: "x",
+        yLabel: "y",
+        series: [{ name: "a", x: xs, y: ys }],
+      }]);
+      assertWellFormed(svg);
+      for (const axis of tickTexts(svg)) {
+        assert.ok(axis.length >= 2 && axis.length <= 12, `${axis.length} ticks`);
+      }
+    }
+  },
+);
+
+test("plots: tick labels are distinct, also on a raster whose ticks are a fraction of a unit apart near 1500", () => {
+  const charts = rasterCharts([[0.5], [1500.1, 1500.9, 1501.2]], {
+    tmin: [0, 1],
+    tmax: [1, 1501.5],
+  });
+  charts[0].xRange = [1500, 1501.2];
+  for (
+    const svg of [
+      renderCharts(charts),
+      renderCharts([{
+        title: "t",
+        xLabel: "x",
+        yLabel: "y",
+        series: [{ name: "a", x: [1500, 1501.2], y: [0, 1] }],
+      }]),
+    ]
+  ) {
+    for (const labels of tickTexts(svg)) {
+      assert.ok(labels.length >= 2, labels.join(" "));
+      assert.equal(new Set(labels).size, labels.length, `repeated labels: ${labels.join(" ")}`);
+    }
+  }
+});
+
+test("plots: a one-point line series is drawn as a visible marker", () => {
+  const svg = renderCharts([{
+    title: "t",
+    xLabel: "epoch",
+    yLabel: "acc",
+    series: [{ name: "a", x: [1], y: [0.8] }],
+  }]);
+  assertWellFormed(svg);
+  assert.match(svg, /<circle [^>]*r="3"/);
+});
