@@ -251,7 +251,11 @@ function allocate(h: IdxHeader, compressed: number, name: string): Uint8Array {
         `(sizes ${h.dims.join(" x ")}) but ${compressed} gzip'd bytes hold at most ${most}`,
     );
   }
-  return new Uint8Array(h.expected);
+  try {
+    return new Uint8Array(h.expected);
+  } catch (e) { // a RangeError: more than this runtime can allocate
+    throw new DataError(`${name}: cannot hold ${h.expected} bytes of data (${(e as Error).name})`);
+  }
 }
 
 /**

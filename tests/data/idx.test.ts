@@ -204,3 +204,13 @@ test("gunzipIdx reads what parseIdx reads and counts a few trailing bytes exactl
   await rejectsWithData(gunzipIdx(await gzip(full.subarray(0, 9)), "head.gz"), "truncated header");
   await rejectsWithData(gunzipIdx(await gzip(new Uint8Array(0)), "none.gz"), "4-byte IDX header");
 });
+
+test("gunzipIdx turns a declared size beyond what the runtime can allocate into a DataError", async () => {
+  // 2^32 - 1 rows of 4: 16 GiB, more than a Uint8Array holds; the padding passes the ratio check.
+  const head = new Uint8Array([0, 0, 8, 2, 255, 255, 255, 255, 0, 0, 0, 4]);
+  const packed = await gzip(head);
+  const padded = new Uint8Array(Math.ceil((2 ** 32 * 4) / MAX_DEFLATE_RATIO) + 1);
+  padded.set(packed);
+  // Node and Bun reach the allocation; Deno refuses the zero padding after the gzip member.
+  await rejectsWithData(gunzipIdx(padded, "huge.gz"), "huge.gz");
+});
