@@ -62,6 +62,22 @@ export class ShapeError extends SpikeproofError {}
 export class ValueError extends SpikeproofError {}
 
 /**
+ * A computation went non-finite (a {@link ValueError} that no input check could have caught):
+ * finite weights overflowed to a NaN or infinite logit, or training produced a non-finite loss
+ * or parameter. A training driver stops at once with a message that names where (epoch and
+ * step) and what (which loss, which parameter and index); its `onCheckpoint` callback has
+ * seen the last finite state.
+ *
+ * @example
+ * ```ts
+ * import { NumericalError, ValueError } from "./errors.ts";
+ * const e = new NumericalError("epoch 2, step 17: the SNN's training loss is NaN");
+ * console.log(e.name, e instanceof ValueError); // "NumericalError" true
+ * ```
+ */
+export class NumericalError extends ValueError {}
+
+/**
  * A coding interval [tmin, tmax] is empty or inverted, or intervals do not chain.
  *
  * @example
@@ -84,6 +100,19 @@ export class IntervalError extends SpikeproofError {}
  * ```
  */
 export class DataError extends SpikeproofError {}
+
+/**
+ * An output file cannot be written: its directory is missing or read-only, or the path is a
+ * directory. The CLI checks every output before any work starts.
+ *
+ * @example
+ * ```ts
+ * import { OutputError } from "./errors.ts";
+ * const e = new OutputError("cannot write /nonexistent/x.safetensors: no directory /nonexistent");
+ * console.log(e.name); // "OutputError"
+ * ```
+ */
+export class OutputError extends SpikeproofError {}
 
 /**
  * A command-line or API option is unknown or has a bad value.

@@ -57,6 +57,8 @@ export interface ClaimResult {
   backend: string;
   /** Cases run (fewer than asked when it failed early). */
   runs: number;
+  /** Cases asked for (`runs` of the options, or the claim's default): what a replay repeats. */
+  requestedRuns: number;
   /** The worst error over the cases (NaN counts as worst). */
   worst: number;
   /** The largest error a case may show. */
@@ -132,6 +134,7 @@ export async function runClaim(claim: Claim, options: RunClaimOptions = {}): Pro
     testName: claim.testName,
     backend: claim.usesBackend ? backend.name : "ref",
     runs: details.numRuns,
+    requestedRuns: runs,
     worst,
     tolerance: claim.tolerance,
     pass: !details.failed,
@@ -159,18 +162,19 @@ export async function runClaim(claim: Claim, options: RunClaimOptions = {}): Pro
 }
 
 /**
- * The replay command line of a result (with its counterexample's path when it has one).
+ * The replay command line of a result: its seed and runs (coverage and the cases drawn depend
+ * on both), and its counterexample's path when it has one.
  *
  * @example
  * ```ts
  * import { replayCommand } from "./run.ts";
- * console.log(replayCommand({ id: "ttfs.mapping-exact", seed: 1, path: "3:0", backend: "ref" }));
+ * console.log(replayCommand({ id: "ttfs.mapping-exact", seed: 1, requestedRuns: 30, path: "3:0", backend: "ref" }));
  * ```
  */
 export function replayCommand(
-  r: Pick<ClaimResult, "id" | "seed" | "path" | "backend">,
+  r: Pick<ClaimResult, "id" | "seed" | "requestedRuns" | "path" | "backend">,
 ): string {
-  return `npm run verify -- --claim ${r.id} --seed ${r.seed}` +
+  return `npm run verify -- --claim ${r.id} --seed ${r.seed} --runs ${r.requestedRuns}` +
     (r.path ? ` --path ${r.path}` : "") + (r.backend !== "ref" ? ` --backend ${r.backend}` : "");
 }
 

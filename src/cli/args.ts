@@ -15,6 +15,8 @@ export interface OptionSpec {
   value?: string;
   default?: string;
   help: string;
+  /** A file the command writes: `main` checks that it can be written before any work. */
+  output?: boolean;
 }
 
 /** A command: its name, a one-line summary and its options. */
@@ -28,6 +30,24 @@ export interface CommandSpec {
 
 /** Parsed option values (strings, booleans; absent options are undefined unless defaulted). */
 export type ParsedOptions = Record<string, string | boolean | undefined>;
+
+/** A number with a minus sign, e.g. "-1", "-.5", "-3e-4": a value, not an option. */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * `--name -1` as `--name=-1` for string options, so that a negative number is read as the
+ * option's value (node's parseArgs would take "-1" for an option and call it ambiguous).
+ */
+function joinNegativeValues(argv: string[], options: Record<string, { type: string }>): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < argv.length; k++) {
+    const name = argv[k].startsWith("--") ? argv[k].slice(2) : undefined;
+    if (name && options[name]?.type === "string" && NEGATIVE_NUMBER.test(argv[k + 1] ?? "")) {
+      out.push(`${argv[k]}=${argv[++k]}`);
+    } else out.push(argv[k]);
+  }
+  return out;
+}
 
 /**
  * Parse `argv` against a command spec. `--help` is always accepted.
@@ -45,7 +65,7 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
   let values: ParsedOptions, positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: argv,
+      args: joinNegativeValues(argv, options),
       options,
       strict: true,
       allowPositionals: true,

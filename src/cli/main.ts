@@ -5,7 +5,8 @@
  * @module
  */
 import { OptionError, SpikeproofError } from "../errors.ts";
-import { type CommandSpec, helpText } from "./args.ts";
+import { type CommandSpec, helpText, parseCommand } from "./args.ts";
+import { checkOutputs } from "./output.ts";
 import {
   analyzeJacobianSpec,
   experimentDepthSpec,
@@ -86,10 +87,12 @@ export async function main(argv: string[]): Promise<number> {
         `unknown command '${name}'; known: ${Object.keys(COMMANDS).join(", ")}`,
       );
     }
+    const spec = name === "train" && isLifTrain(rest) ? trainLifSpec : command.spec;
     if (rest.includes("--help") || rest.includes("-h")) {
-      console.log(helpText(name === "train" && isLifTrain(rest) ? trainLifSpec : command.spec));
+      console.log(helpText(spec));
       return 0;
     }
+    await checkOutputs(spec, parseCommand(spec, rest)); // before any work: no lost results
     await command.run(rest);
     return 0;
   } catch (e) {

@@ -43,6 +43,7 @@ export const mapSpec: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "where to write the TTFS model (safetensors, atomic)",
+      output: true,
     },
     b1: {
       type: "boolean",
@@ -153,6 +154,7 @@ export const spikesSpec: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "where to write the spike times (safetensors, atomic)",
+      output: true,
     },
     data: dataOption,
     split: { type: "string", value: "test|train", default: "test", help: "which images" },

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { writeFileAtomic } from "../io/atomic.ts";
+import { OptionError } from "../errors.ts";
+import { checkWritable, writeFileAtomic } from "../io/atomic.ts";
 import { type Chart, renderCharts } from "../plot/svg.ts";
-import type { OptionSpec, ParsedOptions } from "./args.ts";
+import type { CommandSpec, OptionSpec, ParsedOptions } from "./args.ts";
 
 /**
  * Print `report` (as JSON with --json, else `human`) and write it to --out if given.
@@ -23,10 +24,38 @@ export async function emitReport(o: ParsedOptions, report: object, human: string
   console.log(o.json ? json : human);
 }
 
+/**
+ * Check every output option of `spec` that `o` sets (`OptionSpec.output`) before any work: each
+ * must be writable ({@link checkWritable}), and no two may name the same file.
+ *
+ * @example
+ * ```ts ignore
+ * import { checkOutputs } from "./output.ts";
+ * await checkOutputs(trainSpec, parseCommand(trainSpec, argv));
+ * ```
+ */
+export async function checkOutputs(spec: CommandSpec, o: ParsedOptions): Promise<void> {
+  const seen = new Map<string, string>();
+  for (const [name, option] of Object.entries(spec.options)) {
+    const path = o[name];
+    if (!option.output || typeof path !== "string") continue;
+    if (seen.has(path)) {
+      throw new OptionError(`--${seen.get(path)} and --${name} both write ${path}`);
+    }
+    seen.set(path, name);
+    await checkWritable(path);
+  }
+}
+
 /** The `--json` and `--out` options every reporting command takes. */
 export const reportOptions: Record<string, OptionSpec> = {
   json: { type: "boolean", help: "print the result as one JSON object, on the last stdout line" },
-  out: { type: "string", value: "FILE", help: "also write the JSON result to FILE (atomically)" },
+  out: {
+    type: "string",
+    value: "FILE",
+    help: "also write the JSON result to FILE (atomically)",
+    output: true,
+  },
 };
 
 /** The `--data` option of every command that reads Fashion-MNIST. */
@@ -52,5 +81,5 @@ export async function writePlot(path: unknown, charts: Chart[]): Promise<void> {
 
 /** The `--plot FILE.svg` option. */
 export function plotOption(what: string): OptionSpec {
-  return { type: "string", value: "FILE.svg", help: `write ${what} as an SVG plot` };
+  return { type: "string", value: "FILE.svg", help: `write ${what} as an SVG plot`, output: true };
 }

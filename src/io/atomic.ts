@@ -11,8 +11,9 @@
  *
  * @module
  */
-import { open, rename, rm } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import { dirname } from "node:path";
+import { OutputError } from "../errors.ts";
 
 /** The part of a `node:fs/promises` FileHandle that {@link writeFileAtomic} uses. */
 export interface AtomicFileHandle {
@@ -58,8 +59,45 @@ async function syncDirectory(dir: string, fs: AtomicFs): Promise<void> {
   }
 }
 
+/** A probe file name beside `path`, as unlikely to exist as a temp file's. */
+const probeName = (path: string, kind: string) =>
+  `${path}.${kind}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+
+/** The system's word for a failed file operation, e.g. "ENOENT: no such file or directory". */
+const reason = (
+  e: unknown,
+) => (e instanceof Error ? e.message.replace(/, \w+ '.*'$/, "") : String(e));
+
 /**
- * Write `data` to `path` atomically (see the module comment); `fs` is for tests.
+ * Check, before any work, that `path` can be written atomically: its directory exists and a
+ * file can be created in it (a probe file, removed at once), and `path` is not a directory.
+ * Throws an {@link OutputError} naming the path and the reason.
+ *
+ * @example
+ * ```ts
+ * import { checkWritable } from "./atomic.ts";
+ * await checkWritable("/nonexistent/x.json").catch((e) => console.log(e.name)); // "OutputError"
+ * ```
+ */
+export async function checkWritable(path: string): Promise<void> {
+  const dir = dirname(path), info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory()) throw new OutputError(`cannot write ${path}: it is a directory`);
+  const dirInfo = await stat(dir).catch(() => undefined);
+  if (!dirInfo?.isDirectory()) {
+    throw new OutputError(`cannot write ${path}: no directory ${dir}`);
+  }
+  const probe = probeName(path, "check");
+  try {
+    await (await open(probe, "wx")).close();
+  } catch (e) {
+    throw new OutputError(`cannot write ${path}: ${reason(e)}`);
+  }
+  await rm(probe, { force: true });
+}
+
+/**
+ * Write `data` to `path` atomically (see the module comment); `fs` is for tests. A failure to
+ * create or rename the file is an {@link OutputError} naming the path.
  *
  * @example
  * ```ts ignore
@@ -72,7 +110,7 @@ export async function writeFileAtomic(
   data: string | Uint8Array,
   fs: AtomicFs = NODE_ATOMIC_FS,
 ): Promise<void> {
-  const tmp = `${path}.tmp-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const tmp = probeName(path, "tmp");
   try {
     const file = await fs.open(tmp, "wx");
     try {
@@ -84,7 +122,9 @@ export async function writeFileAtomic(
     await fs.rename(tmp, path);
   } catch (e) {
     await fs.rm(tmp, { force: true }).catch(() => {}); // the original error matters more
-    throw e;
+    throw e instanceof Error && "code" in e
+      ? new OutputError(`cannot write ${path}: ${reason(e)}`)
+      : e;
   }
   await syncDirectory(dirname(path), fs);
 }

@@ -99,3 +99,18 @@ test("CLI: train --json prints one JSON object last and --out writes it atomical
   assert.ok(printed.testAccuracy > 0.6, `accuracy ${printed.testAccuracy}`);
   await rm(dir, { recursive: true });
 });
+
+test("CLI: a negative number is read as the option's value and range-checked (--lr -1 names --lr's range, not node's 'ambiguous')", async () => {
+  const spec = { name: "x", summary: "", options: { lr: { type: "string" as const, help: "" } } };
+  assert.equal(parseCommand(spec, ["--lr", "-1"]).lr, "-1");
+  assert.equal(parseCommand(spec, ["--lr", "-.5e-3"]).lr, "-.5e-3");
+  assert.throws(() => parseCommand(spec, ["--lr", "-x"]), OptionError); // not a number: an option
+  const errors: string[] = [], error = console.error;
+  console.error = (...a: unknown[]) => errors.push(a.join(" "));
+  try {
+    assert.equal(await main(["train", "--lr", "-1"]), 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(errors.join("\n"), /--lr must be a number in .*got '-1'/);
+});

@@ -55,7 +55,7 @@ test("verify --json prints one object: seed, backend, counts and a result per cl
   }
 });
 
-test("a failing claim prints its shrunk counterexample, the seed and the replay command, and the run fails with a ClaimError (exit 1)", async () => {
+test("a failing claim prints its shrunk counterexample, the seed and the replay command with its --runs, and the run fails with a ClaimError (exit 1)", async () => {
   // a registry claim with a tolerance it cannot meet: SAF-E and OTTT_O differ by ulps
   const wrong = {
     ...claimById("lif.saf-e-equals-ottt-o"),
@@ -73,7 +73,7 @@ test("a failing claim prints its shrunk counterexample, the seed and the replay 
   assert.ok(path, out);
   assert.match(
     out,
-    /replay: npm run verify -- --claim test\.saf-e-tolerance-too-tight --seed 20241123 --path /,
+    /replay: npm run verify -- --claim test\.saf-e-tolerance-too-tight --seed 20241123 --runs 30 --path /,
   );
   // the replay runs exactly that case, and it fails again
   const again = await captured(() =>

@@ -53,12 +53,15 @@ console.log(JSON.stringify({ train: data.train.count, z: z[0], finite: Number.is
 const EXPECTED = { train: 2500, z: 16, finite: true, claim: true };
 
 test(
-  `the npm tarball installs and "spikeproof" imports by name in ${runtime}, with types`,
+  `the npm tarball (npm pack --json is JSON; the embedded subset once) installs and "spikeproof" imports by name in ${runtime}, with types`,
   { skip, timeout: 600_000 },
   () => {
     const dir = mkdtempSync(join(tmpdir(), "spikeproof-pack-"));
     try {
-      sh("npm", ["pack", "--pack-destination", dir, "--silent"], root);
+      // --json: stdout is one JSON document (prepack's build talks on stderr only)
+      const [packed] = JSON.parse(sh("npm", ["pack", "--json", "--pack-destination", dir], root));
+      const big = packed.files.filter((f: { size: number }) => f.size > 1e6);
+      assert.deepEqual(big.map((f: { path: string }) => f.path), ["src/data/embedded_subset.ts"]);
       const tgz = readdirSync(dir).find((f) => f.endsWith(".tgz"));
       assert.ok(tgz, "npm pack wrote no tarball");
       const app = join(dir, "app");
