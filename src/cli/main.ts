@@ -17,7 +17,8 @@ import { experimentConstraintsSpec, runExperimentConstraints } from "./constrain
 import { demoSpec, runDemo } from "./demo.ts";
 import { mapSpec, runMap, runSpikes, spikesSpec } from "./map.ts";
 import { runTrain, trainSpec } from "./train.ts";
-import { isLifTrain, runTrainLif, trainLifSpec } from "./train_lif.ts";
+import { isLifTrain, runTrainLif } from "./train_lif.ts";
+import { trainHelp, trainSpecOf } from "./train_options.ts";
 import { experimentCostSpec, runExperimentCost } from "./lif_cost.ts";
 import { gradSpec, runGrad } from "./grad.ts";
 import { runVerify, verifySpec } from "./verify.ts";
@@ -87,11 +88,11 @@ export async function main(argv: string[]): Promise<number> {
         `unknown command '${name}'; known: ${Object.keys(COMMANDS).join(", ")}`,
       );
     }
-    const spec = name === "train" && isLifTrain(rest) ? trainLifSpec : command.spec;
     if (rest.includes("--help") || rest.includes("-h")) {
-      console.log(helpText(spec));
+      console.log(name === "train" ? trainHelp(rest) : helpText(command.spec));
       return 0;
     }
+    const spec = name === "train" ? trainSpecOf(rest) : command.spec;
     await checkOutputs(spec, parseCommand(spec, rest)); // before any work: no lost results
     await command.run(rest);
     return 0;

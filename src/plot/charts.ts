@@ -95,6 +95,47 @@ export function trainingCurveCharts(history: CurvePoint[]): Chart[] {
   ];
 }
 
+/** One epoch of a LIF run, as `lifCurveCharts` reads it. */
+export interface LifCurvePoint {
+  /** 1-based epoch. */
+  epoch: number;
+  /** Mean training loss over the epoch. */
+  trainLoss: number;
+  /** Test accuracy after the epoch, in [0, 1]. */
+  testAccuracy: number;
+  /** Spikes per neuron per time step on the test set. */
+  firingRate: number;
+}
+
+/**
+ * A LIF run's curves: test accuracy, training loss and firing rate against the epoch.
+ *
+ * @example
+ * ```ts
+ * import { lifCurveCharts } from "./charts.ts";
+ * const c = lifCurveCharts([{ epoch: 1, trainLoss: 0.9, testAccuracy: 0.7, firingRate: 0.2 }], "saf-e");
+ * console.log(c.length); // 3
+ * ```
+ */
+export function lifCurveCharts(history: LifCurvePoint[], method: string): Chart[] {
+  const x = history.map((h) => h.epoch);
+  const panel = (title: string, yLabel: string, y: number[]): Chart => ({
+    title,
+    xLabel: "epoch",
+    yLabel,
+    series: [{ name: method, x, y }],
+  });
+  return [
+    panel(
+      "test accuracy (LIF inference)",
+      "accuracy (%)",
+      history.map((h) => 100 * h.testAccuracy),
+    ),
+    panel("training loss", "loss", history.map((h) => h.trainLoss)),
+    panel("firing rate", "spikes / neuron / step", history.map((h) => h.firingRate)),
+  ];
+}
+
 /**
  * Singular-value spectra, one panel per run (e.g. B = 1 and alpha-fixed), one line per layer:
  * x = index (largest first), y = singular value, log scale; values below 1e-12 of the largest
