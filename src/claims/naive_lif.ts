@@ -9,9 +9,10 @@
  */
 import { mixedLoss } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
+import { exp } from "../nn/math/mod.ts";
 
 const sg = (net: LifNetwork, u: number) => {
-  const e = 1 / (1 + Math.exp(-net.surrogateSlope * (u - net.vth)));
+  const e = 1 / (1 + exp(-net.surrogateSlope * (u - net.vth)));
   return net.surrogateSlope * e * (1 - e);
 };
 

@@ -10,6 +10,7 @@
  * @module
  */
 import { OptionError } from "../errors.ts";
+import { exp } from "../nn/math/mod.ts";
 import { Rng } from "../nn/rng.ts";
 
 /** The input codes {@link codeInput} knows. */
@@ -17,7 +18,7 @@ export type InputCoding = "direct" | "bernoulli" | "poisson";
 
 /** Knuth's Poisson sampler (fine for the small means of pixel rates). */
 function poisson(rng: Rng, mean: number): number {
-  const limit = Math.exp(-mean);
+  const limit = exp(-mean);
   let k = 0;
   for (let p = rng.uniform(); p > limit; p *= rng.uniform()) k++;
   return k;

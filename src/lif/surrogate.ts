@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { exp } from "../nn/math/mod.ts";
 
 /**
  * The surrogate derivative a sig(a z) (1 - sig(a z)) at z = u - V_th.
@@ -22,7 +23,7 @@
  * ```
  */
 export function surrogateGrad(z: number, a: number): number {
-  const sig = 1 / (1 + Math.exp(-a * z));
+  const sig = 1 / (1 + exp(-a * z));
   return a * sig * (1 - sig); // dsig(a z)/dz
 }
 
@@ -36,5 +37,5 @@ export function surrogateGrad(z: number, a: number): number {
  * ```
  */
 export function relaxedSpike(z: number, a: number): number {
-  return 1 / (1 + Math.exp(-a * z));
+  return 1 / (1 + exp(-a * z));
 }

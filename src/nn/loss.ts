@@ -5,6 +5,7 @@
  * @module
  */
 import { ShapeError, ValueError } from "../errors.ts";
+import { exp, log } from "./math/mod.ts";
 
 /** Mean loss over the batch, and its gradient with respect to the logits. */
 export interface LossResult {
@@ -51,10 +52,10 @@ export function softmaxCrossEntropy(
       if (v > max) (max = v), (arg = k);
     }
     let sum = 0;
-    for (let k = 0; k < classes; k++) sum += Math.exp(logits[o + k] - max);
-    loss += Math.log(sum) - (logits[o + label] - max);
+    for (let k = 0; k < classes; k++) sum += exp(logits[o + k] - max);
+    loss += log(sum) - (logits[o + label] - max);
     for (let k = 0; k < classes; k++) {
-      dLogits[o + k] = (Math.exp(logits[o + k] - max) / sum - (k === label ? 1 : 0)) / batch;
+      dLogits[o + k] = (exp(logits[o + k] - max) / sum - (k === label ? 1 : 0)) / batch;
     }
     if (arg === label) correct++;
   }

@@ -9,6 +9,7 @@
  * @module
  */
 import { OptionError, ShapeError } from "../errors.ts";
+import { pow } from "./math/mod.ts";
 
 /** Adam hyper-parameters. */
 export interface AdamOptions {
@@ -65,7 +66,7 @@ export function adamSettings(options: AdamOptions = {}): Required<AdamOptions> {
  * ```
  */
 export function exponentialDecay(lr0: number, step: number, rate: number, steps: number): number {
-  return lr0 * Math.pow(rate, step / steps);
+  return lr0 * pow(rate, step / steps);
 }
 
 /**
@@ -132,7 +133,7 @@ export class Adam {
     const lr = this.currentLr();
     this.t++;
     const { beta1: b1, beta2: b2, epsilon: eps } = this;
-    const lrT = lr * Math.sqrt(1 - Math.pow(b2, this.t)) / (1 - Math.pow(b1, this.t));
+    const lrT = lr * Math.sqrt(1 - pow(b2, this.t)) / (1 - pow(b1, this.t));
     for (let p = 0; p < grads.length; p++) {
       const w = this.params[p], g = grads[p], m = this.#m[p], v = this.#v[p];
       if (g.length !== w.length) {

@@ -16,6 +16,7 @@
 import { assertDense } from "../nn/layer.ts";
 import { ValueError } from "../errors.ts";
 import { eigenvalues } from "../nn/eigen.ts";
+import { hypot } from "../nn/math/mod.ts";
 import { matmul, singularValues } from "../nn/linalg.ts";
 import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
 import { b1Forward, type B1Network } from "./b1.ts";
@@ -165,7 +166,7 @@ export function spectrum(J: Float64Array, rows: number, cols: number): Spectrum 
   if (rows === cols) {
     try {
       const e = eigenvalues(J, rows);
-      spectralRadius = Math.max(...Array.from(e.re, (r, k) => Math.hypot(r, e.im[k])));
+      spectralRadius = Math.max(...Array.from(e.re, (r, k) => hypot(r, e.im[k])));
     } catch (err) {
       if (!(err instanceof ValueError)) throw err; // no convergence: the radius stays NaN
     }

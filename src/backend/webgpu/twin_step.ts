@@ -19,6 +19,7 @@
  */
 import type { AsyncTwinStepRunner, TwinStepResult, TwinStepSpec } from "../backend.ts";
 import { ShapeError } from "../../errors.ts";
+import { pow } from "../../nn/math/mod.ts";
 import { checkStep } from "../wasm/twin_core.ts";
 import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
 import { type GpuContext, workgroupGrid } from "./device.ts";
@@ -198,9 +199,9 @@ export async function createGpuTwinStep(
       upload(p, x, batch);
       ctx.write(p.labels, Uint32Array.from({ length: batch }, (_, b) => labels[b]));
       const { lr, beta1: b1, beta2: b2, epsilon, decayRate, decaySteps } = spec.adam;
-      const lrNow = lr * Math.pow(decayRate, t / decaySteps);
+      const lrNow = lr * pow(decayRate, t / decaySteps);
       t++;
-      const lrT = lrNow * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+      const lrT = lrNow * Math.sqrt(1 - pow(b2, t)) / (1 - pow(b1, t));
       const f = { n: total, lrT, b1, b2, eps: epsilon };
       ctx.write(adamParams, packParams(f, ["lrT", "b1", "b2", "eps"]));
       ctx.clear(G);
