@@ -6,6 +6,7 @@
  */
 import process from "node:process";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
+import { checkImagesFit } from "../data/fit.ts";
 import { type ConstraintRow, constraintsExperiment } from "../experiments/constraints.ts";
 import { sweepCharts } from "../plot/charts.ts";
 import { loadB1Network } from "../ttfs/checkpoint.ts";
@@ -94,6 +95,8 @@ export async function runExperimentConstraints(argv: string[]): Promise<void> {
   const o = parseCommand(experimentConstraintsSpec, argv);
   const net = await loadB1Network(requiredOption(o, "model"));
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
+  checkImagesFit(data.train, net.layers[0], "the training set");
+  checkImagesFit(data.test, net.layers[0], "the test set");
   const result = constraintsExperiment(net, data.train, data.test, {
     bits: o.bits === "" ? [] : intListOption(o, "bits"),
     jitters: numberListOption(o, "jitter"),

@@ -10,12 +10,16 @@
  *   --out     one tensor per parameter, named as in the model file (fc1.weight, ...), float64,
  *             plus `loss` (shape []); metadata: method, T and the options used
  *
+ * Every input must be finite (a NaN or infinite weight or x is a DataError naming the file,
+ * tensor and index); a non-finite loss or gradient is a NumericalError, and nothing is written.
+ *
  * The gradients are taken at the model's weights: for ottt-o and saf-e, the sum of the
  * per-step gradients (no update is applied in between), which equals ottt-a's.
  *
  * @module
  */
-import { DataError } from "../errors.ts";
+import { DataError, NumericalError } from "../errors.ts";
+import { assertFiniteTensors, firstNonFinite } from "../io/finite.ts";
 import { readSafetensors, type Tensor, tensor, writeSafetensors } from "../io/safetensors.ts";
 import { lifTensors, loadLifNetwork } from "../lif/checkpoint.ts";
 import { codeInput } from "../lif/coding.ts";
@@ -41,6 +45,7 @@ export const gradSpec: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "gradients and loss (.safetensors, written atomically)",
+      output: true,
     },
     T: { type: "string", value: "N", default: "6", help: "steps when x is [batch, features]" },
     readout: { type: "string", value: "NAME", default: "trace", help: "trace | spike" },
@@ -108,6 +113,7 @@ export async function runGrad(argv: string[]): Promise<{ loss: number }> {
     T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });
   const net = await loadLifNetwork(modelPath), { tensors } = await readSafetensors(inputPath);
   if (!tensors.x || !tensors.y) throw new DataError(`${inputPath}: needs tensors 'x' and 'y'`);
+  assertFiniteTensors({ x: tensors.x, y: tensors.y }, inputPath);
   const { xs, labels, batch } = readBatch(tensors.x, tensors.y, net.layers[0].nIn, T, inputPath);
   const options: MethodOptions = {
     readout: oneOf(o.readout, "readout", ["trace", "spike"] as const),
@@ -123,6 +129,8 @@ export async function runGrad(argv: string[]): Promise<{ loss: number }> {
   const names = Object.keys(lifTensors(net)), out: Record<string, Tensor> = {};
   names.forEach((n, k) => (out[n] = { ...lifTensors(net)[n], data: r.grads[k] }));
   out.loss = tensor(new Float64Array([r.loss]), []);
+  const bad = firstNonFinite(out); // finite weights and inputs can still overflow
+  if (bad) throw new NumericalError(`${name}: ${bad.tensor}[${bad.index}] is ${bad.value}`);
   await writeSafetensors(outPath, out, {
     format: "spikeproof",
     kind: "lif-gradients",

@@ -6,6 +6,7 @@
  */
 import { gatherBatch } from "../data/batching.ts";
 import { type ImageSet, loadFashionMnist } from "../data/fashion_mnist.ts";
+import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
 import { tensor, writeSafetensors } from "../io/safetensors.ts";
 import { argmaxRows } from "../nn/loss.ts";
@@ -83,6 +84,8 @@ export async function runMap(argv: string[]): Promise<void> {
   const reluPath = requiredOption(o, "relu"), outPath = requiredOption(o, "out");
   const relu = await loadReluMlp(reluPath);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
+  checkImagesFit(data.train, relu.layers[0], "the training set");
+  checkImagesFit(data.test, relu.layers[0], "the test set");
   const n = Math.min(data.train.count, numberOption(o, "calibrate", { integer: true, min: 1 }));
   const order = new Rng(0).permutation(data.train.count);
   const calib = gatherBatch(data.train, order, 0, n);
@@ -186,6 +189,8 @@ export async function runSpikes(argv: string[]): Promise<void> {
   const model = await loadTtfsNetwork(modelPath);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   const set: ImageSet = o.split === "test" ? data.test : data.train;
+  const net = model.net, layer1 = "layers" in net ? net.layers[0] : net.hidden[0] ?? net.readout;
+  checkImagesFit(set, layer1, `the ${o.split} set`);
   const start = numberOption(o, "start", { integer: true, min: 0, max: set.count - 1 });
   const count = Math.min(set.count - start, numberOption(o, "count", { integer: true, min: 1 }));
   const batch = gatherBatch(set, Array.from({ length: count }, (_, k) => start + k), 0, count);

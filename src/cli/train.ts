@@ -10,10 +10,12 @@ import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, trainTtfsAsync, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
 import { describeLayers } from "../nn/architecture.ts";
+import type { B1Network } from "../ttfs/b1.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "../ttfs/models.ts";
 import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
 import { trainingCurveCharts } from "../plot/charts.ts";
+import { keepLastGood } from "./last_good.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 
@@ -64,6 +66,7 @@ export const trainSpec: CommandSpec = {
       type: "string",
       value: "FILE",
       help: "save the trained SNN as safetensors (atomically)",
+      output: true,
     },
     load: {
       type: "string",
@@ -180,13 +183,18 @@ export async function runTrain(argv: string[]): Promise<TrainReport> {
     onEpoch: stderrEpoch,
     init,
   };
-  const result = gpu
-    ? await trainTtfsAsync(data.train, data.test, { ...options, backend: gpu }).finally(() =>
-      gpu.close()
-    )
-    : trainTtfs(data.train, data.test, { ...options, backend: sync });
+  const save = typeof o.save === "string" ? o.save : undefined;
+  const result = await keepLastGood<B1Network, TrainTtfsResult>(
+    (onCheckpoint) =>
+      gpu
+        ? trainTtfsAsync(data.train, data.test, { ...options, onCheckpoint, backend: gpu })
+          .finally(() => gpu.close())
+        : trainTtfs(data.train, data.test, { ...options, onCheckpoint, backend: sync }),
+    save,
+    saveB1Network,
+  );
   const { network, ...figures } = result;
-  if (typeof o.save === "string") await saveB1Network(o.save, network);
+  if (save !== undefined) await saveB1Network(save, network);
   const report: TrainReport = {
     model: init
       ? `${describeLayers(init.layers)} (--load ${o.load})`

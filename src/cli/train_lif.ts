@@ -13,6 +13,7 @@ import { trainLif, type TrainLifOptions, type TrainLifResult } from "../experime
 import { trainLifWebGpu } from "../experiments/train_lif_webgpu.ts";
 import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
 import type { InputCoding } from "../lif/coding.ts";
+import type { LifNetwork } from "../lif/network.ts";
 import { LIF_METHODS } from "../lif/methods.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
 import {
@@ -22,6 +23,7 @@ import {
   parseCommand,
   type ParsedOptions,
 } from "./args.ts";
+import { keepLastGood } from "./last_good.ts";
 import { dataOption, emitReport, reportOptions } from "./output.ts";
 import { formatDuration, stderrProgress } from "./progress.ts";
 import { runtimeName } from "./train.ts";
@@ -163,11 +165,17 @@ export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
           `epoch took ${formatDuration(r.seconds)}\n`,
       ),
   };
-  const result = gpu // webgpu: the training step on the GPU, evaluation on wasm
-    ? await trainLifWebGpu(data.train, data.test, options)
-    : trainLif(data.train, data.test, options);
+  const save = typeof o.save === "string" ? o.save : undefined;
+  const result = await keepLastGood<LifNetwork, TrainLifResult>(
+    (onCheckpoint) =>
+      gpu // webgpu: the training step on the GPU, evaluation on wasm
+        ? trainLifWebGpu(data.train, data.test, { ...options, onCheckpoint })
+        : trainLif(data.train, data.test, { ...options, onCheckpoint }),
+    save,
+    saveLifNetwork,
+  );
   const { network, ...figures } = result;
-  if (typeof o.save === "string") await saveLifNetwork(o.save, network);
+  if (save !== undefined) await saveLifNetwork(save, network);
   const report: TrainLifReport = {
     model: hidden ? `lif-mlp (--hidden ${hidden})` : model,
     layers: describeLif(network),

@@ -27,6 +27,8 @@ export interface ImageSet {
   rows: number;
   /** Image width in pixels. */
   cols: number;
+  /** The file the images came from, for messages (set by {@link loadFashionMnist}). */
+  file?: string;
 }
 
 /** Fashion-MNIST, training and test sets. */
@@ -150,6 +152,13 @@ async function missingFiles(dir: string): Promise<string[]> {
   return names.filter((_, i) => !present[i]);
 }
 
+/** The set of `images` and `labels` (from `file`), refused if it holds no image. */
+function nonEmptySet(images: IdxArray, labels: IdxArray, name: string, file: string): ImageSet {
+  const set = imageSetFromIdx(images, labels, name);
+  if (set.count === 0) throw new DataError(`${file} holds 0 images; ${name} must not be empty`);
+  return { ...set, file };
+}
+
 /** Reads the full set from a directory that holds the four files. */
 async function loadFromDir(dir: string): Promise<FashionMnist> {
   const f = FASHION_MNIST_FILES;
@@ -157,8 +166,8 @@ async function loadFromDir(dir: string): Promise<FashionMnist> {
     [f.trainImages, f.trainLabels, f.testImages, f.testLabels].map((n) => readIdxGz(join(dir, n))),
   );
   return {
-    train: imageSetFromIdx(trainImages, trainLabels, `${dir} (training set)`),
-    test: imageSetFromIdx(testImages, testLabels, `${dir} (test set)`),
+    train: nonEmptySet(trainImages, trainLabels, `${dir} (training set)`, join(dir, f.trainImages)),
+    test: nonEmptySet(testImages, testLabels, `${dir} (test set)`, join(dir, f.testImages)),
     source: dir,
   };
 }
@@ -181,9 +190,10 @@ async function loadEmbedded(): Promise<FashionMnist> {
     decodeEmbedded(subset.TEST_IMAGES_GZ_BASE64, `embedded ${f.testImages}`),
     decodeEmbedded(subset.TEST_LABELS_GZ_BASE64, `embedded ${f.testLabels}`),
   ]);
+  const name = (set: string) => `embedded subset (${set} set)`;
   return {
-    train: imageSetFromIdx(trainImages, trainLabels, "embedded subset (training set)"),
-    test: imageSetFromIdx(testImages, testLabels, "embedded subset (test set)"),
+    train: nonEmptySet(trainImages, trainLabels, name("training"), `embedded ${f.trainImages}`),
+    test: nonEmptySet(testImages, testLabels, name("test"), `embedded ${f.testImages}`),
     source: "embedded",
   };
 }
@@ -198,7 +208,8 @@ async function loadEmbedded(): Promise<FashionMnist> {
  * - no `dir`: {@link DEBIAN_FASHION_MNIST_DIR} if it holds the four files, else the subset.
  *
  * Throws {@link DataError} on corrupt data (bad gzip or IDX, counts that disagree, labels out
- * of 0..9) and {@link OptionError} on bad options.
+ * of 0..9) or an empty set (0 images), and {@link OptionError} on bad options. Each set's
+ * `file` names its images' file (see `data/fit.ts` for the check against a model).
  *
  * @param options Where to read the set from.
  * @returns The training and test sets and where they came from.

@@ -2,7 +2,9 @@
  * Train a LIF network with one of the methods of `lif/methods.ts` on an image set, evaluate
  * it after every epoch with plain LIF inference (SAF weights converted first), and report
  * accuracy, firing rate, the method's counted cost, wall time and peak memory. The CLI's
- * `train --model lif-*` and the tests call `trainLif`.
+ * `train --model lif-*` and the tests call `trainLif`. Empty sets and images that do not fit
+ * the first layer are refused before any work; a non-finite loss (checked every batch) or
+ * weight (every epoch's end) stops the run with a NumericalError (`divergence.ts`).
  *
  * @module
  */
@@ -11,6 +13,7 @@ import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
+import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
 import { codeInput, type InputCoding } from "../lif/coding.ts";
 import { safToLif } from "../lif/convert.ts";
@@ -23,6 +26,14 @@ import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
 import { argmaxRows } from "../nn/loss.ts";
 import { Adam } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
+import {
+  checkInitialNetwork,
+  checkLifParameters,
+  checkLoss,
+  cloneLif,
+  runAt,
+  stepAt,
+} from "./divergence.ts";
 import { evaluateLif } from "./evaluate_lif.ts";
 import {
   checkPositiveInt,
@@ -125,6 +136,8 @@ export type LifLoopRequest =
     size: number;
     /** Set on the first batch: count the method's cost of this batch (or of one sample). */
     counter?: CostCounter;
+    /** Where the run is ("epoch 2, step 17"), for `stepAt`. */
+    where: string;
   }
   | { kind: "sync" };
 
@@ -160,15 +173,10 @@ export function prepareLif(train: ImageSet, test: ImageSet, options: TrainLifOpt
   const { method: name, T, epochs, batch, seed } = options, method = lifMethod(name);
   for (const [k, v] of Object.entries({ T, epochs, batch })) checkPositiveInt(v, k);
   const params = { ...SPEC_LIF, ...options.neuron }, coding = options.coding ?? "direct";
+  if (options.init) checkInitialNetwork(options.init);
   const net = options.init ?? initLifNetwork(options.layers, new Rng(seed), params);
-  if (
-    net.layers[0].nIn !== train.rows * train.cols ||
-    train.rows * train.cols !== test.rows * test.cols
-  ) {
-    throw new OptionError(
-      `a network with ${net.layers[0].nIn} inputs does not fit ${train.rows}x${train.cols} images`,
-    );
-  }
+  checkImagesFit(train, net.layers[0], "the training set");
+  checkImagesFit(test, net.layers[0], "the test set");
   return { method, net, coding };
 }
 
@@ -197,6 +205,7 @@ export function* lifTrainingLoop(
   const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: LifEpochRecord[] = [];
   let cost: CostCount | undefined, firstSize = batch, peak = process.memoryUsage().rss;
+  options.onCheckpoint?.(cloneLif(net), 0);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = rng.permutation(train.count), t0 = performance.now();
     let loss = 0, correct = 0, seen = 0;
@@ -204,8 +213,10 @@ export function* lifTrainingLoop(
       const b = gatherBatch(train, order, step * batch, batch);
       const counter = cost ? undefined : new CostCounter();
       const xs = codeInput(b.x, T, coding, seed + (epoch - 1) * stepsPerEpoch + step);
-      const r = yield { kind: "batch", xs, labels: b.labels, size: b.size, counter };
+      const where = runAt(epoch, step);
+      const r = yield { kind: "batch", xs, labels: b.labels, size: b.size, counter, where };
       if (!r) throw new OptionError("the training driver answered no batch outcome");
+      checkLoss(r.loss, "the training loss", where);
       if (counter) (cost = counter.snapshot()), (firstSize = r.countedSize);
       (loss += r.loss * b.size),
         (correct += r.correct),
@@ -215,6 +226,8 @@ export function* lifTrainingLoop(
       options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
     yield { kind: "sync" };
+    checkLifParameters(net, runAt(epoch));
+    options.onCheckpoint?.(cloneLif(net), epoch);
     const evaluation = evaluateLif(
       name.startsWith("saf-") ? safToLif(net) : net, // SAF weights run as LIF neurons
       testX,
@@ -293,15 +306,16 @@ export function trainLif(
       req = loop.next();
       continue;
     }
-    const { xs, labels, size, counter } = req.value;
-    const r = method.gradients(net, xs, labels, size, {
-      mseWeight,
-      readout,
-      variant,
-      backend,
-      cost: counter,
-      onStep: method.update === "step" ? (g) => adam.step(g) : undefined,
-    });
+    const { xs, labels, size, counter, where } = req.value;
+    const r = stepAt(where, () =>
+      method.gradients(net, xs, labels, size, {
+        mseWeight,
+        readout,
+        variant,
+        backend,
+        cost: counter,
+        onStep: method.update === "step" ? (g) => adam.step(g) : undefined,
+      }));
     if (method.update === "batch") adam.step(r.grads);
     let correct = 0;
     argmaxRows(r.scores, size, classes).forEach((p, k) => (correct += +(p === labels[k])));

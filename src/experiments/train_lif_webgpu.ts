@@ -21,6 +21,7 @@ import { createWebGpuLifStep } from "../backend/webgpu/lif_step.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import type { LifNetwork } from "../lif/network.ts";
+import { stepAt } from "./divergence.ts";
 import {
   type LifBatchOutcome,
   lifTrainingLoop,
@@ -120,7 +121,7 @@ export async function trainLifWebGpu(
           cost: counter,
         });
       }
-      const r = await runner.step(xs, labels, size);
+      const r = await stepAt(req.value.where, () => runner.step(xs, labels, size));
       const outcome: LifBatchOutcome = { loss: r.loss, correct: r.correct, countedSize: 1 };
       req = loop.next(outcome);
     }

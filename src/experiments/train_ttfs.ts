@@ -4,11 +4,16 @@
  * The CLI's `train` and `demo` commands and the tests all call `trainTtfs`; `trainTtfsAsync`
  * runs the same schedule on an asynchronous backend (WebGPU's own training step).
  *
+ * Guards (`divergence.ts`, `data/fit.ts`): empty sets and images that do not fit the first
+ * layer are refused before any work; a non-finite loss of either model (checked every step)
+ * or parameter (every epoch's end) stops the run with a NumericalError.
+ *
  * @module
  */
 import type { AsyncBackend } from "../backend/backend.ts";
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
+import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
 import { denseLayers, describeLayers, layerSizes } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
@@ -16,6 +21,7 @@ import { Rng } from "../nn/rng.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
 import { SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
+import { checkB1Parameters, checkLoss, cloneB1, runAt, stepAt } from "./divergence.ts";
 import {
   checkPositiveInt,
   progressAt,
@@ -115,16 +121,13 @@ function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared
     throw new OptionError("give hidden widths, layers or an initial network");
   }
   if (!(lr > 0) || !Number.isFinite(lr)) throw new OptionError(`lr must be > 0, got ${lr}`);
-  if (train.rows * train.cols !== test.rows * test.cols) {
-    throw new OptionError(
-      `train images are ${train.rows}x${train.cols}, test ${test.rows}x${test.cols}`,
-    );
-  }
   const classes = 1 + Math.max(train.labels.reduce(max, 0), test.labels.reduce(max, 0));
   const layers = options.init?.layers ?? options.layers ??
     denseLayers([train.rows * train.cols, ...hidden!, classes]);
+  checkImagesFit(train, layers[0], "the training set");
+  checkImagesFit(test, layers[0], "the test set");
   const sizes = layerSizes(layers);
-  if (sizes[0] !== train.rows * train.cols || sizes[sizes.length - 1] < classes) {
+  if (sizes[sizes.length - 1] < classes) {
     throw new OptionError(
       `a ${
         sizes.join("-")
@@ -137,7 +140,7 @@ function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared
 
 /** What the schedule asks its driver to do (synchronously or not) with the trainer. */
 type Request =
-  | { kind: "step"; x: Float64Array; labels: ArrayLike<number>; size: number }
+  | { kind: "step"; x: Float64Array; labels: ArrayLike<number>; size: number; where: string }
   | { kind: "evaluate"; x: Float64Array; labels: ArrayLike<number>; count: number }
   | { kind: "pull" };
 
@@ -154,12 +157,16 @@ function* schedule(
   const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: EpochRecord[] = [];
   const evaluations: TwinEvaluation[] = [];
+  options.onCheckpoint?.(cloneB1(trainer.snn), 0);
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const order = rng.permutation(train.count), t0 = performance.now();
     let loss = 0, twinLoss = 0, correct = 0, seen = 0;
     for (let step = 0; step < stepsPerEpoch; step++) {
       const b = gatherBatch(train, order, step * batch, batch);
-      const s: TwinStep = yield { kind: "step", x: b.x, labels: b.labels, size: b.size };
+      const where = runAt(epoch, step);
+      const s: TwinStep = yield { kind: "step", x: b.x, labels: b.labels, size: b.size, where };
+      checkLoss(s.loss, "the SNN's training loss", where);
+      checkLoss(s.twinLoss, "the ReLU twin's training loss", where);
       loss += s.loss * b.size;
       twinLoss += s.twinLoss * b.size;
       correct += s.correct;
@@ -167,6 +174,9 @@ function* schedule(
       const at = { epoch, epochs, step, stepsPerEpoch };
       options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
     }
+    yield { kind: "pull" }; // the parameters back from a GPU step, to check them
+    checkB1Parameters(trainer.snn, trainer.twin, runAt(epoch));
+    options.onCheckpoint?.(cloneB1(trainer.snn), epoch);
     const evaluation: TwinEvaluation = yield {
       kind: "evaluate",
       x: testX,
@@ -237,12 +247,19 @@ export function trainTtfs(
     backend: options.backend,
   });
   const run = schedule(train, test, options, prepared, trainer);
-  for (let r = run.next();;) {
-    if (r.done) return r.value;
-    const q = r.value;
-    if (q.kind === "step") r = run.next(trainer.step(q.x, q.labels, q.size) as never);
-    else if (q.kind === "evaluate") r = run.next(trainer.evaluate(q.x, q.labels, q.count) as never);
-    else r = run.next(undefined as never);
+  try {
+    for (let r = run.next();;) {
+      if (r.done) return r.value;
+      const q = r.value;
+      if (q.kind === "step") {
+        r = run.next(stepAt(q.where, () => trainer.step(q.x, q.labels, q.size)) as never);
+      } else if (q.kind === "evaluate") {
+        r = run.next(trainer.evaluate(q.x, q.labels, q.count) as never);
+      } else r = run.next(undefined as never);
+    }
+  } catch (e) {
+    trainer.close(); // the wasm step's workers, if any
+    throw e;
   }
 }
 
@@ -276,8 +293,10 @@ export async function trainTtfsAsync(
     for (let r = run.next();;) {
       if (r.done) return r.value;
       const q = r.value;
-      if (q.kind === "step") r = run.next(await trainer.stepAsync(q.x, q.labels, q.size) as never);
-      else if (q.kind === "evaluate") {
+      if (q.kind === "step") {
+        const s = await stepAt(q.where, () => trainer.stepAsync(q.x, q.labels, q.size));
+        r = run.next(s as never);
+      } else if (q.kind === "evaluate") {
         r = run.next(await trainer.evaluateAsync(q.x, q.labels, q.count) as never);
       } else r = run.next(await trainer.pull() as never);
     }

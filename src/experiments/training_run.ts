@@ -38,6 +38,13 @@ export interface TrainingRunOptions<N, E> {
   onProgress?: (p: TrainProgress) => void;
   /** Called after every epoch's evaluation. */
   onEpoch?: (r: E) => void;
+  /**
+   * Called with a copy of the network known to be finite: the starting one (epoch 0), then
+   * after each epoch whose parameters passed the check (before its evaluation). When the run
+   * stops with a `NumericalError` (a non-finite loss or parameter), the last call holds the
+   * last good state, e.g. for the CLI to save in place of the diverged one.
+   */
+  onCheckpoint?: (net: N, epoch: number) => void;
 }
 
 /** Where training is, for a progress bar. */

@@ -27,10 +27,11 @@ import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "..
 import { Adam, type AdamOptions } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
 import { b1Backward, b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
-import { encodeInput } from "../ttfs/encoding.ts";
+import { checkCodingRange, encodeInput } from "../ttfs/encoding.ts";
 import { widenIntervals } from "../ttfs/intervals.ts";
 import { reluFromB1 } from "../ttfs/mapping.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
+import { checkInitialNetwork, cloneB1 } from "./divergence.ts";
 
 /** Options of a twin trainer. */
 export interface TwinTrainerOptions extends AdamOptions {
@@ -66,15 +67,15 @@ export interface TwinEvaluation {
   spikesPerLayer: number[];
 }
 
-/** A deep copy of `net`, after checking that its layers are `layers`. */
+/** A deep copy of `net`, after checking that its layers are `layers` and its numbers finite. */
 function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
   if (!sameLayers(net.layers, expected)) {
     throw new ShapeError(
       `the initial network is ${describeLayers(net.layers)}, expected ${describeLayers(expected)}`,
     );
   }
-  const layers = net.layers.map((l) => ({ ...l, W: l.W.slice(), D: l.D.slice() }));
-  return { layers, intervals: { tmin: [...net.intervals.tmin], tmax: [...net.intervals.tmax] } };
+  checkInitialNetwork(net);
+  return cloneB1(net);
 }
 
 /**
@@ -200,7 +201,7 @@ export class TwinTrainer {
   /** {@link step}, through an asynchronous backend's own step where there is one. */
   async stepAsync(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStep> {
     if (!this.#gpu) return this.step(x, labels, batch);
-    return this.#ownedStep(await this.#gpu.step(x, labels, batch));
+    return this.#ownedStep(await this.#gpu.step(checkCodingRange(x), labels, batch));
   }
 
   /** After a backend-owned step: widen the intervals; the parameters now live in the backend. */
@@ -224,7 +225,7 @@ export class TwinTrainer {
   /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
     if (this.#gpu) throw new SpikeproofError("this trainer steps on the GPU: use stepAsync");
-    if (this.#fast) return this.#ownedStep(this.#fast.step(x, labels, batch));
+    if (this.#fast) return this.#ownedStep(this.#fast.step(checkCodingRange(x), labels, batch));
     const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
     const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
     const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);
@@ -284,7 +285,7 @@ export class TwinTrainer {
   /** Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). */
   #forwardBoth(xs: Float64Array, m: number) {
     if (this.#fast) {
-      const r = this.#fast.forward(xs, m), { tmax } = this.#snn.intervals;
+      const r = this.#fast.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
       const times = r.activations.map((a, n) => a.map((v) => tmax[n + 1] - v)); // t = tmax - a
       return {
         logits: r.logits,

@@ -7,11 +7,14 @@
  *   fc{n}.bias / conv{n}.bias           [nOut] / [outC]
  *
  * n = 1..L counts weight layers. Metadata: format "spikeproof", kind "lif", lambda, vth,
- * surrogateSlope (numbers as strings) and layers (JSON geometries with `avgPool`).
+ * surrogateSlope (numbers as strings) and layers (JSON geometries with `avgPool`). Every
+ * float must be finite: the loader refuses a NaN or infinite element (DataError naming the
+ * file, tensor and flat index), the saver refuses to write one (ValueError).
  *
  * @module
  */
 import { DataError } from "../errors.ts";
+import { assertFiniteTensors } from "../io/finite.ts";
 import { readSafetensors, type Tensor, tensor, writeSafetensors } from "../io/safetensors.ts";
 import { denseLayers } from "../nn/architecture.ts";
 import { biasLength, checkLayerArrays, type LayerGeometry, weightShape } from "../nn/layer.ts";
@@ -62,7 +65,9 @@ export function lifTensors(net: LifNetwork): Record<string, Tensor> {
  */
 export async function saveLifNetwork(path: string, net: LifNetwork): Promise<void> {
   const layers = net.layers.map(({ nIn, nOut, conv, avgPool }) => ({ nIn, nOut, conv, avgPool }));
-  await writeSafetensors(path, lifTensors(net), {
+  const tensors = lifTensors(net);
+  assertFiniteTensors(tensors, path, true);
+  await writeSafetensors(path, tensors, {
     format: "spikeproof",
     kind: "lif",
     lambda: String(net.lambda),
@@ -86,6 +91,7 @@ export async function loadLifNetwork(path: string): Promise<LifNetwork> {
   if (metadata.kind !== undefined && metadata.kind !== "lif") {
     throw new DataError(`${path} holds a '${metadata.kind}' network, not a LIF network`);
   }
+  assertFiniteTensors(tensors, path);
   let geometry: (LayerGeometry & { avgPool?: number })[];
   if (metadata.layers) {
     let parsed: unknown;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ShapeError, ValueError } from "../errors.ts";
+import { NumericalError, ShapeError, ValueError } from "../errors.ts";
 import { exp, log } from "./math/mod.ts";
 
 /** Mean loss over the batch, and its gradient with respect to the logits. */
@@ -20,6 +20,7 @@ export interface LossResult {
 /**
  * Forward:  L = -(1/B) sum_b log softmax(y_b)[label_b].
  * Backward: dL/dy_bk = (softmax(y_b)_k - [k = label_b]) / B.
+ * A NaN or infinite logit (a network that overflowed) is a NumericalError.
  *
  * @example
  * ```ts
@@ -48,7 +49,9 @@ export function softmaxCrossEntropy(
     let max = -Infinity, arg = 0;
     for (let k = 0; k < classes; k++) {
       const v = logits[o + k];
-      if (!Number.isFinite(v)) throw new ValueError(`logit [${b}, ${k}] is ${v}; expected finite`);
+      if (!Number.isFinite(v)) {
+        throw new NumericalError(`logit [${b}, ${k}] is ${v}; expected finite`);
+      }
       if (v > max) (max = v), (arg = k);
     }
     let sum = 0;

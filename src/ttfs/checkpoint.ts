@@ -18,9 +18,14 @@
  * intervals = JSON {tmin, tmax}. A dense ReLU file without metadata (written by other code) is
  * read from its fc{n} tensors alone; the flattening between conv and dense layers is NHWC.
  *
+ * Every float must be finite: a loader refuses a NaN or infinite element with a DataError
+ * naming the file, the tensor and its flat index ("m.safetensors: fc1.weight[123] is NaN"),
+ * and a saver refuses to write one (ValueError), intervals included.
+ *
  * @module
  */
-import { DataError, IntervalError } from "../errors.ts";
+import { assertFinite, DataError, IntervalError } from "../errors.ts";
+import { assertFiniteTensors } from "../io/finite.ts";
 import {
   readSafetensors,
   type Safetensors,
@@ -64,6 +69,17 @@ function intervalsOf(
   return intervals;
 }
 
+/** Throws a ValueError, before anything is written, if a tensor or an interval bound is not finite. */
+function assertFiniteToWrite(
+  tensors: Record<string, Tensor>,
+  intervals: CodingIntervals,
+  path: string,
+): void {
+  assertFiniteTensors(tensors, path, true);
+  assertFinite(intervals.tmin, `not writing ${path}: intervals.tmin`);
+  assertFinite(intervals.tmax, `not writing ${path}: intervals.tmax`);
+}
+
 /**
  * Save a B = 1 TTFS network with its coding intervals.
  *
@@ -75,7 +91,9 @@ function intervalsOf(
  */
 export async function saveB1Network(path: string, net: B1Network): Promise<void> {
   const layers = net.layers.map(({ W, D, ...geometry }) => ({ geometry, weight: W, bias: D }));
-  await writeSafetensors(path, layerTensors(layers), {
+  const tensors = layerTensors(layers);
+  assertFiniteToWrite(tensors, net.intervals, path);
+  await writeSafetensors(path, tensors, {
     format: "spikeproof",
     kind: "ttfs-b1",
     ...layerMetadata(net.layers),
@@ -100,6 +118,7 @@ function b1FromSafetensors({ tensors, metadata }: Safetensors, path: string): B1
   if (metadata.kind !== "ttfs-b1") {
     throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "ttfs-b1"`);
   }
+  assertFiniteTensors(tensors, path);
   const layers = readLayers(tensors, metadata, path);
   const intervals = intervalsOf(metadata, path, layers.length);
   return {
@@ -119,7 +138,9 @@ function b1FromSafetensors({ tensors, metadata }: Safetensors, path: string): B1
  */
 export async function saveReluMlp(path: string, net: ReluMlp): Promise<void> {
   const layers = net.layers.map(({ w, b, ...geometry }) => ({ geometry, weight: w, bias: b }));
-  await writeSafetensors(path, layerTensors(layers), {
+  const tensors = layerTensors(layers);
+  assertFiniteTensors(tensors, path, true);
+  await writeSafetensors(path, tensors, {
     format: "spikeproof",
     kind: "relu-mlp",
     ...layerMetadata(net.layers),
@@ -141,6 +162,7 @@ export async function loadReluMlp(path: string): Promise<ReluMlp> {
   if (metadata.kind !== undefined && metadata.kind !== "relu-mlp") {
     throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "relu-mlp"`);
   }
+  assertFiniteTensors(tensors, path);
   return {
     layers: readLayers(tensors, metadata, path).map(({ geometry, weight, bias }) => ({
       ...geometry,
@@ -170,6 +192,7 @@ export async function saveGeneralNetwork(path: string, net: GeneralNetwork): Pro
   const { W, D, ...readout } = net.readout, L = net.hidden.length + 1;
   tensors[`fc${L}.weight`] = tensor(W, weightShape(readout));
   tensors[`fc${L}.bias`] = tensor(D, [readout.nOut]);
+  assertFiniteToWrite(tensors, net.intervals, path);
   await writeSafetensors(path, tensors, {
     format: "spikeproof",
     kind: "ttfs-general",
@@ -195,6 +218,7 @@ function generalFromSafetensors({ tensors, metadata }: Safetensors, path: string
   if (metadata.kind !== "ttfs-general") {
     throw new DataError(`${path}: kind is ${JSON.stringify(metadata.kind)}, not "ttfs-general"`);
   }
+  assertFiniteTensors(tensors, path);
   const f64 = (name: string, shape: number[]): Float64Array => {
     const t = tensors[name];
     if (!t) throw new DataError(`${path}: missing tensor ${name}`);

@@ -8,6 +8,27 @@
 import { IntervalError, ValueError } from "../errors.ts";
 
 /**
+ * Throws a ValueError naming the first value of `x` outside [p, q] (NaN included); returns
+ * `x`. The check of {@link encodeInput}, for the paths that take raw inputs (a backend's own
+ * training step).
+ *
+ * @example
+ * ```ts
+ * import { checkCodingRange } from "./encoding.ts";
+ * checkCodingRange(new Float64Array([0, 0.5, 1])); // fine
+ * ```
+ */
+export function checkCodingRange<T extends ArrayLike<number>>(x: T, p = 0, q = 1): T {
+  for (let k = 0; k < x.length; k++) {
+    const v = x[k];
+    if (!(v >= p && v <= q)) {
+      throw new ValueError(`input[${k}] = ${v} is outside the coding range [${p}, ${q}]`);
+    }
+  }
+  return x;
+}
+
+/**
  * Encode values as input spike times.
  *
  * @example
@@ -20,13 +41,8 @@ export function encodeInput(x: ArrayLike<number>, p = 0, q = 1): Float64Array {
   if (!Number.isFinite(p) || !Number.isFinite(q) || !(p < q)) {
     throw new IntervalError(`input range [${p}, ${q}] is empty or inverted`);
   }
+  checkCodingRange(x, p, q);
   const t = new Float64Array(x.length);
-  for (let k = 0; k < x.length; k++) {
-    const v = x[k];
-    if (!(v >= p && v <= q)) {
-      throw new ValueError(`input[${k}] = ${v} is outside the coding range [${p}, ${q}]`);
-    }
-    t[k] = 1 - (v - p) / (q - p);
-  }
+  for (let k = 0; k < x.length; k++) t[k] = 1 - (x[k] - p) / (q - p);
   return t;
 }
