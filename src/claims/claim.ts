@@ -43,7 +43,10 @@ export interface Claim<T = unknown> {
   group: string;
   /** The paper, e.g. "Stanojevic et al. 2024". */
   paper: string;
-  /** Where: the paper's section and SPEC.md's, e.g. "Sec. 2.2; SPEC A4". */
+  /**
+   * Where: the paper's section and docs/spec.md's, e.g. "Sec. 2.2; SPEC A4" (section A4 of
+   * docs/spec.md).
+   */
   section: string;
   /** The claim in one line. */
   statement: string;

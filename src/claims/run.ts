@@ -49,7 +49,7 @@ export interface ClaimResult {
   id: string;
   /** The paper that states it. */
   paper: string;
-  /** Where the paper (and SPEC.md) state it. */
+  /** Where the paper and docs/spec.md state it, e.g. "SPEC A4" (section A4 of docs/spec.md). */
   section: string;
   /** The node:test test that runs it. */
   testName: string;

@@ -86,6 +86,19 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
 }
 
 /**
+ * The line a help text ends with when it cites a section of the specification ("SPEC A4"),
+ * saying where those sections are.
+ *
+ * @example
+ * ```ts
+ * import { SPEC_SECTIONS_NOTE } from "./args.ts";
+ * console.log(SPEC_SECTIONS_NOTE.includes("docs/spec.md")); // true
+ * ```
+ */
+export const SPEC_SECTIONS_NOTE: string =
+  'Sections cited as "SPEC A4" etc. are those of docs/spec.md (in the package).';
+
+/**
  * The `--help` text of a command.
  *
  * @example
@@ -102,8 +115,10 @@ export function helpText(spec: CommandSpec): string {
   });
   rows.push(`${"  --help".padEnd(26)} Show this help.`);
   const usage = `usage: spikeproof ${spec.name} [options]`;
-  return [usage, "", spec.summary, "", "options:", ...rows, ...(spec.notes ? ["", spec.notes] : [])]
-    .join("\n");
+  const text = [usage, "", spec.summary, "", "options:", ...rows];
+  if (spec.notes) text.push("", spec.notes);
+  if (/SPEC [AB]\d/.test(text.join("\n"))) text.push("", SPEC_SECTIONS_NOTE);
+  return text.join("\n");
 }
 
 /**

@@ -61,6 +61,7 @@ export function usage(): string {
     ...rows,
     "",
     "Run `spikeproof <command> --help` for a command's options.",
+    'Every equation, its sources and the sections cited as "SPEC A4" etc.: docs/spec.md.',
   ].join("\n");
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { OptionError } from "../errors.ts";
-import { type CommandSpec, helpText } from "./args.ts";
+import { type CommandSpec, helpText, SPEC_SECTIONS_NOTE } from "./args.ts";
 import { trainSpec } from "./train.ts";
 import { isLifTrain, trainLifSpec } from "./train_lif.ts";
 
@@ -48,6 +48,7 @@ export function trainHelp(argv: string[]): string {
   if (argv.some((a) => a === "--model" || a.startsWith("--model="))) {
     return helpText(trainSpecOf(argv.filter((a) => a !== "--help" && a !== "-h")));
   }
-  return `${helpText(trainSpec)}\n\nLIF models (--model lif-mlp | lif-conv) take these ` +
+  const ttfs = helpText(trainSpec).replace(`\n\n${SPEC_SECTIONS_NOTE}`, ""); // said once, at the end
+  return `${ttfs}\n\nLIF models (--model lif-mlp | lif-conv) take these ` +
     `options instead:\n\n${helpText(trainLifSpec)}`;
 }
