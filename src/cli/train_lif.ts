@@ -24,7 +24,8 @@ import {
   type ParsedOptions,
 } from "./args.ts";
 import { keepLastGood } from "./last_good.ts";
-import { dataOption, emitReport, reportOptions } from "./output.ts";
+import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
+import { lifCurveCharts } from "../plot/charts.ts";
 import { formatDuration, stderrProgress } from "./progress.ts";
 import { runtimeName } from "./train.ts";
 
@@ -83,8 +84,18 @@ export const trainLifSpec: CommandSpec = {
       "ref|wasm|webgpu",
       "ref",
     ),
-    save: { type: "string", value: "FILE", help: "save the trained network as safetensors" },
-    load: { type: "string", value: "FILE", help: "start from a saved LIF network" },
+    save: {
+      type: "string",
+      value: "FILE",
+      help: "save the trained network as safetensors",
+      output: true,
+    },
+    load: {
+      type: "string",
+      value: "FILE",
+      help: "start from a saved LIF network (its layers and neuron constants)",
+    },
+    plot: plotOption("the test accuracy, training loss and firing rate per epoch"),
     ...reportOptions,
   },
   notes: "Test accuracy is plain LIF inference (SAF weights converted first); firing rate is " +
@@ -116,6 +127,22 @@ export function oneOf<T extends string>(v: unknown, name: string, known: readonl
   return v as T;
 }
 
+/** What a saved LIF network fixes, so that `--load` refuses them: the layers and the neuron. */
+const FIXED_BY_LOAD = ["hidden", "lambda", "vth", "surrogate-slope"];
+
+/** --load with an option whose value the loaded network would override is an OptionError. */
+function refuseLoadConflicts(argv: string[]): void {
+  const given = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!given("load")) return;
+  const clash = FIXED_BY_LOAD.filter(given);
+  if (clash.length) {
+    throw new OptionError(
+      `--load fixes the layers and the neuron constants of the saved network; ` +
+        `${clash.map((n) => `--${n}`).join(", ")} would be ignored: give one or the other`,
+    );
+  }
+}
+
 /**
  * Run `train` for a LIF model; returns the report.
  *
@@ -127,6 +154,7 @@ export function oneOf<T extends string>(v: unknown, name: string, known: readonl
  */
 export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
   const o = parseCommand(trainLifSpec, argv), model = String(o.model);
+  refuseLoadConflicts(argv);
   const method = oneOf(o.method, "method", Object.keys(LIF_METHODS));
   const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : undefined;
   const specs = lifModelLayers(o);
@@ -184,6 +212,7 @@ export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
     runtime: runtimeName(),
     ...figures,
   };
+  await writePlot(o.plot, lifCurveCharts(report.history, method));
   await emitReport(o, report, summarizeLif(report));
   return report;
 }

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExperimentCost } from "../../src/cli/lif_cost.ts";
@@ -212,4 +212,64 @@ test("SAF -> LIF conversion copies the parameters (it changes nothing but owners
   assert.deepEqual(lifParams(lif), lifParams(net));
   lif.layers[0].w[0] += 1;
   assert.notEqual(lif.layers[0].w[0], net.layers[0].w[0]);
+});
+
+test("train --help shows the LIF options beside the TTFS ones, and an option of the other family is refused by name (exit 2)", async () => {
+  const help = (await cli(["train", "--help"])).lines.join("\n");
+  for (const name of ["--method", "--T", "--lambda", "--coding", "--hidden", "--workers"]) {
+    assert.match(help, new RegExp(`${name}\\b`));
+  }
+  const errors: string[] = [], error = console.error;
+  console.error = (...a: unknown[]) => errors.push(a.join(" "));
+  try {
+    assert.equal((await cli(["train", "--method", "saf-e"])).code, 2);
+    assert.equal((await cli(["train", "--model", "lif-mlp", "--workers", "2"])).code, 2);
+  } finally {
+    console.error = error;
+  }
+  assert.match(errors[0], /--method is an option of the LIF models: add --model lif-mlp/);
+  assert.match(errors[1], /--workers is an option of the TTFS models, not of LIF training/);
+});
+
+test("train --model lif-mlp --load refuses --hidden, --lambda, --vth and --surrogate-slope instead of ignoring them", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), model = join(dir, "m.safetensors");
+  try {
+    await saveLifNetwork(model, initLifNetwork([784, 8, 10], new Rng(1)));
+    for (
+      const extra of [["--hidden", "32"], ["--lambda", "0.9"], ["--vth=2"], [
+        "--surrogate-slope",
+        "3",
+      ]]
+    ) {
+      const r = await cli([
+        "train",
+        "--model",
+        "lif-mlp",
+        "--load",
+        model,
+        ...extra,
+        "--epochs",
+        "1",
+      ]);
+      assert.equal(r.code, 2, extra.join(" "));
+    }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
+});
+
+test("train --model lif-mlp --plot writes the LIF training curves as SVG", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), plot = join(dir, "c.svg");
+  try {
+    const argv = ["--model", "lif-mlp", "--hidden", "8", "--T", "2", "--epochs", "1"];
+    const r = await cli(["train", ...argv, "--data", "embedded", "--plot", plot]);
+    assert.equal(r.code, 0);
+    const svg = await readFile(plot, "utf8");
+    assert.match(svg, /^<svg/);
+    for (const title of ["test accuracy (LIF inference)", "training loss", "firing rate"]) {
+      assert.ok(svg.includes(title), title);
+    }
+  } finally {
+    await rm(dir, { recursive: true });
+  }
 });
