@@ -194,10 +194,27 @@ export {
   endToEndJacobian,
   generalJacobians,
   type LayerJacobians,
+  prefixSigmaMax,
   reluJacobians,
   type Spectrum,
   spectrum,
 } from "./src/ttfs/jacobian.ts";
+export {
+  fullSlopes,
+  type NaiveAlpha,
+  type NaiveInit,
+  naiveInit,
+  type NaiveInitOptions,
+  naiveTtfsNetwork,
+} from "./src/ttfs/naive_init.ts";
+export {
+  fractionOutsideUnitCircle,
+  initJacobians,
+  parseTtfsInit,
+  sigmaRatioToB1,
+  TTFS_INITS,
+  type TtfsInit,
+} from "./src/ttfs/init_spectra.ts";
 
 // data
 export {
@@ -243,16 +260,23 @@ export type {
 
 export { loadB1Network, loadReluMlp, saveB1Network, saveReluMlp } from "./src/ttfs/checkpoint.ts";
 
-export { type AlphaFixedStep, AlphaFixedTrainer } from "./src/experiments/alpha_fixed_trainer.ts";
+export {
+  type AlphaFixedOptions,
+  type AlphaFixedStep,
+  AlphaFixedTrainer,
+} from "./src/experiments/alpha_fixed_trainer.ts";
 
 export {
   type DepthRun,
   type DepthStudy,
   depthStudy,
   type DepthStudyOptions,
+  type InitFigures,
+  type LayerSpectrum,
   type SigmaSummary,
   type SpectraRecord,
 } from "./src/experiments/depth.ts";
+export { firingSlopes, summarizeJacobians } from "./src/experiments/depth_spectra.ts";
 
 export {
   type ConstraintRow,
@@ -273,6 +297,11 @@ export {
   type SweepPoint,
   trainingCurveCharts,
 } from "./src/plot/charts.ts";
+export {
+  depthSigmaChart,
+  eigenvalueCharts,
+  type LayerEigenvalues,
+} from "./src/plot/init_charts.ts";
 
 // io
 export { type AtomicFileHandle, type AtomicFs, writeFileAtomic } from "./src/io/atomic.ts";

@@ -1,12 +1,16 @@
 /**
  * `spikeproof experiment depth` and `spikeproof analyze jacobian`: the vanishing/exploding
- * gradient finding, as figures (both run `depthStudy`).
+ * gradient finding, as figures (both run `depthStudy`). `--init` picks the runs: b1, mapped
+ * (the alpha-fixed parametrization), naive and naive-scratch (the paper's Figure 2a).
  *
  * @module
  */
 import process from "node:process";
+import { gatherBatch } from "../data/batching.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
-import { type DepthStudy, depthStudy } from "../experiments/depth.ts";
+import { OptionError } from "../errors.ts";
+import { depthStudy } from "../experiments/depth.ts";
+import { parseTtfsInit, TTFS_INITS, type TtfsInit } from "../ttfs/init_spectra.ts";
 import {
   type CommandSpec,
   intListOption,
@@ -15,6 +19,8 @@ import {
   type ParsedOptions,
 } from "./args.ts";
 import { gradNormCharts, spectraCharts } from "../plot/charts.ts";
+import { depthSigmaChart, eigenvalueCharts } from "../plot/init_charts.ts";
+import { depthTable, initTable, jacobianTable } from "./depth_tables.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { runtimeName } from "./train.ts";
 
@@ -28,6 +34,13 @@ const common: CommandSpec["options"] = {
     help: "Adam learning rate (both parametrizations)",
   },
   seed: { type: "string", value: "N", default: "0", help: "seed of the init and the batch order" },
+  init: {
+    type: "string",
+    value: "I,I,...",
+    default: "b1,mapped",
+    help: `runs, each started from one init: ${TTFS_INITS.join(", ")} (mapped and the naive ` +
+      "ones train J and theta with alpha = 1 held fixed)",
+  },
   data: { ...dataOption, default: "embedded" },
   ...reportOptions,
 };
@@ -41,6 +54,12 @@ export const experimentDepthSpec: CommandSpec = {
     depths: { type: "string", value: "D,D,...", default: "8,16", help: "numbers of hidden layers" },
     steps: { type: "string", value: "N", default: "300", help: "training steps per run" },
     record: { type: "string", value: "N", default: "10", help: "keep figures every N steps" },
+    test: {
+      type: "string",
+      value: "N",
+      default: "1000",
+      help: "final accuracy of every run on the first N test images (0: none)",
+    },
     plot: plotOption("per-layer gradient norms (first and last kept step)"),
     ...common,
   },
@@ -60,10 +79,23 @@ export const analyzeJacobianSpec: CommandSpec = {
       default: "0,100,300",
       help: "steps at which to analyze",
     },
-    plot: plotOption("the singular-value spectra (first and last step, both parametrizations)"),
+    plot: plotOption("the singular-value spectra (first and last step, every run)"),
+    "eigen-plot": plotOption(
+      "the eigenvalues of every layer Jacobian in the complex plane, one panel per init (step 0)",
+    ),
+    "depth-plot": plotOption("sigma_max of dt(k)/dt(0) against depth k, per init (step 0)"),
     ...common,
   },
 };
+
+/** The --init list: known names, each once. */
+function initsOption(o: ParsedOptions): TtfsInit[] {
+  const inits = String(o.init ?? "").split(",").map((s) => parseTtfsInit(s.trim()));
+  if (new Set(inits).size !== inits.length) {
+    throw new OptionError(`--init names an init twice: '${o.init}'`);
+  }
+  return inits;
+}
 
 async function study(
   o: ParsedOptions,
@@ -71,8 +103,13 @@ async function study(
   steps: number,
   record: number,
   spectraAt: number[],
+  testCount = 0,
 ) {
+  const inits = initsOption(o);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
+  const n = Math.min(testCount, data.test.count);
+  const ids = Array.from({ length: n }, (_, k) => k);
+  const test = n ? { ...gatherBatch(data.test, ids, 0, n), count: n } : undefined;
   const t0 = performance.now();
   const onStep = (s: number, n: number) => {
     if (s === n || s % 50 === 0) process.stderr.write(`depth ${depth}: step ${s}/${n}\n`);
@@ -86,30 +123,11 @@ async function study(
     seed: numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
     record,
     spectraAt,
+    inits,
+    test: test && { x: test.x, labels: test.labels, count: test.count },
     onStep,
   });
   return { ...result, data: data.source, seconds: (performance.now() - t0) / 1000 };
-}
-
-const e = (v: number) => v.toExponential(2);
-
-function depthTable(studies: DepthStudy[]): string {
-  const rows = [
-    "depth  parametrization  loss start -> end (twin end)  |g1|/|gL| start -> end  max|w - twin|",
-  ];
-  for (const s of studies) {
-    for (const r of s.runs) {
-      const last = r.loss.length - 1;
-      rows.push(
-        `${String(s.depth).padEnd(6)} ${r.parametrization.padEnd(16)} ` +
-          `${r.loss[0].toFixed(3)} -> ${r.loss[last].toFixed(3)} (${r.twinLoss[last].toFixed(3)})`
-            .padEnd(30) +
-          ` ${e(r.firstOverLastGradNorm[0])} -> ${e(r.firstOverLastGradNorm[last])}`.padEnd(25) +
-          ` ${e(r.maxAbsWeightDiffVsTwin)}`,
-      );
-    }
-  }
-  return rows.join("\n");
 }
 
 /**
@@ -126,8 +144,9 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
   const depths = intListOption(o, "depths");
   const steps = numberOption(o, "steps", { integer: true, min: 1 });
   const record = numberOption(o, "record", { integer: true, min: 1 });
+  const testCount = numberOption(o, "test", { integer: true, min: 0 });
   const studies = [];
-  for (const d of depths) studies.push(await study(o, d, steps, record, [0, steps]));
+  for (const d of depths) studies.push(await study(o, d, steps, record, [0, steps], testCount));
   const report = { experiment: "depth", runtime: runtimeName(), studies };
   await writePlot(
     o.plot,
@@ -135,7 +154,7 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
       s.runs.map((r) => {
         const ends = [0, r.steps.length - 1];
         return {
-          name: `${r.parametrization}, ${s.depth} hidden layers`,
+          name: `${r.init}, ${s.depth} hidden layers`,
           steps: ends.map((k) => r.steps[k]),
           gradNorms: ends.map((k) => r.gradNorms[k]),
         };
@@ -143,30 +162,6 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
     )),
   );
   await emitReport(o, report, depthTable(studies));
-}
-
-function jacobianTable(s: DepthStudy): string {
-  const rows = [
-    "parametrization  step  end-to-end: sigma max, geo-mean, rank   layer sigma max: min .. max" +
-    "   median rho   mean B per layer",
-  ];
-  for (const r of s.runs) {
-    for (const sp of r.spectra) {
-      const smax = sp.layers.map((l) => l.sigmaMax),
-        rho = sp.layers.map((l) => l.spectralRadius).filter(isFinite);
-      const med = rho.sort((a, b) => a - b)[Math.floor(rho.length / 2)] ?? NaN;
-      const meanB = sp.slopes ? sp.slopes.map((b) => b.mean.toFixed(2)).join(",") : "1 (all)";
-      rows.push(
-        `${r.parametrization.padEnd(16)} ${String(sp.step).padEnd(5)} ` +
-          `${e(sp.endToEnd.sigmaMax)}, ${e(sp.endToEnd.geometricMean)}, ${sp.endToEnd.rank}`.padEnd(
-            39,
-          ) +
-          ` ${e(Math.min(...smax))} .. ${e(Math.max(...smax))}`.padEnd(30) +
-          ` ${e(med)}`.padEnd(13) + ` ${meanB}`,
-      );
-    }
-  }
-  return rows.join("\n");
 }
 
 /**
@@ -183,13 +178,26 @@ export async function runAnalyzeJacobian(argv: string[]): Promise<void> {
   const depth = numberOption(o, "depth", { integer: true, min: 1 });
   const spectraAt = [...new Set(intListOption(o, "at", 0))].sort((a, b) => a - b);
   const steps = spectraAt[spectraAt.length - 1];
+  if ((o["eigen-plot"] || o["depth-plot"]) && spectraAt[0] !== 0) {
+    throw new OptionError("--eigen-plot and --depth-plot show step 0: --at must include 0");
+  }
   const s = await study(o, depth, steps, Math.max(1, steps), spectraAt);
-  const panels = [0, spectraAt.length - 1].flatMap((k) =>
+  const panels = [...new Set([0, spectraAt.length - 1])].flatMap((k) =>
     s.runs.map((r) => ({
-      name: `${r.parametrization}, step ${r.spectra[k].step}`,
+      name: `${r.init}, step ${r.spectra[k].step}`,
       layers: r.spectra[k].layers.map((l) => l.singular),
     }))
   );
   await writePlot(o.plot, spectraCharts(panels));
-  await emitReport(o, { analysis: "jacobian", runtime: runtimeName(), ...s }, jacobianTable(s));
+  const atInit = s.runs.flatMap((r) => r.spectra[0].init ? [{ run: r, ...r.spectra[0].init }] : []);
+  await writePlot(
+    o["eigen-plot"],
+    eigenvalueCharts(atInit.map((a) => ({ name: a.run.init, layers: a.eigenvalues }))),
+  );
+  await writePlot(
+    o["depth-plot"],
+    depthSigmaChart(atInit.map((a) => ({ name: a.run.init, sigmaMax: a.prefixSigmaMax }))),
+  );
+  const human = jacobianTable(s) + (atInit.length ? `\n\n${initTable(s)}` : "");
+  await emitReport(o, { analysis: "jacobian", runtime: runtimeName(), ...s }, human);
 }

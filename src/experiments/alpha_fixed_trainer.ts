@@ -5,15 +5,19 @@
  * batches. Here the layer Jacobian is M B^-1 J_C with B_i = alpha_i + sum_j J_ij free to drift
  * per neuron, so the two trajectories part (SPEC A7, proofs/ttfs-equivalence.md step 6).
  *
+ * `init: "naive"` (or "naive-scratch") starts instead from J = w itself (`ttfs/naive_init.ts`,
+ * the paper's Figure 2a), with the unrescaled ReLU network as the twin.
+ *
  * @module
  */
 import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
-import { softmaxCrossEntropy } from "../nn/loss.ts";
+import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
 import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Adam, type AdamOptions } from "../nn/optim.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
 import { generalBackward, generalForward, type GeneralNetwork } from "../ttfs/general.ts";
 import { mapReluExactly, reverseMapTtfs } from "../ttfs/mapping.ts";
+import { naiveInit } from "../ttfs/naive_init.ts";
 
 /** Losses and per-layer gradient norms of one step. */
 export interface AlphaFixedStep {
@@ -25,6 +29,18 @@ export interface AlphaFixedStep {
   gradNorms: number[];
   /** ||dL/dw(n)|| of the twin, same layers. */
   twinGradNorms: number[];
+  /** Samples of the batch the SNN classified correctly (a count). */
+  correct: number;
+}
+
+/** Options of {@link AlphaFixedTrainer}: Adam's, and where the SNN starts. */
+export interface AlphaFixedOptions extends AdamOptions {
+  /**
+   * "mapped" (default): the exact mapping of the ReLU network; "naive": J = w, alpha = 1, its
+   * intervals calibrated like the mapping's; "naive-scratch": the same on the from-scratch
+   * intervals (SPEC A1).
+   */
+  init?: "mapped" | "naive" | "naive-scratch";
 }
 
 /**
@@ -42,25 +58,39 @@ export interface AlphaFixedStep {
 export class AlphaFixedTrainer {
   /** The spiking network (alpha, J, theta hidden layers; B = 1 readout). */
   readonly snn: GeneralNetwork;
-  /** The rescaled ReLU network it was mapped from, trained as a ReLU MLP. */
+  /** The rescaled ReLU network it was mapped from (naive: the ReLU network), trained as one. */
   readonly twin: ReluMlp;
   readonly #snnOpt: Adam;
   readonly #twinOpt: Adam;
 
   /**
    * Maps `relu` exactly onto general neurons (alpha = 1), copies the rescaled network as the
-   * twin, and gives each its own Adam with `options`.
+   * twin, and gives each its own Adam with `options` (`init` says where the SNN starts).
    *
    * @param relu The initial ReLU network (not modified).
    * @param calibration Inputs in [0, 1], [count, nIn], that set the coding intervals.
    */
-  constructor(relu: ReluMlp, calibration: Float64Array, count: number, options: AdamOptions = {}) {
-    const { snn, rescaled } = mapReluExactly(relu, calibration, count);
-    this.snn = snn;
-    this.twin = { layers: rescaled.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })) };
+  constructor(
+    relu: ReluMlp,
+    calibration: Float64Array,
+    count: number,
+    options: AlphaFixedOptions = {},
+  ) {
+    const { init = "mapped", ...adam } = options;
+    const start = init === "mapped" ? mapReluExactly(relu, calibration, count) : {
+      snn: naiveInit(relu, calibration, count, {
+        intervals: init === "naive" ? "calibrated" : "scratch",
+      }).snn,
+      rescaled: relu,
+    };
+    this.snn = start.snn;
+    this.twin = {
+      layers: start.rescaled.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })),
+    };
+    const snn = this.snn;
     const trainable = [...snn.hidden.flatMap((l) => [l.J, l.theta]), snn.readout.W, snn.readout.D];
-    this.#snnOpt = new Adam(trainable, options);
-    this.#twinOpt = new Adam(reluMlpParams(this.twin), options);
+    this.#snnOpt = new Adam(trainable, adam);
+    this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);
   }
 
   /** One step on x [batch, nIn] (values in [0, 1]) for both networks. */
@@ -77,9 +107,35 @@ export class AlphaFixedTrainer {
     return {
       loss: loss.loss,
       twinLoss: tl.loss,
+      correct: loss.correct,
       gradNorms: [...this.snn.hidden.map((_, n) => l2Norm(g[3 * n + 1])), l2Norm(g[3 * H])],
       twinGradNorms: tg.filter((_, k) => k % 2 === 0).map(l2Norm),
     };
+  }
+
+  /**
+   * Accuracy of the SNN and of the twin on x [count, nIn] (values in [0, 1]), in chunks.
+   *
+   * @param chunk Samples per forward pass (default 250).
+   */
+  evaluate(
+    x: Float64Array,
+    labels: ArrayLike<number>,
+    count: number,
+    chunk = 250,
+  ): { accuracy: number; twinAccuracy: number } {
+    const nIn = x.length / count, classes = this.snn.readout.nOut;
+    let correct = 0, twinCorrect = 0;
+    for (let s = 0; s < count; s += chunk) {
+      const n = Math.min(chunk, count - s), xs = x.subarray(s * nIn, (s + n) * nIn);
+      const p = argmaxRows(generalForward(this.snn, encodeInput(xs), n).logits, n, classes);
+      const q = argmaxRows(reluMlpForward(this.twin, xs, n).logits, n, classes);
+      for (let b = 0; b < n; b++) {
+        correct += p[b] === labels[s + b] ? 1 : 0;
+        twinCorrect += q[b] === labels[s + b] ? 1 : 0;
+      }
+    }
+    return { accuracy: correct / count, twinAccuracy: twinCorrect / count };
   }
 
   /** Largest |w - w_twin| between the reverse-mapped SNN and the twin, over all layers. */

@@ -1,16 +1,20 @@
 /**
  * The vanishing-or-exploding-gradient finding (SPEC A7), measured. One deep dense network,
- * one ReLU initialisation, two parametrizations trained on the same batches:
+ * one Glorot ReLU initialisation, and the TTFS networks started from it (`inits`), trained on
+ * the same batches:
  *
  * - "b1": the constant-slope model, trained with its ReLU twin (`TwinTrainer`);
- * - "alpha-fixed": the 2023 mapping (alpha = 1), J and theta trained with alpha held fixed,
- *   beside its own ReLU twin (`AlphaFixedTrainer`).
+ * - "mapped": the 2023 mapping (alpha = 1), J and theta trained with alpha held fixed, beside
+ *   its own ReLU twin (`AlphaFixedTrainer`): the "alpha-fixed" parametrization;
+ * - "naive" / "naive-scratch": alpha = 1 with J = w itself (the paper's Figure 2a), trained the
+ *   same way, its twin the ReLU network (`ttfs/naive_init.ts`).
  *
- * Every `record` steps it keeps the loss and the per-layer gradient norms; at the steps in
- * `spectraAt` it computes, on one fixed training image, each layer's Jacobian dt(n)/dt(n-1),
- * its singular values and spectral radius, the end-to-end product's singular values, and
- * (alpha-fixed) the slopes B_i of the firing neurons. The CLI's `experiment depth` and
- * `analyze jacobian` both run this.
+ * Every `record` steps it keeps the loss, the batch accuracy and the per-layer gradient norms;
+ * at the steps in `spectraAt` it computes, on one fixed training image, each layer's Jacobian
+ * dt(n)/dt(n-1) and the figures of `depth_spectra.ts` (at step 0 also the eigenvalues and
+ * sigma_max against depth), and (alpha fixed) the slopes B_i of the firing neurons. With a
+ * `test` batch, each run's final accuracy on it. The CLI's `experiment depth` and `analyze
+ * jacobian` both run this.
  *
  * @module
  */
@@ -21,16 +25,13 @@ import { maxAbsDifference } from "../nn/linalg.ts";
 import { initReluMlp, reluMlpParams } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
-import { generalForward } from "../ttfs/general.ts";
-import {
-  b1Jacobians,
-  endToEndJacobian,
-  generalJacobians,
-  type LayerJacobians,
-  spectrum,
-} from "../ttfs/jacobian.ts";
+import { TTFS_INITS, type TtfsInit } from "../ttfs/init_spectra.ts";
+import { b1Jacobians, generalJacobians, type LayerJacobians } from "../ttfs/jacobian.ts";
 import { AlphaFixedTrainer } from "./alpha_fixed_trainer.ts";
+import { firingSlopes, type SpectraRecord, summarizeJacobians } from "./depth_spectra.ts";
 import { TwinTrainer } from "./twin_trainer.ts";
+
+export type { InitFigures, LayerSpectrum, SigmaSummary, SpectraRecord } from "./depth_spectra.ts";
 
 /** Options of {@link depthStudy}. */
 export interface DepthStudyOptions {
@@ -40,62 +41,38 @@ export interface DepthStudyOptions {
   width: number;
   /** Training steps. */
   steps: number;
-  /** Samples per step; both parametrizations train on the same batches. */
+  /** Samples per step; every run trains on the same batches. */
   batch: number;
-  /** Adam learning rate of both parametrizations and their twins. */
+  /** Adam learning rate of every run and its twin. */
   lr: number;
   /** Seeds the initial ReLU weights and the order of the training images. */
   seed: number;
+  /** The runs, in order (default ["b1", "mapped"]); each at most once. */
+  inits?: TtfsInit[];
   /** Keep loss and gradient norms every `record` steps (default 10). */
   record?: number;
   /** Steps (0 = before training) at which to compute Jacobian spectra (default none). */
   spectraAt?: number[];
-  /** Called after every step of both parametrizations. */
+  /** Held-out images, [count, nIn] in [0, 1]: each run's final accuracy on them (default none). */
+  test?: { x: Float64Array; labels: ArrayLike<number>; count: number };
+  /** Called after every step of every run. */
   onStep?: (step: number, steps: number) => void;
 }
 
-/**
- * Singular values of a Jacobian in brief. Dead neurons give zero rows, so the smallest
- * singular value is usually 0; `rank` counts those above 1e-12 sigmaMax, and sigmaMin and
- * the geometric mean are taken over those.
- */
-export interface SigmaSummary {
-  /** All singular values, largest first. */
-  singular: number[];
-  /** The largest singular value (0 for an empty matrix). */
-  sigmaMax: number;
-  /** Median of the counted singular values (for an even count, the lower middle one). */
-  sigmaMedian: number;
-  /** The smallest counted singular value. */
-  sigmaMin: number;
-  /** Geometric mean of the counted singular values. */
-  geometricMean: number;
-  /** How many singular values exceed 1e-12 sigmaMax: the numerical rank. */
-  rank: number;
-}
-
-/** Spectra of one parametrization at one step. */
-export interface SpectraRecord {
-  /** Optimizer steps taken before the measurement (0 = at initialisation). */
-  step: number;
-  /** Per hidden layer: the singular-value figures of {@link SigmaSummary}, spectral radius. */
-  layers: (SigmaSummary & { spectralRadius: number })[];
-  /** The same figures for the end-to-end Jacobian dt(L-1)/dt(0). */
-  endToEnd: SigmaSummary;
-  /** alpha-fixed only: per hidden layer, mean / min / max of B_i over firing neurons. */
-  slopes?: { mean: number; min: number; max: number }[];
-}
-
-/** The record of one parametrization. */
+/** The record of one run. */
 export interface DepthRun {
-  /** The constant-slope B = 1 model, or the 2023 mapping trained with alpha fixed. */
+  /** The constant-slope B = 1 model, or an alpha = 1 network trained with alpha fixed. */
   parametrization: "b1" | "alpha-fixed";
+  /** Where it started (b1: the B = 1 network; the others: alpha fixed). */
+  init: TtfsInit;
   /** Steps at which loss and gradient norms were kept. */
   steps: number[];
   /** Per kept step: the SNN's mean cross-entropy on that step's batch. */
   loss: number[];
   /** Per kept step: the ReLU twin's mean cross-entropy on the same batch. */
   twinLoss: number[];
+  /** Per kept step: the fraction of that step's batch the SNN classified correctly. */
+  accuracy: number[];
   /** Per kept step: ||dL/dW|| (b1) or ||dL/dJ|| (alpha-fixed) per layer, readout last. */
   gradNorms: number[][];
   /** Per kept step: ||dL/dw|| of the ReLU twin per layer, readout last. */
@@ -115,45 +92,45 @@ export interface DepthRun {
   controlTwinDiff?: number[];
   /** The spectra at each step of `spectraAt`, in order. */
   spectra: SpectraRecord[];
-  /** Time spent in this parametrization's training steps, in seconds. */
+  /** With a `test` batch: the SNN's and the twin's accuracy on it after the last step. */
+  test?: { accuracy: number; twinAccuracy: number };
+  /** Time spent in this run's training steps, in seconds. */
   seconds: number;
 }
 
 /** What {@link depthStudy} measured, with the options that shaped it. */
 export interface DepthStudy
   extends Pick<DepthStudyOptions, "depth" | "width" | "steps" | "batch" | "lr" | "seed"> {
-  /** The b1 run, then the alpha-fixed run. */
+  /** One run per init, in the order asked. */
   runs: DepthRun[];
 }
 
-function sigmas(sv: Float64Array): SigmaSummary {
-  const nz = sv.filter((v) => v > 1e-12 * sv[0]);
-  const logMean = nz.reduce((a, v) => a + Math.log(v), 0) / Math.max(1, nz.length);
-  return {
-    singular: Array.from(sv),
-    sigmaMax: sv[0] ?? 0,
-    sigmaMedian: nz[Math.floor(nz.length / 2)] ?? 0,
-    sigmaMin: nz[nz.length - 1] ?? 0,
-    geometricMean: nz.length ? Math.exp(logMean) : 0,
-    rank: nz.length,
+/** One run's trainer behind a common face. */
+interface Trainee {
+  run: DepthRun;
+  step(x: Float64Array, labels: ArrayLike<number>, size: number): {
+    loss: number;
+    twinLoss: number;
+    correct: number;
+    gradNorms: number[];
+    twinGradNorms: number[];
   };
+  jacobians(t0: Float64Array): LayerJacobians;
+  slopes?(t0: Float64Array): SpectraRecord["slopes"];
+  weightDiff(): number;
+  /** b1 only: the twin's parameters, for the control twin's distance. */
+  twinParams?(): Float64Array[];
+  evaluate(x: Float64Array, labels: ArrayLike<number>, count: number): DepthRun["test"];
 }
 
-function summarize(j: LayerJacobians): Pick<SpectraRecord, "layers" | "endToEnd"> {
-  const layers = j.jacobians.map((J, n) => {
-    const [rows, cols] = j.shapes[n], s = spectrum(J, rows, cols);
-    return { ...sigmas(s.singular), spectralRadius: s.spectralRadius };
-  });
-  const [rows] = j.shapes[j.shapes.length - 1], cols = j.shapes[0][1];
-  return { layers, endToEnd: sigmas(spectrum(endToEndJacobian(j), rows, cols).singular) };
-}
-
-function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
+function emptyRun(init: TtfsInit): DepthRun {
   return {
-    parametrization,
+    parametrization: init === "b1" ? "b1" : "alpha-fixed",
+    init,
     steps: [],
     loss: [],
     twinLoss: [],
+    accuracy: [],
     gradNorms: [],
     twinGradNorms: [],
     firstOverLastGradNorm: [],
@@ -164,8 +141,57 @@ function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
   };
 }
 
+function trainee(
+  init: TtfsInit,
+  sizes: number[],
+  { seed, lr }: DepthStudyOptions,
+  calibration: { x: Float64Array; size: number },
+): Trainee {
+  const run = emptyRun(init);
+  if (init === "b1") {
+    const b1 = new TwinTrainer(sizes, { seed, lr });
+    return {
+      run,
+      step: (x, labels, size) => b1.step(x, labels, size),
+      jacobians: (t0) => b1Jacobians(b1.snn, t0),
+      weightDiff: () => b1.maxAbsWeightDiff(),
+      twinParams: () => reluMlpParams(b1.twin),
+      evaluate: (x, labels, count) => b1.evaluate(x, labels, count),
+    };
+  }
+  const relu = initReluMlp(sizes, new Rng(seed));
+  const af = new AlphaFixedTrainer(relu, calibration.x, calibration.size, { lr, init });
+  return {
+    run,
+    step: (x, labels, size) => af.step(x, labels, size),
+    jacobians: (t0) => generalJacobians(af.snn, t0),
+    slopes: (t0) => firingSlopes(af.snn, t0),
+    weightDiff: () => af.maxAbsWeightDiff(),
+    evaluate: (x, labels, count) => af.evaluate(x, labels, count),
+  };
+}
+
+function checkOptions(options: DepthStudyOptions, inits: TtfsInit[], spectraAt: number[]): void {
+  const { depth, width, steps, batch, record = 10 } = options;
+  for (const [k, v] of Object.entries({ depth, width, steps, batch, record })) {
+    if (!Number.isInteger(v) || v < (k === "steps" ? 0 : 1)) {
+      throw new OptionError(`${k} = ${v} is not a valid count`);
+    }
+  }
+  if (spectraAt.some((s) => !Number.isInteger(s) || s < 0 || s > steps)) {
+    throw new OptionError(`spectra steps [${spectraAt}] must lie in 0..${steps}`);
+  }
+  if (!inits.length || new Set(inits).size !== inits.length) {
+    throw new OptionError(`inits [${inits}] must name each init at most once, and one at least`);
+  }
+  const unknown = inits.find((i) => !TTFS_INITS.includes(i));
+  if (unknown) {
+    throw new OptionError(`unknown init '${unknown}'; expected one of ${TTFS_INITS.join(", ")}`);
+  }
+}
+
 /**
- * Train both parametrizations of a `depth` x `width` network on `train` and measure them.
+ * Train one run per init of a `depth` x `width` network on `train` and measure them.
  *
  * @example
  * ```ts
@@ -178,83 +204,56 @@ function emptyRun(parametrization: DepthRun["parametrization"]): DepthRun {
  */
 export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthStudy {
   const { depth, width, steps, batch, lr, seed, record = 10, spectraAt = [] } = options;
-  for (const [k, v] of Object.entries({ depth, width, steps, batch, record })) {
-    if (!Number.isInteger(v) || v < (k === "steps" ? 0 : 1)) {
-      throw new OptionError(`${k} = ${v} is not a valid count`);
-    }
-  }
-  if (spectraAt.some((s) => !Number.isInteger(s) || s < 0 || s > steps)) {
-    throw new OptionError(`spectra steps [${spectraAt}] must lie in 0..${steps}`);
-  }
+  const inits = options.inits ?? ["b1", "mapped"];
+  checkOptions(options, inits, spectraAt);
   const classes = 1 + train.labels.reduce((m, v) => (v > m ? v : m), 0);
   const sizes = [train.rows * train.cols, ...new Array(depth).fill(width), classes];
   const rng = new Rng(seed ^ 0x3c6ef372), order = rng.permutation(train.count);
   const calibration = gatherBatch(train, order, 0, Math.min(64, train.count));
-  const probe = gatherBatch(train, order, 0, 1).x, t0 = encodeInput(probe);
-  const b1 = new TwinTrainer(sizes, { seed, lr }), control = new TwinTrainer(sizes, { seed, lr });
-  // every weight of the second layer 1e-12 away (a first-layer weight may see a pixel that is always 0)
-  control.twin.layers[Math.min(1, sizes.length - 2)].w.forEach((_, k, w) => (w[k] += 1e-12));
-  const af = new AlphaFixedTrainer(
-    initReluMlp(sizes, new Rng(seed)),
-    calibration.x,
-    calibration.size,
-    { lr },
-  );
-  const runs = [emptyRun("b1"), emptyRun("alpha-fixed")];
+  const t0 = encodeInput(gatherBatch(train, order, 0, 1).x);
+  const trainees = inits.map((init) => trainee(init, sizes, options, calibration));
+  let control: TwinTrainer | undefined;
+  if (inits.includes("b1")) {
+    control = new TwinTrainer(sizes, { seed, lr });
+    // every weight of the second layer 1e-12 away (a first-layer weight may see a pixel that is always 0)
+    control.twin.layers[Math.min(1, sizes.length - 2)].w.forEach((_, k, w) => (w[k] += 1e-12));
+  }
   const spectra = (step: number) => {
     if (!spectraAt.includes(step)) return;
-    runs[0].spectra.push({ step, ...summarize(b1Jacobians(b1.snn, t0)) });
-    const f = generalForward(af.snn, t0, 1);
-    const slopes = f.slopes.map((s) => {
-      const fired = [...s].filter((v) => v > 0 && v < Infinity);
-      return fired.length
-        ? {
-          mean: fired.reduce((a, v) => a + v, 0) / fired.length,
-          min: Math.min(...fired),
-          max: Math.max(...fired),
-        }
-        : { mean: NaN, min: NaN, max: NaN };
-    });
-    runs[1].spectra.push({ step, ...summarize(generalJacobians(af.snn, t0)), slopes });
+    for (const t of trainees) {
+      const r = summarizeJacobians(t.jacobians(t0), step, step === 0);
+      if (t.slopes) r.slopes = t.slopes(t0);
+      t.run.spectra.push(r);
+    }
   };
   spectra(0);
   for (let step = 0; step < steps; step++) {
     const b = gatherBatch(train, order, (step * batch) % Math.max(1, train.count - batch), batch);
-    control.step(b.x, b.labels, b.size); // untimed: the control is not part of either run
-    const results = [
-      () => b1.step(b.x, b.labels, b.size),
-      () => af.step(b.x, b.labels, b.size),
-    ].map((run, p) => {
-      const t = performance.now(), r = run();
-      runs[p].seconds += (performance.now() - t) / 1000;
-      return r;
-    });
-    if (step % record === 0 || step === steps - 1) {
-      const [rb, ra] = results as [
-        ReturnType<TwinTrainer["step"]>,
-        ReturnType<AlphaFixedTrainer["step"]>,
-      ];
-      const keep = (run: DepthRun, loss: number, twinLoss: number, g: number[], tg: number[]) => {
-        run.steps.push(step);
-        run.loss.push(loss);
-        run.twinLoss.push(twinLoss);
-        run.gradNorms.push(g);
-        run.twinGradNorms.push(tg);
-        run.firstOverLastGradNorm.push(g[0] / g[g.length - 2]);
-      };
-      keep(runs[0], rb.loss, rb.twinLoss, rb.gradNorms, rb.twinGradNorms);
-      keep(runs[1], ra.loss, ra.twinLoss, ra.gradNorms, ra.twinGradNorms);
-      runs[0].weightDiffVsTwin.push(b1.maxAbsWeightDiff());
-      runs[1].weightDiffVsTwin.push(af.maxAbsWeightDiff());
-      (runs[0].controlTwinDiff ??= []).push(
-        maxAbsDifference(reluMlpParams(b1.twin), reluMlpParams(control.twin)),
-      );
+    control?.step(b.x, b.labels, b.size); // untimed: the control is not part of any run
+    for (const t of trainees) {
+      const start = performance.now(), r = t.step(b.x, b.labels, b.size);
+      t.run.seconds += (performance.now() - start) / 1000;
+      if (step % record !== 0 && step !== steps - 1) continue;
+      const run = t.run, g = r.gradNorms;
+      run.steps.push(step);
+      run.loss.push(r.loss);
+      run.twinLoss.push(r.twinLoss);
+      run.accuracy.push(r.correct / b.size);
+      run.gradNorms.push(g);
+      run.twinGradNorms.push(r.twinGradNorms);
+      run.firstOverLastGradNorm.push(g[0] / g[g.length - 2]);
+      run.weightDiffVsTwin.push(t.weightDiff());
+      if (t.twinParams && control) {
+        const diff = maxAbsDifference(t.twinParams(), reluMlpParams(control.twin));
+        (run.controlTwinDiff ??= []).push(diff);
+      }
     }
     spectra(step + 1);
     options.onStep?.(step + 1, steps);
   }
-  runs.forEach((
-    r,
-  ) => (r.maxAbsWeightDiffVsTwin = r.weightDiffVsTwin[r.weightDiffVsTwin.length - 1] ?? 0));
-  return { depth, width, steps, batch, lr, seed, runs };
+  for (const { run, evaluate } of trainees) {
+    run.maxAbsWeightDiffVsTwin = run.weightDiffVsTwin[run.weightDiffVsTwin.length - 1] ?? 0;
+    if (options.test) run.test = evaluate(options.test.x, options.test.labels, options.test.count);
+  }
+  return { depth, width, steps, batch, lr, seed, runs: trainees.map((t) => t.run) };
 }

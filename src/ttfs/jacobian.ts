@@ -15,12 +15,12 @@
  */
 import { assertDense } from "../nn/layer.ts";
 import { ValueError } from "../errors.ts";
-import { eigenvalues } from "../nn/eigen.ts";
-import { hypot } from "../nn/math/mod.ts";
+import { type Eigenvalues, eigenvalues } from "../nn/eigen.ts";
 import { matmul, singularValues } from "../nn/linalg.ts";
 import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
 import { b1Forward, type B1Network } from "./b1.ts";
 import { generalForward, type GeneralNetwork } from "./general.ts";
+import { hypot } from "../nn/math/mod.ts";
 
 /** Per-layer Jacobians of one sample. */
 export interface LayerJacobians {
@@ -139,6 +139,39 @@ export function endToEndJacobian(j: LayerJacobians): Float64Array {
   return P;
 }
 
+/**
+ * sigma_max of the end-to-end Jacobian of the first k layers, dt(k)/dt(0) = J(k) ... J(1), for
+ * each k of `depths` (default 1..L-1, ascending): how the largest singular value grows or
+ * shrinks with depth.
+ *
+ * @example
+ * ```ts
+ * import { prefixSigmaMax } from "./jacobian.ts";
+ * const j = { jacobians: [new Float64Array([2]), new Float64Array([3])], shapes: [[1, 1], [1, 1]] as [number, number][] };
+ * console.log(prefixSigmaMax(j)); // [2, 6]
+ * ```
+ */
+export function prefixSigmaMax(
+  j: LayerJacobians,
+  depths: number[] = j.jacobians.map((_, n) => n + 1),
+): number[] {
+  if (
+    depths.some((k, i) =>
+      !Number.isInteger(k) || k < 1 || k > j.jacobians.length || k <= depths[i - 1]
+    )
+  ) {
+    throw new ValueError(`depths [${depths}] must ascend within 1..${j.jacobians.length}`);
+  }
+  const out: number[] = [], cols = j.shapes[0]?.[1] ?? 0;
+  let P = j.jacobians[0];
+  for (let n = 0; n < (depths[depths.length - 1] ?? 0); n++) {
+    const [rows, inner] = j.shapes[n];
+    if (n > 0) P = matmul(j.jacobians[n], P, rows, inner, cols);
+    if (depths.includes(n + 1)) out.push(singularValues(P, rows, cols)[0] ?? 0);
+  }
+  return out;
+}
+
 /** Spectral figures of one Jacobian. */
 export interface Spectrum {
   /** Rows of the Jacobian: neurons of the later layer. */
@@ -150,6 +183,8 @@ export interface Spectrum {
   /** max |eigenvalue| for a square Jacobian; NaN if not square, or (reported, not hidden) if
    * the QR iteration did not converge. */
   spectralRadius: number;
+  /** The eigenvalues of a square Jacobian (undefined if not square or not converged). */
+  eigenvalues?: Eigenvalues;
 }
 
 /**
@@ -162,14 +197,15 @@ export interface Spectrum {
  * ```
  */
 export function spectrum(J: Float64Array, rows: number, cols: number): Spectrum {
-  let spectralRadius = NaN;
+  let spectralRadius = NaN, e: Eigenvalues | undefined;
   if (rows === cols) {
     try {
-      const e = eigenvalues(J, rows);
-      spectralRadius = Math.max(...Array.from(e.re, (r, k) => hypot(r, e.im[k])));
+      const ev = eigenvalues(J, rows);
+      spectralRadius = Math.max(...Array.from(ev.re, (r, k) => hypot(r, ev.im[k])));
+      e = ev;
     } catch (err) {
       if (!(err instanceof ValueError)) throw err; // no convergence: the radius stays NaN
     }
   }
-  return { rows, cols, singular: singularValues(J, rows, cols), spectralRadius };
+  return { rows, cols, singular: singularValues(J, rows, cols), spectralRadius, eigenvalues: e };
 }
