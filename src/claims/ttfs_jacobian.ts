@@ -77,17 +77,17 @@ const NAIVE_CASE = { networks: 4, width: 32, depth: 12 };
  * Lower bounds, [depth k, bound], on the geometric mean over a case's 4 networks of
  * sigma_max(naive) / sigma_max(B = 1) of dt(k)/dt(0), each network at one random input.
  * Measured first, with the case's construction (`npx tsx scripts/naive_init_factors.ts 2000 0`
- * and `... 2000 5000`: 4,000 networks, 1,000 groups of 4):
+ * and `... 2000 5000`: 4,000 networks, 1,000 groups of 4), the two runs side by side:
  *
- *   k    geo-mean over all networks    per group: smallest   5%      median
- *   4    9.8, 9.9                                 1.11       2.7     8.6
- *   8    71, 69                                   3.12       11      66
- *   12   477, 458                                 9.35       40      460
+ *   k    geo-mean over all networks    per group: smallest     5%           median
+ *   4    9.8, 9.9                                 1.11, 1.49   2.7, 2.8     8.6, 8.9
+ *   8    71, 69                                   4.17, 3.12   12, 11       68, 64
+ *   12   477, 458                                 11.9, 9.35   44, 40       459, 463
  *
- * (the smallest group of either run; the geo-mean grows ~7x every 4 layers). Single networks
- * spread over three decades (one row with B_i near 0 sets the factor), so the case is a group.
- * Each bound sits about 2x below the smallest group seen (1.11, 3.12, 9.35 -> 0.5, 1.5, 4) and
- * they rise with depth: the claim is that the factor grows, not its exact size.
+ * The geo-mean grows ~7x every 4 layers. Single networks spread over three decades (one row
+ * with B_i near 0 sets the factor: per network the smallest is 0.12, 0.23, 0.22), so the case is
+ * a group. Each bound sits about 2x below the smallest group of either run (1.11, 3.12, 9.35 ->
+ * 0.5, 1.5, 4) and they rise with depth: the claim is that the factor grows, not its exact size.
  */
 const NAIVE_BOUNDS: [number, number][] = [[4, 0.5], [8, 1.5], [12, 4]];
 

@@ -31,7 +31,7 @@ const common: CommandSpec["options"] = {
     type: "string",
     value: "X",
     default: "5e-4",
-    help: "Adam learning rate (both parametrizations)",
+    help: "Adam learning rate (every run and its twin)",
   },
   seed: { type: "string", value: "N", default: "0", help: "seed of the init and the batch order" },
   init: {
@@ -59,6 +59,12 @@ export const experimentDepthSpec: CommandSpec = {
       value: "N",
       default: "1000",
       help: "final accuracy of every run on the first N test images (0: none)",
+    },
+    spectra: {
+      type: "string",
+      value: "ends|none",
+      default: "ends",
+      help: "Jacobian spectra at the first and the last step, or none (faster)",
     },
     plot: plotOption("per-layer gradient norms (first and last kept step)"),
     ...common,
@@ -104,6 +110,7 @@ async function study(
   record: number,
   spectraAt: number[],
   testCount = 0,
+  initFigures = false,
 ) {
   const inits = initsOption(o);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
@@ -123,6 +130,7 @@ async function study(
     seed: numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
     record,
     spectraAt,
+    initFigures,
     inits,
     test: test && { x: test.x, labels: test.labels, count: test.count },
     onStep,
@@ -145,8 +153,12 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
   const steps = numberOption(o, "steps", { integer: true, min: 1 });
   const record = numberOption(o, "record", { integer: true, min: 1 });
   const testCount = numberOption(o, "test", { integer: true, min: 0 });
+  if (o.spectra !== "ends" && o.spectra !== "none") {
+    throw new OptionError(`--spectra must be 'ends' or 'none', got '${o.spectra}'`);
+  }
+  const at = o.spectra === "ends" ? [0, steps] : [];
   const studies = [];
-  for (const d of depths) studies.push(await study(o, d, steps, record, [0, steps], testCount));
+  for (const d of depths) studies.push(await study(o, d, steps, record, at, testCount));
   const report = { experiment: "depth", runtime: runtimeName(), studies };
   await writePlot(
     o.plot,
@@ -181,7 +193,7 @@ export async function runAnalyzeJacobian(argv: string[]): Promise<void> {
   if ((o["eigen-plot"] || o["depth-plot"]) && spectraAt[0] !== 0) {
     throw new OptionError("--eigen-plot and --depth-plot show step 0: --at must include 0");
   }
-  const s = await study(o, depth, steps, Math.max(1, steps), spectraAt);
+  const s = await study(o, depth, steps, Math.max(1, steps), spectraAt, 0, true);
   const panels = [...new Set([0, spectraAt.length - 1])].flatMap((k) =>
     s.runs.map((r) => ({
       name: `${r.init}, step ${r.spectra[k].step}`,

@@ -11,8 +11,8 @@
  *
  * Every `record` steps it keeps the loss, the batch accuracy and the per-layer gradient norms;
  * at the steps in `spectraAt` it computes, on one fixed training image, each layer's Jacobian
- * dt(n)/dt(n-1) and the figures of `depth_spectra.ts` (at step 0 also the eigenvalues and
- * sigma_max against depth), and (alpha fixed) the slopes B_i of the firing neurons. With a
+ * dt(n)/dt(n-1) and the figures of `depth_spectra.ts` (with `initFigures`, at step 0 also the
+ * eigenvalues and sigma_max against depth), and (alpha fixed) the slopes B_i of the firing neurons. With a
  * `test` batch, each run's final accuracy on it. The CLI's `experiment depth` and `analyze
  * jacobian` both run this.
  *
@@ -53,6 +53,8 @@ export interface DepthStudyOptions {
   record?: number;
   /** Steps (0 = before training) at which to compute Jacobian spectra (default none). */
   spectraAt?: number[];
+  /** At step 0, also keep every layer's eigenvalues and sigma_max against depth (default false). */
+  initFigures?: boolean;
   /** Held-out images, [count, nIn] in [0, 1]: each run's final accuracy on them (default none). */
   test?: { x: Float64Array; labels: ArrayLike<number>; count: number };
   /** Called after every step of every run. */
@@ -221,7 +223,7 @@ export function depthStudy(train: ImageSet, options: DepthStudyOptions): DepthSt
   const spectra = (step: number) => {
     if (!spectraAt.includes(step)) return;
     for (const t of trainees) {
-      const r = summarizeJacobians(t.jacobians(t0), step, step === 0);
+      const r = summarizeJacobians(t.jacobians(t0), step, step === 0 && !!options.initFigures);
       if (t.slopes) r.slopes = t.slopes(t0);
       t.run.spectra.push(r);
     }

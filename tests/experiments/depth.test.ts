@@ -99,6 +99,7 @@ test("depth study: a naive-init run trains beside B = 1, with eigenvalues and si
     seed: 1,
     record: 2,
     spectraAt: [0, 6],
+    initFigures: true,
     inits: ["naive", "b1"],
     test: { x: held.x, labels: held.labels, count: 40 },
   });
@@ -125,6 +126,8 @@ test("depth study: a naive-init run trains beside B = 1, with eigenvalues and si
   assert.ok(r.runs[0].spectra[0].slopes && !r.runs[1].spectra[0].slopes);
   assert.ok(r.runs[1].controlTwinDiff && !r.runs[0].controlTwinDiff);
   const base = { depth: 2, width: 4, steps: 1, batch: 4, lr: 1e-3, seed: 0 };
+  const plain = depthStudy(train, { ...base, spectraAt: [0] }).runs[0].spectra[0];
+  assert.equal(plain.init, undefined, "the init figures only where asked");
   for (const inits of [[], ["naive", "naive"], ["glorot"]]) {
     assert.throws(
       () => depthStudy(train, { ...base, inits: inits as TtfsInit[] }),
@@ -153,6 +156,14 @@ test("CLI: analyze jacobian --init writes the eigenvalue and sigma-vs-depth SVGs
     assert.equal(await main(["analyze", "jacobian", "--at", "2", "--eigen-plot", eigen]), 2);
     assert.equal(await main(["experiment", "depth", "--init", "bogus"]), 2);
     assert.equal(await main(["experiment", "depth", "--test", "-1"]), 2);
+    assert.equal(await main(["experiment", "depth", "--spectra", "all"]), 2);
+    const quick = ["--depths", "2", "--steps", "2", "--width", "8", "--test", "10", "--json"];
+    assert.equal(
+      await main(["experiment", "depth", "--init", "naive", "--spectra", "none", ...quick]),
+      0,
+    );
+    const [run] = JSON.parse(lines[lines.length - 1]).studies[0].runs;
+    assert.deepEqual([run.init, run.spectra, typeof run.test.accuracy], ["naive", [], "number"]);
   } finally {
     console.log = log;
     await rm(dir, { recursive: true, force: true });
