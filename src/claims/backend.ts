@@ -62,7 +62,7 @@ export const BACKEND_CLAIMS: Claim[] = [
     id: "backend.dense-kernels-f32-bound",
     group: "backend",
     paper: "spikeproof (backends)",
-    section: "ARCHITECTURE (backend)",
+    section: "float32 backends (proofs/backend-float32.md)",
     statement: "denseForward, denseBackwardWeights and denseBackwardInput equal the float64 " +
       "reference within the float32 bound gamma_{K+2}",
     testName:
@@ -102,7 +102,7 @@ export const BACKEND_CLAIMS: Claim[] = [
     id: "backend.ttfs-layer-f32-bound",
     group: "backend",
     paper: "Stanojevic et al. 2024 (B = 1 layer); spikeproof (backends)",
-    section: "SPEC A5; ARCHITECTURE (backend)",
+    section: "SPEC A5; float32 backends",
     statement: "the fused TTFS layer gives the reference's activations, spike times t = tmax - a " +
       "and max activation within the float32 bound",
     testName:
