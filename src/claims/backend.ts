@@ -62,7 +62,7 @@ export const BACKEND_CLAIMS: Claim[] = [
     id: "backend.dense-kernels-f32-bound",
     group: "backend",
     paper: "spikeproof (backends)",
-    section: "float32 backends (proofs/backend-float32.md)",
+    section: "float32 backends",
     statement: "denseForward, denseBackwardWeights and denseBackwardInput equal the float64 " +
       "reference within the float32 bound gamma_{K+2}",
     testName:

@@ -183,7 +183,7 @@ export const LIF_SAF_CLAIMS: Claim[] = [
     id: "lif.saf-e-vs-official-ottt-o",
     group: GROUP,
     paper: PAPER,
-    section: "SPEC B2, B3 (claim 2, the authors' code)",
+    section: "SPEC B2, B3 (authors' code)",
     statement: "with direct coding, SAF-E and OTTT_O in the authors' official variant agree at " +
       "step 1 and from step 2 on differ exactly by c[t] = sum_{k<t} lambda^k on layer 1's weight " +
       "gradient and the biases (the readout's bias with the trace readout); with Bernoulli input " +
