@@ -1,12 +1,12 @@
 /**
  * Claims of the TTFS gradients (SPEC A7): the hand-written backward passes of the B = 1 model,
- * of general neurons (alpha, J, theta) and of the ReLU twin equal central finite differences
- * wherever the derivative exists, on dense and conv nets.
+ * of general neurons (alpha, J, theta) and of the ReLU twin (dense and conv) equal central
+ * finite differences wherever the derivative exists, on dense and conv nets.
  *
  * @module
  */
 import { softmaxCrossEntropy } from "../nn/loss.ts";
-import { reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
+import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
 import { Rng } from "../nn/rng.ts";
 import { b1Backward, b1Forward, type B1Network, b1Params } from "../ttfs/b1.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
@@ -71,6 +71,22 @@ function generalCheck(
     () => generalRegion(fwd()),
     rng,
   );
+}
+
+/**
+ * The ReLU twin's finite-difference check; its piecewise region is which units are on (and, in
+ * a conv net, which input wins each max pool).
+ */
+function reluCheck(relu: ReluMlp, x: Float64Array, batch: number, classes: number, seed: number) {
+  const labels = randomLabels(seed, batch, classes);
+  const fwd = () => reluMlpForward(relu, x, batch);
+  const loss = () => softmaxCrossEntropy(fwd().logits, labels, batch, classes);
+  const region = () => {
+    const f = fwd();
+    return [...f.on.map((m) => m.join("")), ...f.poolIndex.map((i) => i?.join(","))].join("|");
+  };
+  const grads = reluMlpBackward(relu, fwd(), loss().dLogits);
+  return checkGradients(reluMlpParams(relu), grads, () => loss().loss, region, new Rng(seed));
 }
 
 const asCase = (r: { error: number; compared: number }): CaseResult => ({
@@ -163,17 +179,21 @@ export const TTFS_GRADIENT_CLAIMS: Claim[] = [
     arbitrary: convSpec(),
     error: (spec) => {
       const { relu, x, classes } = mappedConvB1(spec);
-      const labels = randomLabels(spec.seed, spec.batch, classes);
-      const fwd = () => reluMlpForward(relu, x, spec.batch);
-      const loss = () => softmaxCrossEntropy(fwd().logits, labels, spec.batch, classes);
-      const region = () => {
-        const f = fwd();
-        return [...f.on.map((m) => m.join("")), ...f.poolIndex.map((i) => i?.join(","))].join("|");
-      };
-      const grads = reluMlpBackward(relu, fwd(), loss().dLogits);
-      return asCase(
-        checkGradients(reluMlpParams(relu), grads, () => loss().loss, region, new Rng(spec.seed)),
-      );
+      return asCase(reluCheck(relu, x, spec.batch, classes, spec.seed));
+    },
+  }),
+  defineClaim({
+    ...common,
+    id: "ttfs.relu-gradients-fd",
+    section: "SPEC A7",
+    statement: "the dense ReLU twin's hand-written gradients (reluMlpBackward) equal finite " +
+      "differences",
+    testName: "A7: the dense ReLU twin's hand-written gradients equal finite differences",
+    arbitrary: netSpec({ minClasses: 2 }),
+    error: (spec) => {
+      const relu = randomRelu(spec), x = randomInputs(spec.seed, spec.batch, spec.sizes[0]);
+      const classes = spec.sizes[spec.sizes.length - 1];
+      return asCase(reluCheck(relu, x, spec.batch, classes, spec.seed));
     },
   }),
 ];
