@@ -10,7 +10,7 @@ import { demoSpec } from "../../src/cli/demo.ts";
 import { trainSpec } from "../../src/cli/train.ts";
 import { OptionError } from "../../src/errors.ts";
 
-test("CLI: --help works for every command and lists every option", async () => {
+test("CLI: --help exits 0 at the top level and for train and demo, and their help lists every option", async () => {
   for (const spec of [trainSpec, demoSpec]) {
     assert.equal(await main([spec.name, "--help"]), 0);
     for (const name of Object.keys(spec.options)) {

@@ -16,7 +16,7 @@ function head(set: ImageSet, n: number): ImageSet {
   };
 }
 
-test("training is deterministic: the same seed gives the same result", async () => {
+test("TTFS training is deterministic: the same seed gives the same losses and test accuracy, another seed other losses", async () => {
   const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
   const opts = { hidden: [12, 8], epochs: 1, batch: 16, lr: 2e-3, seed: 11 };
   const a = trainTtfs(head(train, 400), head(testSet, 200), opts);
@@ -27,7 +27,7 @@ test("training is deterministic: the same seed gives the same result", async () 
   assert.notEqual(a.history[0].trainLoss, c.history[0].trainLoss);
 });
 
-test("ttfs-fc2 on the embedded subset learns, and the SNN matches its ReLU twin", async () => {
+test("ttfs-fc2 trained 2 epochs on the embedded subset passes 72% test accuracy with a falling loss, and the SNN gives its ReLU twin's predictions (logits within 1e-9)", async () => {
   const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
   const r = trainTtfs(train, testSet, { hidden: [340], epochs: 2, batch: 32, lr: 1e-3, seed: 0 });
   assert.ok(r.testAccuracy > 0.72, `test accuracy ${r.testAccuracy}`);

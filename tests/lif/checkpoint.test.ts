@@ -7,6 +7,7 @@ import { DataError } from "../../src/errors.ts";
 import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
 import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
 import { initLifNetwork } from "../../src/lif/network.ts";
+import { buildLayers } from "../../src/nn/architecture.ts";
 import { Rng } from "../../src/nn/rng.ts";
 
 async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
@@ -28,6 +29,19 @@ test("LIF checkpoints: a conv net with average pooling round-trips exactly", () 
     assert.equal(net.layers[0].avgPool, 2);
     await saveLifNetwork(join(dir, "c.safetensors"), net);
     assert.deepEqual(await loadLifNetwork(join(dir, "c.safetensors")), net);
+  }));
+
+test("LIF checkpoints: a conv net from buildLayers round-trips exactly with its average pool and neuron constants (lambda, V_th, surrogate slope)", () =>
+  withDir(async (dir) => {
+    const path = join(dir, "c.safetensors");
+    const layers = buildLayers({ h: 6, w: 6, c: 1 }, [{ conv: 2, k: 3, pad: "same", pool: 2 }, {
+      dense: 3,
+    }]);
+    const net = initLifNetwork(layers, new Rng(2), { lambda: 0.8, vth: 1.5, surrogateSlope: 3 });
+    await saveLifNetwork(path, net);
+    const back = await loadLifNetwork(path);
+    assert.deepEqual(back, net);
+    assert.equal(back.layers[0].avgPool, 2);
   }));
 
 test("LIF checkpoints: layers metadata of the wrong JSON shape, or no layers, is a DataError naming it", () =>

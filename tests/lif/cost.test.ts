@@ -59,7 +59,7 @@ test("B3 cost: OTTT's Replace forward runs two matmuls per wrapped layer per ste
   }
 });
 
-test("B3 cost: the cost table has a row per method with the counted figures", () => {
+test("B3 cost: the cost table has a row per method; BPTT's state grows with T, SAF's does not; SAF and lean OTTT run one forward matmul per layer and step, Replace two (fewer with layer 1 unwrapped)", () => {
   const rows = lifCostTable({ layers: [16, 8, 4], T: 3, sweep: [1, 5], batch: 2, repeats: 1 });
   assert.deepEqual([...new Set(rows.map((r) => r.method))], Object.keys(LIF_METHODS));
   const ottt = (forward: string, variant = "trace") =>

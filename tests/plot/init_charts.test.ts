@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { depthSigmaChart, eigenvalueCharts } from "../../src/plot/init_charts.ts";
 import { renderCharts } from "../../src/plot/svg.ts";
 
-test("eigenvalue plot: one point per eigenvalue, the unit circle, equal scale, every point in range", () => {
+test("eigenvalue plot draws one point per eigenvalue and the unit circle at equal scale, every point in range (those beyond |z| = 3 counted in the title)", () => {
   const layers = [null, { re: [3, 0.5, 0.5], im: [0, 0.5, -0.5] }, { re: [-0.2], im: [0] }];
   const [c] = eigenvalueCharts([{ name: "naive", layers }]);
   assert.equal(c.title, "naive: 1 of 4 eigenvalues outside |z| = 1");
@@ -24,7 +24,7 @@ test("eigenvalue plot: one point per eigenvalue, the unit circle, equal scale, e
   assert.deepEqual(eigenvalueCharts([{ name: "b1", layers: [] }])[0].yRange, [-1.25, 1.25]);
 });
 
-test("sigma-vs-depth plot: one line per init over k = 1..L-1, log scale", () => {
+test("sigma-vs-depth plot draws one line per init over k = 1..L-1 on a log scale", () => {
   const [c] = depthSigmaChart([
     { name: "b1", sigmaMax: [1.6, 1.2, 0.9] },
     { name: "naive", sigmaMax: [2, 8, 40] },

@@ -88,7 +88,7 @@ test("checkpoints: a PyTorch-style float32 file without metadata loads as a ReLU
     assert.deepEqual([...relu.layers[0].w], [0.5, -1, 2, 0.25]);
   }));
 
-test("checkpoints: mismatched shapes, wrong kinds, dtypes and intervals are clear errors", () =>
+test("checkpoints: sizes that do not chain, an integer dtype, unexpected tensors, a ReLU file loaded as B = 1, and empty or miscounted intervals are each refused naming the problem", () =>
   withDir(async (dir) => {
     const p = (name: string) => join(dir, name);
     await writeSafetensors(p("chain.safetensors"), {

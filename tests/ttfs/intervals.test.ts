@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { IntervalError, ShapeError, ValueError } from "../../src/errors.ts";
-import { Rng } from "../../src/nn/rng.ts";
-import { b1Forward, initB1Network } from "../../src/ttfs/b1.ts";
+import { IntervalError, ValueError } from "../../src/errors.ts";
 import { encodeInput } from "../../src/ttfs/encoding.ts";
 import {
   chainIntervals,
@@ -32,9 +30,6 @@ test("A1: an empty, inverted, non-finite or broken chain of intervals is rejecte
     /tmin\(1\) = 1.5 but tmax\(0\) = 1/,
   );
   assert.throws(() => validateIntervals({ tmin: [0, 1], tmax: [1, Infinity] }), /finite/);
-  const net = initB1Network([3, 2, 2], new Rng(0));
-  net.intervals = { tmin: [0, 1], tmax: [1, 0.5] };
-  assert.throws(() => b1Forward(net, new Float64Array(3), 1), IntervalError);
 });
 
 test("A2: encoding maps [p, q] onto [1, 0] and rejects bad ranges, NaN and out-of-range values", () => {
@@ -44,9 +39,4 @@ test("A2: encoding maps [p, q] onto [1, 0] and rejects bad ranges, NaN and out-o
   assert.throws(() => encodeInput([0.5], 2, 1), IntervalError);
   assert.throws(() => encodeInput([NaN]), ValueError);
   assert.throws(() => encodeInput([1.5]), /outside the coding range/);
-});
-
-test("B = 1 forward rejects an input of the wrong shape", () => {
-  const net = initB1Network([3, 2, 2], new Rng(0));
-  assert.throws(() => b1Forward(net, new Float64Array(4), 1), ShapeError);
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { ValueError } from "../../src/errors.ts";
 import { prefixSigmaMax, spectrum } from "../../src/ttfs/jacobian.ts";
 
-test("spectrum: singular values and spectral radius of a Jacobian", () => {
+test("spectrum gives a Jacobian's singular values (largest first) and its spectral radius, NaN for a rectangular one", () => {
   const s = spectrum(new Float64Array([0, 2, 0.5, 0]), 2, 2);
   assert.deepEqual([...s.singular], [2, 0.5]);
   assert.equal(s.spectralRadius, 1);
@@ -19,7 +19,7 @@ test("spectrum keeps the eigenvalues of a square Jacobian, none for a rectangula
   assert.equal(spectrum(new Float64Array([1, 2]), 1, 2).eigenvalues, undefined);
 });
 
-test("prefixSigmaMax: sigma_max of the product of the first k layer Jacobians, at the depths asked", () => {
+test("prefixSigmaMax gives sigma_max of the product of the first k layer Jacobians at the depths asked, and unsorted or too deep depths are ValueErrors", () => {
   // J(1) = diag(2, 1/2), J(2) = [[0, 3], [1, 0]]: J(2)J(1) = [[0, 1.5], [2, 0]], sigma_max 2
   const j = {
     jacobians: [new Float64Array([2, 0, 0, 0.5]), new Float64Array([0, 3, 1, 0])],

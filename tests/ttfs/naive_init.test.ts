@@ -82,7 +82,7 @@ test("naive init, calibrated: every neuron with B_i > 0 fires after all its inpu
   assert.deepEqual(scratch, scratchIntervals(3));
 });
 
-test("init analysis: b1 is the ReLU Jacobian, the inits parse, ratios and unit-circle counts", () => {
+test("init analysis: b1's layer Jacobians are the ReLU net's (sigma ratio 1), every init has their shapes, unknown --init names are OptionErrors, and only |z| > 1 counts as outside the unit circle", () => {
   const relu = glorot([8, 8, 8, 8, 4], 7), x = randomInputs(7, 1, 8);
   const b1 = initJacobians("b1", relu, x), relu1 = reluJacobians(relu, x);
   b1.jacobians.forEach((J, n) => assert.deepEqual(J, relu1.jacobians[n]));
