@@ -5,7 +5,10 @@
  *
  * Kernel versions (core-as/assembly/dense.ts): 1 = one row at a time, SIMD along the
  * contiguous axis; 2 = zero-skipping row accumulations, 32 columns in registers, K tiled
- * (the default). Both are checked against `refBackend` by tests/backend/wasm.test.ts.
+ * (the default). Both are checked against `refBackend` within the float32 bound by the
+ * registry's backend claims (src/claims/backend.ts), which tests/claims/backend.test.ts runs on
+ * each version; tests/backend/models.test.ts and twin_step.test.ts compare training steps and
+ * an epoch with the reference (tests/backend/wasm.test.ts checks only the ShapeErrors).
  *
  * Version 2 also owns a whole training step (`createTwinStep`, see wasm/twin_step.ts): a
  * dense B = 1 network and its twin resident in float32, optionally over worker threads.

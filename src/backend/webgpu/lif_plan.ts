@@ -110,9 +110,21 @@ const cdiv = (a: number, b: number): number => Math.ceil(a / b);
  * Builds the dispatches of one batch (module header) over `buf` with `pipes`.
  *
  * @example
- * ```ts ignore
- * const plan = buildLifPlan(ctx, pipes, buffers, shape);
- * runLifPlan(ctx, plan, [lrAt(1)]);
+ * ```ts
+ * import type { GpuContext } from "./device.ts";
+ * import type { LifBuffers } from "./lif_buffers.ts";
+ * import { buildLifPlan, lifAdamParams, type LifPlanShape } from "./lif_plan.ts";
+ * import type { LifPipelines } from "./lif_pipelines.ts";
+ *
+ * // Record a batch once, then per batch: set each Adam update's lr_t and replay the dispatches
+ * // (lif_step.ts does this, with lr_t from the decay schedule and the bias corrections).
+ * function runBatch(ctx: GpuContext, pipes: LifPipelines, buf: LifBuffers, shape: LifPlanShape) {
+ *   const plan = buildLifPlan(ctx, pipes, buf, shape), n = buf.theta.size / 4; // float32s
+ *   for (const u of plan.adamUniforms) ctx.write(u, lifAdamParams(n, 1e-3, shape.adam));
+ *   for (const d of [...plan.steps.flat(), ...plan.tail]) {
+ *     ctx.dispatch(d.pipeline, d.group, d.groups);
+ *   }
+ * }
  * ```
  */
 export function buildLifPlan(
