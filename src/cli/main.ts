@@ -42,6 +42,20 @@ const GROUPS = new Set(
 );
 
 /**
+ * Every command's option table, in the order of the top-level help (for `train`, the TTFS
+ * table; `trainLifSpec` in train_lif.ts is its LIF form). docs/cli.md is generated from these.
+ *
+ * @example
+ * ```ts
+ * import { commandSpecs } from "./main.ts";
+ * console.log(commandSpecs()[0].name); // "train"
+ * ```
+ */
+export function commandSpecs(): CommandSpec[] {
+  return Object.values(COMMANDS).map((c) => c.spec);
+}
+
+/**
  * The top-level help.
  *
  * @example

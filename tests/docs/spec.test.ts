@@ -1,6 +1,6 @@
 /**
  * docs/spec.md is the specification the repository cites: every "SPEC A5"-style section id that
- * src/, proofs/ or README.md cites is a heading there, nothing cites the old steering spec
+ * src/, proofs/, README.md or the other docs/ pages cite is a heading there, nothing cites the old steering spec
  * (../shared/SPEC.md) any more, the claims each section lists are registry claims and include
  * every claim that names the section, the npm and JSR packages ship the file, and the CLI's help
  * says where the sections are.
@@ -25,9 +25,14 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The files that may cite spec sections: src/, proofs/ and README.md. */
-const citing = [...filesUnder("src/"), ...filesUnder("proofs/"), "README.md"]
-  .filter((f) => /\.(ts|md)$/.test(f));
+/** The files that may cite spec sections: src/, proofs/, README.md and the other docs/ pages. */
+const citing = [
+  ...filesUnder("src/"),
+  ...filesUnder("proofs/"),
+  "README.md",
+  ...filesUnder("docs/"),
+]
+  .filter((f) => /\.(ts|md)$/.test(f) && f !== "docs/spec.md");
 
 /** Section ids of docs/spec.md's headings, e.g. "A5" and "A5.1" from "### A5.1. Title". */
 function headingIds(text: string): string[] {
@@ -59,7 +64,7 @@ function sectionText(id: string): string {
   }).join("");
 }
 
-test("every SPEC section id cited in src/, proofs/ or README.md is a heading of docs/spec.md", () => {
+test("every SPEC section id cited in src/, proofs/, README.md or docs/ is a heading of docs/spec.md", () => {
   const headings = new Set(headingIds(spec));
   assert.ok(headings.size >= 16, `docs/spec.md has only ${headings.size} section headings`);
   const missing: string[] = [];
@@ -79,7 +84,7 @@ test("every SPEC section id cited in src/, proofs/ or README.md is a heading of 
   assert.deepEqual(missing, [], "cited sections without a heading in docs/spec.md");
 });
 
-test("nothing in src/, proofs/ or README.md refers to the steering spec ../shared/SPEC.md", () => {
+test("nothing in src/, proofs/, README.md or docs/ refers to the steering spec ../shared/SPEC.md", () => {
   const stale = citing.concat(["package.json", "deno.json"])
     .filter((f) => /shared\/SPEC|SPEC\.md/.test(read(f)));
   assert.deepEqual(stale, []);
