@@ -70,6 +70,26 @@ export function exponentialDecay(lr0: number, step: number, rate: number, steps:
 }
 
 /**
+ * lr_t of Adam's update number t (1-based): the decayed rate at step t - 1 with both bias
+ * corrections, lr0 rate^((t - 1) / steps) sqrt(1 - beta2^t) / (1 - beta1^t) (SPEC A10, Keras
+ * form). The one schedule: `Adam.step` uses it, and the wasm and WebGPU steps hand its value to
+ * their kernels, computed here in float64 with the project's own pow.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings, adamStepSize } from "./optim.ts";
+ * console.log(adamStepSize(adamSettings({ lr: 1e-3 }), 1)); // 0.001 (the corrections cancel at t = 1)
+ * ```
+ */
+export function adamStepSize(
+  s: { lr: number; beta1: number; beta2: number; decayRate: number; decaySteps: number },
+  t: number,
+): number {
+  const lr = exponentialDecay(s.lr, t - 1, s.decayRate, s.decaySteps);
+  return lr * Math.sqrt(1 - pow(s.beta2, t)) / (1 - pow(s.beta1, t));
+}
+
+/**
  * Adam over a fixed list of parameter arrays.
  *
  * @example
@@ -130,10 +150,8 @@ export class Adam {
     if (grads.length !== this.params.length) {
       throw new ShapeError(`${grads.length} gradients for ${this.params.length} parameters`);
     }
-    const lr = this.currentLr();
     this.t++;
-    const { beta1: b1, beta2: b2, epsilon: eps } = this;
-    const lrT = lr * Math.sqrt(1 - pow(b2, this.t)) / (1 - pow(b1, this.t));
+    const { beta1: b1, beta2: b2, epsilon: eps } = this, lrT = adamStepSize(this, this.t);
     for (let p = 0; p < grads.length; p++) {
       const w = this.params[p], g = grads[p], m = this.#m[p], v = this.#v[p];
       if (g.length !== w.length) {

@@ -21,7 +21,7 @@
  */
 import type { StepHyper, TwinStepResult } from "../backend.ts";
 import { ShapeError, ValueError } from "../../errors.ts";
-import { pow } from "../../nn/math/mod.ts";
+import { adamStepSize } from "../../nn/optim.ts";
 import { WasmCore } from "./core.ts";
 
 /** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
@@ -221,10 +221,9 @@ export class TwinCore {
 
   /** One Adam step of both models with the gradients at byte offset `g` (G, or A after a sum). */
   adam(g: number): void {
-    const { lr, beta1: b1, beta2: b2, epsilon, decayRate, decaySteps } = this.#hyper;
-    const lrNow = lr * pow(decayRate, this.t / decaySteps);
+    const { beta1: b1, beta2: b2, epsilon } = this.#hyper;
     this.t++;
-    const lrT = lrNow * Math.sqrt(1 - pow(b2, this.t)) / (1 - pow(b1, this.t));
+    const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
     this.core.exports.adamStep(this.P, g, this.#M, this.#V, this.length, lrT, b1, b2, epsilon);
   }
 

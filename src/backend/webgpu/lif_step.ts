@@ -21,7 +21,7 @@
 import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
-import { type AdamOptions, adamSettings, exponentialDecay } from "../../nn/optim.ts";
+import { type AdamOptions, adamSettings, adamStepSize } from "../../nn/optim.ts";
 import { GpuContext } from "./device.ts";
 import { type LifPipelines, lifPipelines } from "./lif_pipelines.ts";
 import {
@@ -113,7 +113,7 @@ function denseSizes(net: LifNetwork): number[] {
 export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepRunner> {
   const { net } = spec, sizes = denseSizes(net), H = sizes.length - 2;
   const { t: t0 = 0, ...options } = spec.adam ?? {}, mseWeight = spec.mseWeight ?? 0.05;
-  const { lr: lr0, decayRate, decaySteps, beta1, beta2, epsilon: eps } = adamSettings(options);
+  const settings = adamSettings(options), { beta1, beta2, epsilon: eps } = settings;
   if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
   const ctx = spec.context ?? await GpuContext.create({ timeoutMs: spec.timeoutMs ?? 120000 });
   const own = !spec.context;
@@ -199,9 +199,8 @@ export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepR
       plans.set(key, plan);
     }
     for (const u of plan.adamUniforms) { // lr_t of each Adam update, in float64 (nn/optim.ts)
-      const lr = exponentialDecay(lr0, t, decayRate, decaySteps);
       t++;
-      const lrT = lr * Math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t);
+      const lrT = adamStepSize(settings, t); // nn/optim.ts: the one lr_t
       ctx.write(u, lifAdamParams(total, lrT, { beta1, beta2, eps }));
     }
     ctx.clear(buf.stats);

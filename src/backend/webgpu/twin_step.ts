@@ -19,7 +19,7 @@
  */
 import type { AsyncTwinStepRunner, TwinStepResult, TwinStepSpec } from "../backend.ts";
 import { ShapeError } from "../../errors.ts";
-import { pow } from "../../nn/math/mod.ts";
+import { adamStepSize } from "../../nn/optim.ts";
 import { checkStep } from "../wasm/twin_core.ts";
 import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
 import { type GpuContext, workgroupGrid } from "./device.ts";
@@ -198,10 +198,9 @@ export async function createGpuTwinStep(
       const p = plan(batch);
       upload(p, x, batch);
       ctx.write(p.labels, Uint32Array.from({ length: batch }, (_, b) => labels[b]));
-      const { lr, beta1: b1, beta2: b2, epsilon, decayRate, decaySteps } = spec.adam;
-      const lrNow = lr * pow(decayRate, t / decaySteps);
+      const { beta1: b1, beta2: b2, epsilon } = spec.adam;
       t++;
-      const lrT = lrNow * Math.sqrt(1 - pow(b2, t)) / (1 - pow(b1, t));
+      const lrT = adamStepSize(spec.adam, t); // nn/optim.ts: the one lr_t
       const f = { n: total, lrT, b1, b2, eps: epsilon };
       ctx.write(adamParams, packParams(f, ["lrT", "b1", "b2", "eps"]));
       ctx.clear(G);
