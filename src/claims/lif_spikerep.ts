@@ -8,6 +8,7 @@
 import { safFGradients } from "../lif/saf.ts";
 import { lifForward } from "../lif/simulate.ts";
 import { spikeRepGradients } from "../lif/spikerep.ts";
+import { pow } from "../nn/math/mod.ts";
 import type { LifNetwork } from "../lif/network.ts";
 import { type Claim, defineClaim } from "./claim.ts";
 import { worstRel } from "./compare.ts";
@@ -81,7 +82,7 @@ export const LIF_SPIKEREP_CLAIMS: Claim[] = [
       const L = net.layers.length - 1;
       let e = Math.abs(safF.loss - sr.loss) / Math.max(1, sr.loss);
       for (let l = 0; l <= L; l++) {
-        const factor = spec.vth ** (L - l); // one V_th per spiking layer between W_l and the loss
+        const factor = pow(spec.vth, L - l); // one V_th per spiking layer between W_l and the loss
         const scaled = [sr.grads[2 * l], sr.grads[2 * l + 1]].map((g) => g.map((v) => v * factor));
         e = Math.max(e, worstRel([safF.grads[2 * l], safF.grads[2 * l + 1]], scaled));
       }
