@@ -114,3 +114,20 @@ test("CLI: a negative number is read as the option's value and range-checked (--
   }
   assert.match(errors.join("\n"), /--lr must be a number in .*got '-1'/);
 });
+
+test("demo trains ttfs-fc2 on the embedded subset and prints the backend, the SNN's and its twin's accuracy, their agreement and spikes per neuron", async () => {
+  const lines: string[] = [], log = console.log;
+  console.log = (...a: unknown[]) => lines.push(a.join(" "));
+  try {
+    assert.equal(await main(["demo", "--epochs", "1"]), 0);
+  } finally {
+    console.log = log;
+  }
+  const out = lines.join("\n");
+  assert.match(out, /float64 reference backend/);
+  const acc = (name: string) => Number(new RegExp(`${name} +([\\d.]+)%`).exec(out)?.[1]);
+  assert.ok(acc("SNN test accuracy") > 50, out);
+  assert.equal(acc("SNN test accuracy"), acc("ReLU twin test accuracy"));
+  assert.match(out, /same prediction +100\.00%/);
+  assert.match(out, /spikes per neuron +0\.\d{3} \(hidden neurons before pooling\)/);
+});
