@@ -35,7 +35,14 @@ export {
 export { Rng } from "./src/nn/rng.ts";
 export { glorotUniform } from "./src/nn/init.ts";
 export { argmaxRows, type LossResult, softmaxCrossEntropy } from "./src/nn/loss.ts";
-export { Adam, type AdamOptions, adamSettings, exponentialDecay } from "./src/nn/optim.ts";
+export {
+  Adam,
+  ADAM_DEFAULTS,
+  type AdamOptions,
+  adamSettings,
+  adamStepSize,
+  exponentialDecay,
+} from "./src/nn/optim.ts";
 export { l2Norm, matmul, maxAbsDifference, singularValues } from "./src/nn/linalg.ts";
 export { type Eigenvalues, eigenvalues } from "./src/nn/eigen.ts";
 export {
@@ -135,7 +142,9 @@ export {
   chainIntervals,
   chainLengths,
   type CodingIntervals,
+  INTERVAL_ZETA,
   intervalLengths,
+  SCRATCH_ACTIVATION,
   scratchIntervals,
   validateIntervals,
   widenIntervals,
@@ -344,7 +353,7 @@ export {
   zeroGrads,
 } from "./src/lif/network.ts";
 export { codeInput, type InputCoding } from "./src/lif/coding.ts";
-export { mixedLoss, type StepLoss } from "./src/lif/loss.ts";
+export { LIF_MSE_WEIGHT, mixedLoss, type StepLoss } from "./src/lif/loss.ts";
 export { type CostCount, CostCounter } from "./src/lif/cost.ts";
 export {
   backwardStep,

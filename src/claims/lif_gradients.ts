@@ -8,7 +8,7 @@
 import fc from "fast-check";
 import { refBackend } from "../backend/ref.ts";
 import { bpttGradients } from "../lif/bptt.ts";
-import { mixedLoss } from "../lif/loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "../lif/loss.ts";
 import { lifParams, pooled } from "../lif/network.ts";
 import { otttGradients } from "../lif/ottt.ts";
 import { safEGradients, safFGradients } from "../lif/saf.ts";
@@ -63,7 +63,7 @@ export const LIF_GRADIENT_CLAIMS: Claim[] = [
       // H, piecewise constant, so its derivative is 0 (detached) wherever it does not switch
       const loss = () =>
         run().outputs.reduce(
-          (s, o) => s + mixedLoss(o, labels, spec.batch, classes, 0.05, 1 / spec.T).loss,
+          (s, o) => s + mixedLoss(o, labels, spec.batch, classes, LIF_MSE_WEIGHT, 1 / spec.T).loss,
           0,
         );
       const signature = () =>

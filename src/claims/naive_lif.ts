@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { mixedLoss } from "../lif/loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
 import { exp } from "../nn/math/mod.ts";
 
@@ -70,7 +70,7 @@ export function naiveOttt(
       const o = affine(Ls[L].w, Ls[L].b, ys[L], 1);
       const classes = o.length;
       // the batch mean is part of the loss: one sample's share
-      const full = mixedLoss(Float64Array.from(o), [labels[b]], 1, classes, 0.05, 1 / T);
+      const full = mixedLoss(Float64Array.from(o), [labels[b]], 1, classes, LIF_MSE_WEIGHT, 1 / T);
       let delta = Array.from(full.dO, (d) => d / batch);
       for (let l = L; l >= 0; l--) {
         const pre = l === L
@@ -135,7 +135,7 @@ export function naiveSafF(
       }
     }
     const o = affine(Ls[L].w, Ls[L].b, acc[L].map((a) => a / c), 1);
-    const r = mixedLoss(Float64Array.from(o), [labels[b]], 1, o.length, 0.05, 1);
+    const r = mixedLoss(Float64Array.from(o), [labels[b]], 1, o.length, LIF_MSE_WEIGHT, 1);
     let dA = Ls[L].w.length ? Array.from({ length: Ls[L].nIn }, () => 0) : [];
     r.dO.forEach((d0, i) => {
       const d = d0 / batch;

@@ -23,6 +23,7 @@ import { assertFiniteTensors, firstNonFinite } from "../io/finite.ts";
 import { readSafetensors, type Tensor, tensor, writeSafetensors } from "../io/safetensors.ts";
 import { lifTensors, loadLifNetwork } from "../lif/checkpoint.ts";
 import { codeInput } from "../lif/coding.ts";
+import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { MethodOptions } from "../lif/method.ts";
 import { LIF_METHODS, lifMethod } from "../lif/methods.ts";
 import { type CommandSpec, numberOption, parseCommand, requiredOption } from "./args.ts";
@@ -56,7 +57,12 @@ export const gradSpec: CommandSpec = {
       default: "sigmoid",
       help: "SAF-F: sigmoid | window",
     },
-    "mse-weight": { type: "string", value: "X", default: "0.05", help: "MSE weight in the loss" },
+    "mse-weight": {
+      type: "string",
+      value: "X",
+      default: String(LIF_MSE_WEIGHT),
+      help: "MSE weight in the loss",
+    },
   },
   notes: "The gradients are taken at the model's weights, with no update inside the sequence: " +
     "ottt-o and saf-e return the sum of their per-step gradients at fixed weights (equal to " +

@@ -13,6 +13,7 @@ import { trainLif, type TrainLifOptions, type TrainLifResult } from "../experime
 import { trainLifWebGpu } from "../experiments/train_lif_webgpu.ts";
 import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
 import type { InputCoding } from "../lif/coding.ts";
+import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
 import { LIF_METHODS } from "../lif/methods.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
@@ -71,7 +72,11 @@ export const trainLifSpec: CommandSpec = {
       "trace",
     ),
     variant: choice("OTTT: trace | official (layer 1 sees the raw input)", "NAME", "trace"),
-    "mse-weight": choice("weight of the MSE term in the loss (SPEC B2)", "X", "0.05"),
+    "mse-weight": choice(
+      "weight of the MSE term in the loss (SPEC B2)",
+      "X",
+      String(LIF_MSE_WEIGHT),
+    ),
     data: dataOption,
     epochs: choice("epochs", "N", "8"),
     batch: choice("batch size", "N", "64"),

@@ -24,7 +24,7 @@ import { initLifNetwork, type LifNetwork, lifParams } from "../lif/network.ts";
 import { type LifParams, SPEC_LIF } from "../lif/neuron.ts";
 import { type LayerGeometry, neuronsOf } from "../nn/layer.ts";
 import { argmaxRows } from "../nn/loss.ts";
-import { Adam } from "../nn/optim.ts";
+import { Adam, ADAM_DEFAULTS } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
 import {
   checkInitialNetwork,
@@ -200,7 +200,8 @@ export function* lifTrainingLoop(
   evalBackend: Backend,
 ): Generator<LifLoopRequest, TrainLifResult, LifBatchOutcome | undefined> {
   const { method: name, T, epochs, batch, lr, seed } = options, { method, net, coding } = setup;
-  const decayRate = options.decayRate ?? 0.9, decaySteps = options.decaySteps ?? 5000;
+  const decayRate = options.decayRate ?? ADAM_DEFAULTS.decayRate;
+  const decaySteps = options.decaySteps ?? ADAM_DEFAULTS.decaySteps;
   const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
   const stepsPerEpoch = Math.ceil(train.count / batch);
   const start = performance.now(), history: LifEpochRecord[] = [];
@@ -295,7 +296,8 @@ export function trainLif(
 ): TrainLifResult {
   const setup = prepareLif(train, test, options), { method, net } = setup;
   const backend = options.backend ?? refBackend;
-  const decayRate = options.decayRate ?? 0.9, decaySteps = options.decaySteps ?? 5000;
+  const decayRate = options.decayRate ?? ADAM_DEFAULTS.decayRate;
+  const decaySteps = options.decaySteps ?? ADAM_DEFAULTS.decaySteps;
   const adam = new Adam(lifParams(net), { lr: options.lr, decayRate, decaySteps });
   const { mseWeight, readout, variant } = options;
   const classes = net.layers[net.layers.length - 1].nOut;

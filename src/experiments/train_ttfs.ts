@@ -18,6 +18,7 @@ import { OptionError } from "../errors.ts";
 import { denseLayers, describeLayers, layerSizes } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
+import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
 import { SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
@@ -204,8 +205,8 @@ function* schedule(
     epochs,
     batch,
     lr,
-    decayRate: options.decayRate ?? 0.9,
-    decaySteps: options.decaySteps ?? 5000,
+    decayRate: options.decayRate ?? ADAM_DEFAULTS.decayRate,
+    decaySteps: options.decaySteps ?? ADAM_DEFAULTS.decaySteps,
     seed,
     trainCount: train.count,
     testCount: test.count,

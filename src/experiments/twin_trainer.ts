@@ -28,7 +28,7 @@ import { Adam, type AdamOptions } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
 import { b1Backward, b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
 import { checkCodingRange, encodeInput } from "../ttfs/encoding.ts";
-import { widenIntervals } from "../ttfs/intervals.ts";
+import { INTERVAL_ZETA, widenIntervals } from "../ttfs/intervals.ts";
 import { reluFromB1 } from "../ttfs/mapping.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
 import { checkInitialNetwork, cloneB1 } from "./divergence.ts";
@@ -37,7 +37,7 @@ import { checkInitialNetwork, cloneB1 } from "./divergence.ts";
 export interface TwinTrainerOptions extends AdamOptions {
   /** Seed of the initial weights (default 0). */
   seed?: number;
-  /** Interval margin zeta (default 0.5). */
+  /** Interval margin zeta (default INTERVAL_ZETA, 0.5: SPEC A1). */
   zeta?: number;
   /** Kernels (default the float64 reference). */
   backend?: Backend;
@@ -111,7 +111,7 @@ export class TwinTrainer {
    * nets, see `buildLayers`).
    */
   constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
-    const { seed = 0, zeta = 0.5, backend = refBackend, init, ...adam } = options;
+    const { seed = 0, zeta = INTERVAL_ZETA, backend = refBackend, init, ...adam } = options;
     const layers = toLayers(sizes);
     this.#snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
     this.#twin = reluFromB1(this.#snn);

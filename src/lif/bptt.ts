@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { mixedLoss } from "./loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "./loss.ts";
 import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
 import { type LifNetwork, zeroGrads } from "./network.ts";
 import { lifForward } from "./simulate.ts";
@@ -50,7 +50,7 @@ export function bpttGradients(
       labels,
       batch,
       classes,
-      options.mseWeight ?? 0.05,
+      options.mseWeight ?? LIF_MSE_WEIGHT,
       1 / T,
     );
     loss += step.loss;

@@ -13,6 +13,17 @@
 import { OptionError } from "../errors.ts";
 import { softmaxCrossEntropy } from "../nn/loss.ts";
 
+/**
+ * The MSE weight m of the loss mix (SPEC B2: 0.05, as the OTTT code uses for CIFAR).
+ *
+ * @example
+ * ```ts
+ * import { LIF_MSE_WEIGHT } from "./loss.ts";
+ * console.log(LIF_MSE_WEIGHT); // 0.05
+ * ```
+ */
+export const LIF_MSE_WEIGHT = 0.05;
+
 /** A loss value, its gradient with respect to the logits, and the correct predictions. */
 export interface StepLoss {
   /** L(o): the scaled mix of mean cross-entropy and mean squared error (see the module). */

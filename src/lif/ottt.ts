@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { mixedLoss } from "./loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "./loss.ts";
 import {
   backwardStep,
   computeOf,
@@ -143,7 +143,7 @@ export function otttGradients(
     const o = z.value; // o[t] = W_L y[t] + b_L
     for (let i = 0; i < o.length; i++) scores[i] += o[i];
     options.onGradPath?.([...gradPaths, z.gradPath], t);
-    const step = mixedLoss(o, labels, batch, classes, options.mseWeight ?? 0.05, 1 / T);
+    const step = mixedLoss(o, labels, batch, classes, options.mseWeight ?? LIF_MSE_WEIGHT, 1 / T);
     loss += step.loss;
     backwardStep(net, step.dO, readout, hidden, grads, batch, compute);
     if (options.onStep) {

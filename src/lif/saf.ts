@@ -22,7 +22,7 @@
  * @module
  */
 import { neuronsOf } from "../nn/layer.ts";
-import { mixedLoss } from "./loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "./loss.ts";
 import {
   backwardStep,
   computeOf,
@@ -157,7 +157,7 @@ export function safEGradients(
     for (let i = 0; i < f.o.length; i++) scores[i] += f.o[i];
     spikes += countSpikes(f.spikes);
     neuronSteps += f.spikes.reduce((n, s) => n + s.length, 0);
-    const step = mixedLoss(f.o, labels, batch, classes, options.mseWeight ?? 0.05, 1 / T);
+    const step = mixedLoss(f.o, labels, batch, classes, options.mseWeight ?? LIF_MSE_WEIGHT, 1 / T);
     loss += step.loss;
     const hidden: HiddenFactors[] = f.u.map((u, l) => ({
       deriv: u.map((v) => surrogateGrad(v - net.vth, net.surrogateSlope)), // H'(u[t] - V_th)
@@ -203,7 +203,14 @@ export function safFGradients(
   for (let t = 1; t < T; t++) (f = saf.step(xs[t])), (spikes += countSpikes(f.spikes));
   const rate = (A: Float64Array) => A.map((v) => v / cT); // A[T] / c[T]
   const r = rate(f.readoutAcc), scores = current(net.layers[L], r, batch, 1, compute);
-  const step = mixedLoss(scores, labels, batch, net.layers[L].nOut, options.mseWeight ?? 0.05, 1);
+  const step = mixedLoss(
+    scores,
+    labels,
+    batch,
+    net.layers[L].nOut,
+    options.mseWeight ?? LIF_MSE_WEIGHT,
+    1,
+  );
   const window = options.finalDerivative === "window";
   const hidden: HiddenFactors[] = f.U.map((U, l) => ({
     deriv: window

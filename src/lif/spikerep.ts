@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { mixedLoss } from "./loss.ts";
+import { LIF_MSE_WEIGHT, mixedLoss } from "./loss.ts";
 import { backwardStep, computeOf, type GradientResult, type MethodOptions } from "./method.ts";
 import { current, type LifNetwork, pooled, zeroGrads } from "./network.ts";
 import { lifForward } from "./simulate.ts";
@@ -51,7 +51,14 @@ export function spikeRepGradients(
     return { deriv, pre: rates[l], biasScale: 1 };
   });
   const scores = current(net.layers[L], rates[L], batch, 1, compute); // o = W_L r_{L-1} + b_L
-  const step = mixedLoss(scores, labels, batch, net.layers[L].nOut, options.mseWeight ?? 0.05, 1);
+  const step = mixedLoss(
+    scores,
+    labels,
+    batch,
+    net.layers[L].nOut,
+    options.mseWeight ?? LIF_MSE_WEIGHT,
+    1,
+  );
   const grads = zeroGrads(net, options.cost);
   backwardStep(net, step.dO, { pre: rates[L], biasScale: 1 }, hidden, grads, batch, compute);
   const { spikes, neuronSteps } = run;

@@ -28,6 +28,26 @@ export interface AdamOptions {
 }
 
 /**
+ * Adam's SPEC A10 settings, the defaults of every Adam in the library (the reference, the wasm
+ * and WebGPU steps, the training runs): lr 5e-4, beta1 0.9, beta2 0.999, epsilon 1e-7, the rate
+ * x0.9 every 5000 steps.
+ *
+ * @example
+ * ```ts
+ * import { ADAM_DEFAULTS } from "./optim.ts";
+ * console.log(ADAM_DEFAULTS.decaySteps); // 5000
+ * ```
+ */
+export const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = Object.freeze({
+  lr: 5e-4,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+  decayRate: 0.9,
+  decaySteps: 5000,
+});
+
+/**
  * Adam's options with every unset one at its SPEC A10 default (lr 5e-4, beta1 0.9, beta2 0.999,
  * epsilon 1e-7, decay x0.9 per 5000 steps), checked: each finite and >= 0, lr > 0. Every Adam,
  * on the CPU or a backend's, starts from these.
@@ -44,14 +64,15 @@ export function adamSettings(options: AdamOptions = {}): Required<AdamOptions> {
       throw new OptionError(`Adam option ${k} = ${v}; expected a finite non-negative number`);
     }
   }
-  const settings = {
-    lr: options.lr ?? 5e-4,
-    beta1: options.beta1 ?? 0.9,
-    beta2: options.beta2 ?? 0.999,
-    epsilon: options.epsilon ?? 1e-7,
-    decayRate: options.decayRate ?? 0.9,
-    decaySteps: options.decaySteps ?? 5000,
-  };
+  const d = ADAM_DEFAULTS,
+    settings = {
+      lr: options.lr ?? d.lr,
+      beta1: options.beta1 ?? d.beta1,
+      beta2: options.beta2 ?? d.beta2,
+      epsilon: options.epsilon ?? d.epsilon,
+      decayRate: options.decayRate ?? d.decayRate,
+      decaySteps: options.decaySteps ?? d.decaySteps,
+    };
   if (!(settings.lr > 0)) throw new OptionError(`learning rate must be > 0, got ${settings.lr}`);
   return settings;
 }

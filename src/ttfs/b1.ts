@@ -106,7 +106,7 @@ export interface B1Hardware {
 export function initB1Network(
   sizes: number[] | LayerGeometry[],
   rng: Rng,
-  zeta = 0.5,
+  zeta?: number,
 ): B1Network {
   const layers = initReluMlp(sizes, rng).layers.map(({ w, b, ...geometry }) => ({
     ...geometry,

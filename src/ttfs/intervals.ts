@@ -53,6 +53,28 @@ export function validateIntervals(iv: CodingIntervals): void {
 }
 
 /**
+ * The interval margin zeta of SPEC A1: tmax(n) = tmin(n) + (1 + zeta) X(n).
+ *
+ * @example
+ * ```ts
+ * import { INTERVAL_ZETA } from "./intervals.ts";
+ * console.log(INTERVAL_ZETA); // 0.5
+ * ```
+ */
+export const INTERVAL_ZETA = 0.5;
+
+/**
+ * X(n) of every hidden layer when training from scratch (SPEC A1): intervals 1500 long.
+ *
+ * @example
+ * ```ts
+ * import { SCRATCH_ACTIVATION } from "./intervals.ts";
+ * console.log(SCRATCH_ACTIVATION); // 1000
+ * ```
+ */
+export const SCRATCH_ACTIVATION = 1000;
+
+/**
  * Chain intervals from the largest activation X(n) of each hidden layer: input [0, 1], then
  * tmax(n) = tmin(n) + (1 + zeta) X(n). X(n) is floored at 1e-6 max(1, |tmin(n)|), so that a
  * layer that never fires (X = 0), or barely fires, still gets an interval that float64 can
@@ -64,7 +86,7 @@ export function validateIntervals(iv: CodingIntervals): void {
  * console.log(chainIntervals([1000])); // { tmin: [0, 1], tmax: [1, 1501] }
  * ```
  */
-export function chainIntervals(X: number[], zeta = 0.5): CodingIntervals {
+export function chainIntervals(X: number[], zeta: number = INTERVAL_ZETA): CodingIntervals {
   if (!(zeta >= 0) || !Number.isFinite(zeta)) throw new IntervalError(`zeta = ${zeta}; need >= 0`);
   const tmin = [0], tmax = [1];
   for (let n = 1; n <= X.length; n++) {
@@ -116,7 +138,11 @@ export function intervalLengths(iv: CodingIntervals): number[] {
  * console.log(scratchIntervals(2).tmax); // [1, 1501, 3001]
  * ```
  */
-export function scratchIntervals(hiddenLayers: number, zeta = 0.5, X0 = 1000): CodingIntervals {
+export function scratchIntervals(
+  hiddenLayers: number,
+  zeta: number = INTERVAL_ZETA,
+  X0: number = SCRATCH_ACTIVATION,
+): CodingIntervals {
   return chainIntervals(new Array(hiddenLayers).fill(X0), zeta);
 }
 

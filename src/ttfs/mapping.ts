@@ -109,7 +109,7 @@ export function calibrateIntervals(
   net: ReluMlp,
   x: Float64Array,
   batch: number,
-  zeta = 0.5,
+  zeta?: number,
 ): CodingIntervals {
   return chainIntervals(reluMlpForward(net, x, batch).maxActivation, zeta);
 }

@@ -32,6 +32,7 @@ import { generalForward, type GeneralLayer, type GeneralNetwork } from "./genera
 import {
   chainLengths,
   type CodingIntervals,
+  INTERVAL_ZETA,
   scratchIntervals,
   validateIntervals,
 } from "./intervals.ts";
@@ -112,7 +113,7 @@ export interface NaiveInitOptions {
    * with B_i > 0 fires after all its inputs; "scratch": X(n) = 1000 for every layer (SPEC A1).
    */
   intervals?: "calibrated" | "scratch";
-  /** Interval margin zeta (default 0.5). */
+  /** Interval margin zeta (default INTERVAL_ZETA, 0.5: SPEC A1). */
   zeta?: number;
 }
 
@@ -142,7 +143,7 @@ export function naiveInit(
   options: NaiveInitOptions = {},
 ): NaiveInit {
   assertDense(relu.layers, "the naive initialization");
-  const hiddenLayers = relu.layers.slice(0, -1), zeta = options.zeta ?? 0.5;
+  const hiddenLayers = relu.layers.slice(0, -1), zeta = options.zeta ?? INTERVAL_ZETA;
   if (options.intervals === "scratch") {
     const intervals = scratchIntervals(hiddenLayers.length, zeta);
     return { snn: naiveTtfsNetwork(relu, intervals), doublings: hiddenLayers.map(() => 0) };

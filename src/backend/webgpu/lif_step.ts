@@ -22,6 +22,7 @@ import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import { type AdamOptions, adamSettings, adamStepSize } from "../../nn/optim.ts";
+import { LIF_MSE_WEIGHT } from "../../lif/loss.ts";
 import { GpuContext } from "./device.ts";
 import { type LifPipelines, lifPipelines } from "./lif_pipelines.ts";
 import {
@@ -112,7 +113,7 @@ function denseSizes(net: LifNetwork): number[] {
  */
 export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepRunner> {
   const { net } = spec, sizes = denseSizes(net), H = sizes.length - 2;
-  const { t: t0 = 0, ...options } = spec.adam ?? {}, mseWeight = spec.mseWeight ?? 0.05;
+  const { t: t0 = 0, ...options } = spec.adam ?? {}, mseWeight = spec.mseWeight ?? LIF_MSE_WEIGHT;
   const settings = adamSettings(options), { beta1, beta2, epsilon: eps } = settings;
   if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
   const ctx = spec.context ?? await GpuContext.create({ timeoutMs: spec.timeoutMs ?? 120000 });
