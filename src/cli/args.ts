@@ -49,17 +49,50 @@ function joinNegativeValues(argv: string[], options: Record<string, { type: stri
   return out;
 }
 
+/** The options given on the command line of each parsed result (defaults excluded). */
+const GIVEN = new WeakMap<ParsedOptions, ReadonlySet<string>>();
+
 /**
- * Parse `argv` against a command spec. `--help` is always accepted.
+ * The names of the options the command line gave (not filled in from defaults) of a result of
+ * {@link parseCommand} or {@link parseGiven}; empty for any other object.
  *
  * @example
  * ```ts
- * import { parseCommand } from "./args.ts";
- * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, help: "" } } };
- * console.log(parseCommand(spec, ["--n", "3"]).n); // "3"
+ * import { givenOptions, parseCommand } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, default: "1", help: "" }, m: { type: "string" as const, default: "2", help: "" } } };
+ * console.log([...givenOptions(parseCommand(spec, ["--n", "3"]))]); // ["n"]
  * ```
  */
-export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
+export function givenOptions(o: ParsedOptions): ReadonlySet<string> {
+  return GIVEN.get(o) ?? new Set();
+}
+
+/**
+ * `o`, or `argv` parsed against `spec`: what a command's run function takes, so that the CLI
+ * parses once and hands the result over while tests and scripts can still pass argv.
+ *
+ * @example
+ * ```ts
+ * import { optionsOf } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, help: "" } } };
+ * console.log(optionsOf(spec, ["--n", "3"]).n, optionsOf(spec, { n: "4" }).n); // "3" "4"
+ * ```
+ */
+export function optionsOf(spec: CommandSpec, input: string[] | ParsedOptions): ParsedOptions {
+  return Array.isArray(input) ? parseCommand(spec, input) : input;
+}
+
+/**
+ * Parse `argv` against a command spec, defaults not filled in (see {@link parseCommand}).
+ *
+ * @example
+ * ```ts
+ * import { parseGiven } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, default: "1", help: "" } } };
+ * console.log(parseGiven(spec, []).n); // undefined
+ * ```
+ */
+export function parseGiven(spec: CommandSpec, argv: string[]): ParsedOptions {
   const options: Record<string, { type: "string" | "boolean" }> = { help: { type: "boolean" } };
   for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type };
   let values: ParsedOptions, positionals: string[];
@@ -79,10 +112,41 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
       `${spec.name}: unexpected argument '${positionals[0]}'; see \`${spec.name} --help\``,
     );
   }
+  GIVEN.set(values, new Set(Object.keys(values).filter((k) => k !== "help")));
+  return values;
+}
+
+/**
+ * `given` (from {@link parseGiven}) with every unset option of `spec` at its default.
+ *
+ * @example
+ * ```ts
+ * import { withDefaults } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, default: "1", help: "" } } };
+ * console.log(withDefaults(spec, {}).n); // "1"
+ * ```
+ */
+export function withDefaults(spec: CommandSpec, given: ParsedOptions): ParsedOptions {
+  const values: ParsedOptions = { ...given };
   for (const [name, o] of Object.entries(spec.options)) {
     if (values[name] === undefined && o.default !== undefined) values[name] = o.default;
   }
+  GIVEN.set(values, givenOptions(given));
   return values;
+}
+
+/**
+ * Parse `argv` against a command spec. `--help` is always accepted.
+ *
+ * @example
+ * ```ts
+ * import { parseCommand } from "./args.ts";
+ * const spec = { name: "x", summary: "", options: { n: { type: "string" as const, help: "" } } };
+ * console.log(parseCommand(spec, ["--n", "3"]).n); // "3"
+ * ```
+ */
+export function parseCommand(spec: CommandSpec, argv: string[]): ParsedOptions {
+  return withDefaults(spec, parseGiven(spec, argv));
 }
 
 /**

@@ -15,7 +15,8 @@ import {
   intListOption,
   numberListOption,
   numberOption,
-  parseCommand,
+  optionsOf,
+  type ParsedOptions,
   requiredOption,
 } from "./args.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
@@ -91,8 +92,8 @@ function table(rows: ConstraintRow[]): string {
  * await runExperimentConstraints(["--model", "results/ttfs-fc2.safetensors"]);
  * ```
  */
-export async function runExperimentConstraints(argv: string[]): Promise<void> {
-  const o = parseCommand(experimentConstraintsSpec, argv);
+export async function runExperimentConstraints(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(experimentConstraintsSpec, argv);
   const net = await loadB1Network(requiredOption(o, "model"));
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
   checkImagesFit(data.train, net.layers[0], "the training set");

@@ -7,7 +7,7 @@
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { trainTtfs } from "../experiments/train_ttfs.ts";
 import { ttfsModelLayers } from "../ttfs/models.ts";
-import { type CommandSpec, numberOption, parseCommand } from "./args.ts";
+import { type CommandSpec, numberOption, optionsOf, type ParsedOptions } from "./args.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 import { runtimeName, summarize } from "./train.ts";
 
@@ -31,8 +31,8 @@ export const demoSpec: CommandSpec = {
  * await runDemo([]);
  * ```
  */
-export async function runDemo(argv: string[]): Promise<void> {
-  const o = parseCommand(demoSpec, argv);
+export async function runDemo(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(demoSpec, argv);
   console.log(
     "spikeproof demo: a time-to-first-spike network whose spike times are ReLU activations.",
   );

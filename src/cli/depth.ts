@@ -15,7 +15,7 @@ import {
   type CommandSpec,
   intListOption,
   numberOption,
-  parseCommand,
+  optionsOf,
   type ParsedOptions,
 } from "./args.ts";
 import { gradNormCharts, spectraCharts } from "../plot/charts.ts";
@@ -147,8 +147,8 @@ async function study(
  * await runExperimentDepth(["--depths", "8", "--steps", "50"]);
  * ```
  */
-export async function runExperimentDepth(argv: string[]): Promise<void> {
-  const o = parseCommand(experimentDepthSpec, argv);
+export async function runExperimentDepth(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(experimentDepthSpec, argv);
   const depths = intListOption(o, "depths");
   const steps = numberOption(o, "steps", { integer: true, min: 1 });
   const record = numberOption(o, "record", { integer: true, min: 1 });
@@ -185,8 +185,8 @@ export async function runExperimentDepth(argv: string[]): Promise<void> {
  * await runAnalyzeJacobian(["--depth", "8", "--at", "0,50"]);
  * ```
  */
-export async function runAnalyzeJacobian(argv: string[]): Promise<void> {
-  const o = parseCommand(analyzeJacobianSpec, argv);
+export async function runAnalyzeJacobian(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(analyzeJacobianSpec, argv);
   const depth = numberOption(o, "depth", { integer: true, min: 1 });
   const spectraAt = [...new Set(intListOption(o, "at", 0))].sort((a, b) => a - b);
   const steps = spectraAt[spectraAt.length - 1];

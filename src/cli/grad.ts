@@ -26,7 +26,13 @@ import { codeInput } from "../lif/coding.ts";
 import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { MethodOptions } from "../lif/method.ts";
 import { LIF_METHODS, lifMethod } from "../lif/methods.ts";
-import { type CommandSpec, numberOption, parseCommand, requiredOption } from "./args.ts";
+import {
+  type CommandSpec,
+  numberOption,
+  optionsOf,
+  type ParsedOptions,
+  requiredOption,
+} from "./args.ts";
 import { oneOf } from "./train_lif.ts";
 
 /** `grad`'s options and help. */
@@ -112,8 +118,8 @@ function readBatch(x: Tensor, y: Tensor, nIn: number, T: number, path: string) {
  * await runGrad(["--method", "saf-e", "--model", "m.safetensors", "--input", "b.safetensors", "--out", "g.safetensors"]);
  * ```
  */
-export async function runGrad(argv: string[]): Promise<{ loss: number }> {
-  const o = parseCommand(gradSpec, argv), name = String(o.method), method = lifMethod(name);
+export async function runGrad(argv: string[] | ParsedOptions): Promise<{ loss: number }> {
+  const o = optionsOf(gradSpec, argv), name = String(o.method), method = lifMethod(name);
   const modelPath = requiredOption(o, "model"), inputPath = requiredOption(o, "input");
   const outPath = requiredOption(o, "out"),
     T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });

@@ -8,7 +8,13 @@ import { backendByName } from "../backend/select.ts";
 import { OptionError } from "../errors.ts";
 import { type LifCostRow, lifCostTable } from "../experiments/lif_cost.ts";
 import { buildLayers } from "../nn/architecture.ts";
-import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import {
+  type CommandSpec,
+  intListOption,
+  numberOption,
+  optionsOf,
+  type ParsedOptions,
+} from "./args.ts";
 import { emitReport, reportOptions } from "./output.ts";
 import { runtimeName } from "./train.ts";
 import { LIF_MODELS, lifModelLayers, oneOf } from "./train_lif.ts";
@@ -123,8 +129,8 @@ export function timeRatios(rows: LifCostRow[]): Record<string, number> {
  * await runExperimentCost(["--model", "lif-mlp", "--T", "6"]);
  * ```
  */
-export async function runExperimentCost(argv: string[]): Promise<object> {
-  const o = parseCommand(experimentCostSpec, argv);
+export async function runExperimentCost(argv: string[] | ParsedOptions): Promise<object> {
+  const o = optionsOf(experimentCostSpec, argv);
   const T = numberOption(o, "T", { integer: true, min: 1, max: 1000 });
   const sweep = intListOption(o, "sweep");
   if (o["ottt-forward"] === "official") {

@@ -5,7 +5,7 @@
  * @module
  */
 import { OptionError, SpikeproofError } from "../errors.ts";
-import { type CommandSpec, helpText, parseCommand } from "./args.ts";
+import { type CommandSpec, helpText, parseCommand, type ParsedOptions } from "./args.ts";
 import { checkOutputs } from "./output.ts";
 import {
   analyzeJacobianSpec,
@@ -17,14 +17,20 @@ import { experimentConstraintsSpec, runExperimentConstraints } from "./constrain
 import { demoSpec, runDemo } from "./demo.ts";
 import { mapSpec, runMap, runSpikes, spikesSpec } from "./map.ts";
 import { runTrain, trainSpec } from "./train.ts";
-import { isLifTrain, runTrainLif } from "./train_lif.ts";
-import { trainHelp, trainSpecOf } from "./train_options.ts";
+import { runTrainLif } from "./train_lif.ts";
+import { parseTrain, trainHelp } from "./train_options.ts";
 import { experimentCostSpec, runExperimentCost } from "./lif_cost.ts";
 import { gradSpec, runGrad } from "./grad.ts";
 import { runVerify, verifySpec } from "./verify.ts";
 
-const COMMANDS: Record<string, { spec: CommandSpec; run: (argv: string[]) => Promise<unknown> }> = {
-  train: { spec: trainSpec, run: (a) => (isLifTrain(a) ? runTrainLif(a) : runTrain(a)) },
+const COMMANDS: Record<
+  string,
+  { spec: CommandSpec; run: (options: ParsedOptions) => Promise<unknown> }
+> = {
+  train: {
+    spec: trainSpec, // its help and parsing: train_options.ts (two families, one parse)
+    run: (o) => (String(o.model).startsWith("lif-") ? runTrainLif(o) : runTrain(o)),
+  },
   demo: { spec: demoSpec, run: runDemo },
   map: { spec: mapSpec, run: runMap },
   spikes: { spec: spikesSpec, run: runSpikes },
@@ -107,9 +113,12 @@ export async function main(argv: string[]): Promise<number> {
       console.log(name === "train" ? trainHelp(rest) : helpText(command.spec));
       return 0;
     }
-    const spec = name === "train" ? trainSpecOf(rest) : command.spec;
-    await checkOutputs(spec, parseCommand(spec, rest)); // before any work: no lost results
-    await command.run(rest);
+    // parsed once; every output checked before any work, so that no result is lost
+    const { spec, options } = name === "train"
+      ? parseTrain(rest)
+      : { spec: command.spec, options: parseCommand(command.spec, rest) };
+    await checkOutputs(spec, options);
+    await command.run(options);
     return 0;
   } catch (e) {
     if (e instanceof SpikeproofError) {

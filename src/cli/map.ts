@@ -24,7 +24,13 @@ import { encodeInput } from "../ttfs/encoding.ts";
 import { generalForward } from "../ttfs/general.ts";
 import { b1FromRelu, calibrateIntervals, mapReluExactly } from "../ttfs/mapping.ts";
 import { countSpikes, spikeConventions, SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
-import { type CommandSpec, numberOption, parseCommand, requiredOption } from "./args.ts";
+import {
+  type CommandSpec,
+  numberOption,
+  optionsOf,
+  type ParsedOptions,
+  requiredOption,
+} from "./args.ts";
 import { rasterCharts } from "../plot/charts.ts";
 import { dataOption, emitReport, plotOption, writePlot } from "./output.ts";
 
@@ -79,8 +85,8 @@ export const mapSpec: CommandSpec = {
  * await runMap(["--relu", "relu.safetensors", "--out", "snn.safetensors"]);
  * ```
  */
-export async function runMap(argv: string[]): Promise<void> {
-  const o = parseCommand(mapSpec, argv);
+export async function runMap(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(mapSpec, argv);
   const reluPath = requiredOption(o, "relu"), outPath = requiredOption(o, "out");
   const relu = await loadReluMlp(reluPath);
   const data = await loadFashionMnist({ dir: o.data as string | undefined });
@@ -180,8 +186,8 @@ export const spikesSpec: CommandSpec = {
  * await runSpikes(["--model", "snn.safetensors", "--out", "spikes.safetensors"]);
  * ```
  */
-export async function runSpikes(argv: string[]): Promise<void> {
-  const o = parseCommand(spikesSpec, argv);
+export async function runSpikes(argv: string[] | ParsedOptions): Promise<void> {
+  const o = optionsOf(spikesSpec, argv);
   const modelPath = requiredOption(o, "model"), outPath = requiredOption(o, "out");
   if (o.split !== "test" && o.split !== "train") {
     throw new OptionError(`--split must be test or train, got '${o.split}'`);

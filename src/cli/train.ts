@@ -13,7 +13,13 @@ import { describeLayers } from "../nn/architecture.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
 import { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "../ttfs/models.ts";
-import { type CommandSpec, intListOption, numberOption, parseCommand } from "./args.ts";
+import {
+  type CommandSpec,
+  intListOption,
+  numberOption,
+  optionsOf,
+  type ParsedOptions,
+} from "./args.ts";
 import { trainingCurveCharts } from "../plot/charts.ts";
 import { keepLastGood } from "./last_good.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
@@ -148,8 +154,8 @@ export function summarize(r: TrainReport): string {
  * await runTrain(["--data", "embedded", "--epochs", "1"]);
  * ```
  */
-export async function runTrain(argv: string[]): Promise<TrainReport> {
-  const o = parseCommand(trainSpec, argv);
+export async function runTrain(argv: string[] | ParsedOptions): Promise<TrainReport> {
+  const o = optionsOf(trainSpec, argv);
   const model = String(o.model);
   if (o.load !== undefined && o.hidden !== undefined) {
     throw new OptionError("--load and --hidden both set the layer sizes; give one");

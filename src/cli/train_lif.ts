@@ -19,9 +19,10 @@ import { LIF_METHODS } from "../lif/methods.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
 import {
   type CommandSpec,
+  givenOptions,
   intListOption,
   numberOption,
-  parseCommand,
+  optionsOf,
   type ParsedOptions,
 } from "./args.ts";
 import { keepLastGood } from "./last_good.ts";
@@ -136,10 +137,10 @@ export function oneOf<T extends string>(v: unknown, name: string, known: readonl
 const FIXED_BY_LOAD = ["hidden", "lambda", "vth", "surrogate-slope"];
 
 /** --load with an option whose value the loaded network would override is an OptionError. */
-function refuseLoadConflicts(argv: string[]): void {
-  const given = (name: string) => argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`));
-  if (!given("load")) return;
-  const clash = FIXED_BY_LOAD.filter(given);
+function refuseLoadConflicts(o: ParsedOptions): void {
+  const given = givenOptions(o);
+  if (!given.has("load")) return;
+  const clash = FIXED_BY_LOAD.filter((name) => given.has(name));
   if (clash.length) {
     throw new OptionError(
       `--load fixes the layers and the neuron constants of the saved network; ` +
@@ -157,9 +158,9 @@ function refuseLoadConflicts(argv: string[]): void {
  * await runTrainLif(["--model", "lif-mlp", "--data", "embedded", "--epochs", "1"]);
  * ```
  */
-export async function runTrainLif(argv: string[]): Promise<TrainLifReport> {
-  const o = parseCommand(trainLifSpec, argv), model = String(o.model);
-  refuseLoadConflicts(argv);
+export async function runTrainLif(argv: string[] | ParsedOptions): Promise<TrainLifReport> {
+  const o = optionsOf(trainLifSpec, argv), model = String(o.model);
+  refuseLoadConflicts(o);
   const method = oneOf(o.method, "method", Object.keys(LIF_METHODS));
   const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : undefined;
   const specs = lifModelLayers(o);
@@ -254,21 +255,6 @@ function summarizeLif(r: TrainLifReport): string {
       r.stateFloats.perNeuron.toFixed(2)
     } per neuron, ${r.stateFloats.perSynapse} per synapse`,
   ].join("\n");
-}
-
-/**
- * Does this `train` command line ask for a LIF model (`--model lif-...`)?
- *
- * @example
- * ```ts
- * import { isLifTrain } from "./train_lif.ts";
- * console.log(isLifTrain(["--model", "lif-mlp"])); // true
- * ```
- */
-export function isLifTrain(argv: string[]): boolean {
-  const k = argv.indexOf("--model");
-  return (k >= 0 && String(argv[k + 1]).startsWith("lif-")) ||
-    argv.some((a) => a.startsWith("--model=lif-"));
 }
 
 /**

@@ -17,7 +17,7 @@ import {
   runClaim,
 } from "../claims/run.ts";
 import { OptionError } from "../errors.ts";
-import { type CommandSpec, numberOption, parseCommand } from "./args.ts";
+import { type CommandSpec, numberOption, optionsOf, type ParsedOptions } from "./args.ts";
 
 const BACKENDS = ["ref", "wasm", "webgpu"];
 
@@ -106,10 +106,10 @@ function toJson(report: VerifyReport): string {
  * ```
  */
 export async function runVerify(
-  argv: string[],
+  argv: string[] | ParsedOptions,
   claims: readonly Claim[] = CLAIMS,
 ): Promise<VerifyReport> {
-  const o = parseCommand(verifySpec, argv);
+  const o = optionsOf(verifySpec, argv);
   const runs = o.runs === undefined
     ? undefined
     : numberOption(o, "runs", { integer: true, min: 1 });

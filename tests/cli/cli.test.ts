@@ -3,7 +3,14 @@ import assert from "node:assert/strict";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { helpText, intListOption, numberOption, parseCommand } from "../../src/cli/args.ts";
+import {
+  givenOptions,
+  helpText,
+  intListOption,
+  numberOption,
+  parseCommand,
+} from "../../src/cli/args.ts";
+import { parseTrain } from "../../src/cli/train_options.ts";
 import { main } from "../../src/cli/main.ts";
 import { formatDuration, progressLine } from "../../src/cli/progress.ts";
 import { demoSpec } from "../../src/cli/demo.ts";
@@ -130,4 +137,18 @@ test("demo trains ttfs-fc2 on the embedded subset and prints the backend, the SN
   assert.equal(acc("SNN test accuracy"), acc("ReLU twin test accuracy"));
   assert.match(out, /same prediction +100\.00%/);
   assert.match(out, /spikes per neuron +0\.\d{3} \(hidden neurons before pooling\)/);
+});
+
+test("train parses once: the parsed --model (either spelling) picks the family whose defaults fill in, and givenOptions tells given options from defaults", () => {
+  const lif = parseTrain(["--model=lif-conv", "--epochs", "2"]);
+  assert.equal(lif.lif, true);
+  assert.equal(lif.options.method, "saf-e"); // a LIF default
+  assert.deepEqual([...givenOptions(lif.options)].sort(), ["epochs", "model"]);
+  const ttfs = parseTrain(["--hidden", "32"]);
+  assert.equal(ttfs.lif, false);
+  assert.equal(ttfs.options.epochs, "15"); // the TTFS default, not LIF's 8
+  assert.throws(
+    () => parseTrain(["--model", "ttfs-fc2", "--T", "4"]),
+    /--T is an option of the LIF models/,
+  );
 });
