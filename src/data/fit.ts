@@ -7,8 +7,15 @@
  * @module
  */
 import { DataError, ShapeError } from "../errors.ts";
-import type { LayerGeometry } from "../nn/layer.ts";
 import type { ImageSet } from "./fashion_mnist.ts";
+
+/** What {@link checkImagesFit} reads of a first layer (a `LayerGeometry` fits). */
+export interface FirstLayerShape {
+  /** Inputs of a dense layer: values per image. */
+  nIn: number;
+  /** A conv layer's input image: height, width and channels. */
+  conv?: { inH: number; inW: number; inC: number };
+}
 
 /**
  * Throws unless `set` holds at least one image and its images fit `first`, the network's
@@ -27,7 +34,7 @@ import type { ImageSet } from "./fashion_mnist.ts";
  * }
  * ```
  */
-export function checkImagesFit(set: ImageSet, first: LayerGeometry, what: string): void {
+export function checkImagesFit(set: ImageSet, first: FirstLayerShape, what: string): void {
   const name = set.file ?? what, { rows, cols } = set;
   if (set.count < 1) {
     throw new DataError(`${name} holds ${set.count} images; training and testing need at least 1`);
