@@ -1,6 +1,6 @@
 /**
- * `npm run docs`: rewrites the generated regions of README.md, docs/verification.md and
- * docs/cli.md (scripts/docs/generate.ts) in place, leaving the text around them as it is.
+ * `npm run docs`: rewrites the generated regions of README.md, docs/verification.md,
+ * docs/cli.md and docs/equations.md (scripts/docs/generate.ts) in place, leaving the text around them as it is.
  * Every region is generated and placed before any file is written.
  *
  * @module

@@ -33,6 +33,7 @@ export function denseScratchBytes(rows: i32, nIn: i32, nOut: i32, wt: bool): i32
 // ---------------------------------------------------------------------- version 1
 
 /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j]. */
+// spec A5, B1
 export function denseForward1(
   x: usize,
   W: usize,
@@ -76,6 +77,7 @@ function axpy(dst: usize, src: usize, g: f32, n: i32): void {
 }
 
 /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */
+// spec A7, B2
 export function denseBackwardWeights1(
   dz: usize,
   x: usize,
@@ -98,6 +100,7 @@ export function denseBackwardWeights1(
 }
 
 /** dx[b,j] = sum_i dz[b,i] W[i,j]  (overwrites dx). */
+// spec A7, B2
 export function denseBackwardInput1(
   dz: usize,
   W: usize,
@@ -236,6 +239,7 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
 }
 
 /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j] from W^T [nIn, nOut] (Wt[j,i] = W_ij). */
+// spec A5, B1
 export function denseForwardT(
   x: usize,
   Wt: usize,
@@ -252,6 +256,7 @@ export function denseForwardT(
 }
 
 /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j];  `scratch` holds W^T and the lists. */
+// spec A5, B1
 export function denseForward2(
   x: usize,
   W: usize,
@@ -268,6 +273,7 @@ export function denseForward2(
 }
 
 /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */
+// spec A7, B2
 export function denseBackwardWeights2(
   dz: usize,
   x: usize,
@@ -288,6 +294,7 @@ export function denseBackwardWeights2(
 }
 
 /** dx[b,j] = sum_i dz[b,i] W[i,j]  (overwrites dx). */
+// spec A7, B2
 export function denseBackwardInput2(
   dz: usize,
   W: usize,

@@ -9,6 +9,7 @@ import { accumulateRows } from "./dense";
  * dWt[j,i] += sum_b x[b,j] dz[b,i];  dbias[i] += sum_b dz[b,i]. The row accumulation runs
  * over the inputs j, so zero inputs (black pixels, silent neurons) are skipped.
  */
+// spec A7, B2
 export function denseBackwardWeightsT(
   dz: usize,
   x: usize,
@@ -43,6 +44,7 @@ export function addInto(dst: usize, src: usize, n: i32): void {
  * adds the rows whose argmax (first on ties) is the label to the i32 at `correct`. `denom` is
  * the whole batch's size when this is one worker's share of it.
  */
+// spec A6
 export function softmaxCrossEntropy(
   logits: usize,
   labels: usize,
@@ -78,6 +80,7 @@ export function softmaxCrossEntropy(
  * One Adam update of n parameters (Keras form, as src/nn/optim.ts; lrT carries the bias
  * corrections): m = b1 m + (1 - b1) g, v = b2 v + (1 - b2) g^2, p -= lrT m / (sqrt(v) + eps).
  */
+// spec A10.1
 export function adamStep(
   p: usize,
   g: usize,

@@ -14,6 +14,7 @@ import { denseForwardT, transpose } from "./dense";
  * The layer from W^T [nIn, nOut]: writes a (and t, unless t = 0: the ReLU twin's layer, the
  * same computation without spike times), returns the largest activation (for widening, A1).
  */
+// spec A5
 export function ttfsDenseForwardT(
   x: usize,
   Wt: usize,
@@ -49,6 +50,7 @@ export function ttfsDenseForwardT(
 }
 
 /** The layer from W [nOut, nIn] (W^T goes into scratch); writes t and a, returns max a. */
+// spec A5
 export function ttfsDenseForward(
   x: usize,
   W: usize,
@@ -68,6 +70,7 @@ export function ttfsDenseForward(
 }
 
 /** g[k] = 0 where a[k] <= 0 (a silent neuron passes no gradient, SPEC A7). */
+// spec A7
 export function maskInactive(g: usize, a: usize, n: i32): void {
   const n4 = n & ~3, zero = f32x4.splat(0);
   for (let k = 0; k < n4; k += 4) {

@@ -63,6 +63,7 @@ function scratch(m: number): void {
 export const refBackend: Backend = {
   name: "ref",
 
+  // spec A5, B1
   denseForward(x, W, bias, z, batch, nIn, nOut): void {
     let i = 0;
     for (; i + 4 <= nOut; i += 4) {
@@ -95,6 +96,7 @@ export const refBackend: Backend = {
     }
   },
 
+  // spec A7, B2
   denseBackwardWeights(dz, x, dW, dbias, batch, nIn, nOut): void {
     scratch(batch);
     for (let i = 0; i < nOut; i++) {
@@ -111,6 +113,7 @@ export const refBackend: Backend = {
     }
   },
 
+  // spec A7, B2
   denseBackwardInput(dz, W, dx, batch, nIn, nOut): void {
     scratch(nOut);
     dx.fill(0, 0, batch * nIn);
@@ -126,6 +129,7 @@ export const refBackend: Backend = {
     }
   },
 
+  // spec A5
   ttfsDenseForward(x, W, D, t, a, batch, nIn, nOut, tmax): number {
     this.denseForward(x, W, D, a, batch, nIn, nOut);
     let max = 0;

@@ -31,6 +31,7 @@ import { surrogateGrad } from "./surrogate.ts";
  * console.log(r.grads.length); // 4
  * ```
  */
+// spec B2.3
 export function bpttGradients(
   net: LifNetwork,
   xs: Float64Array[],

@@ -34,6 +34,7 @@ function poisson(rng: Rng, mean: number): number {
  * console.log(xs.length, [...xs[2]]); // 3 [0, 1]
  * ```
  */
+// spec B1.1
 export function codeInput(
   x: Float64Array,
   T: number,

@@ -28,6 +28,7 @@ import { SafForward } from "./saf.ts";
  * console.log(safToLif(saf).layers[0].w[0] === saf.layers[0].w[0]); // true
  * ```
  */
+// spec B3
 export function safToLif(net: LifNetwork): LifNetwork {
   checkLifParams(net);
   net.layers.forEach((l, k) => {
@@ -55,6 +56,7 @@ export function safToLif(net: LifNetwork): LifNetwork {
  * console.log(safOutputs(net, [new Float64Array(2)], 1).outputs.length); // 1
  * ```
  */
+// spec B3
 export function safOutputs(
   net: LifNetwork,
   xs: Float64Array[],

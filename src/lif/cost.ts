@@ -41,6 +41,7 @@ export interface CostCount {
  * console.log(cost.macsForward, cost.neuronStateFloats); // 24 3
  * ```
  */
+// spec B3.4
 export class CostCounter {
   /** Forward multiply-accumulates so far (see {@link CostCount}). */
   macsForward = 0;
@@ -116,6 +117,7 @@ export interface ForwardShape {
  * console.log(exactForwardMacs(m, 6, { method: "ottt", variant: "official" })); // 2469888
  * ```
  */
+// spec B3.4
 export function exactForwardMacs(
   layerMacs: readonly number[],
   T: number,

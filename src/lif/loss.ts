@@ -44,6 +44,7 @@ export interface StepLoss {
  * console.log(r.loss.toFixed(4)); // 0.6931
  * ```
  */
+// spec B1.2
 export function mixedLoss(
   o: Float64Array,
   labels: ArrayLike<number>,

@@ -103,6 +103,7 @@ export interface HiddenFactors extends Presynaptic {
  * backwardStep(net, dO, { pre: y, biasScale: 1 }, hidden, grads, batch, compute);
  * ```
  */
+// spec B2, B3, B3.1
 export function backwardStep(
   net: LifNetwork,
   dO: Float64Array,

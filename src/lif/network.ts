@@ -79,6 +79,7 @@ export function lifGeometry(layers: LayerGeometry[]): LayerGeometry[] {
  * console.log(net.layers.length, net.lambda); // 2 0.5
  * ```
  */
+// spec B1.3
 export function initLifNetwork(
   sizes: number[] | LayerGeometry[],
   rng: Rng,
@@ -135,6 +136,7 @@ export function zeroGrads(net: LifNetwork, cost?: CostCounter): Float64Array[] {
  * console.log(layerMacs({ nIn: 784, nOut: 512 })); // 401408
  * ```
  */
+// spec B3.4
 export function layerMacs(l: LayerGeometry): number {
   return neuronsOf(l) * (l.conv ? l.conv.k * l.conv.k * l.conv.inC : l.nIn);
 }
@@ -169,6 +171,7 @@ export function checkInputs(net: LifNetwork, xs: Float64Array[], batch: number):
  * console.log(current(net.layers[0], new Float64Array(2), 1, 1, { backend: refBackend })[0]); // 0
  * ```
  */
+// spec B1, B3
 export function current(
   l: LifLayer,
   x: Float64Array,
@@ -194,6 +197,7 @@ export function current(
  * console.log(gw[0], gb[0]); // 6 1
  * ```
  */
+// spec B2, B3
 export function weightGrad(
   l: LifLayer,
   dz: Float64Array,
@@ -224,6 +228,7 @@ export function weightGrad(
  * console.log(inputGrad(net.layers[0], new Float64Array([1]), 1, { backend: refBackend }).length); // 2
  * ```
  */
+// spec B2, B3
 export function inputGrad(
   l: LifLayer,
   dz: Float64Array,
@@ -244,6 +249,7 @@ export function inputGrad(
  * console.log(pooled(l, new Float64Array([1]), 1)[0]); // 1
  * ```
  */
+// spec B1
 export function pooled(l: LifLayer, s: Float64Array, batch: number): Float64Array {
   const g = poolOf({ ...l, pool: l.avgPool });
   return g ? avgPoolForward(s, batch, g) : s;
@@ -259,6 +265,7 @@ export function pooled(l: LifLayer, s: Float64Array, batch: number): Float64Arra
  * console.log(unpooled(l, new Float64Array([2]), 1)[0]); // 2
  * ```
  */
+// spec B2
 export function unpooled(l: LifLayer, dy: Float64Array, batch: number): Float64Array {
   const g = poolOf({ ...l, pool: l.avgPool });
   return g ? avgPoolBackward(dy, batch, g) : dy;

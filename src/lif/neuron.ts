@@ -64,6 +64,7 @@ export function checkLifParams(p: LifParams): void {
  * console.log(s[0], v[0].toFixed(1)); // 1 0.2
  * ```
  */
+// spec B1
 export function lifStep(
   current: Float64Array,
   v: Float64Array,
@@ -89,6 +90,7 @@ export function lifStep(
  * console.log(acc[0]); // 2
  * ```
  */
+// spec B1, B3
 export function accumulate(acc: Float64Array, x: Float64Array, lambda: number): void {
   for (let i = 0; i < acc.length; i++) acc[i] = lambda * acc[i] + x[i];
 }
@@ -103,6 +105,7 @@ export function accumulate(acc: Float64Array, x: Float64Array, lambda: number): 
  * console.log([...constantTraces(0.5, 3)]); // [1, 1.5, 1.75]
  * ```
  */
+// spec B1
 export function constantTraces(lambda: number, T: number): Float64Array {
   const c = new Float64Array(T);
   for (let t = 0, acc = 0; t < T; t++) c[t] = acc = lambda * acc + 1;

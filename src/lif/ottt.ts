@@ -72,6 +72,7 @@ export interface OtttLinear {
  * console.log(z.value[0], z.gradPath?.[0]); // 1.5 4.25
  * ```
  */
+// spec B2.2
 export function otttLinear(
   layer: LifLayer,
   sIn: Float64Array,
@@ -99,6 +100,7 @@ export function otttLinear(
  * console.log(otttGradients(net, [x, x], new Int32Array([0]), 1).loss > 0); // true
  * ```
  */
+// spec B2, B2.1
 export function otttGradients(
   net: LifNetwork,
   xs: Float64Array[],

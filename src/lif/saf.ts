@@ -100,6 +100,7 @@ export class SafForward {
   }
 
   /** Advance one step with input x[t]. @example see the class. */
+  // spec B3
   step(x: Float64Array): SafStep {
     const { net, batch } = this, { lambda, vth } = net, ct = this.c[this.#t++];
     const compute = this.#compute;
@@ -139,6 +140,7 @@ const countSpikes = (s: Float64Array[]): number =>
  * console.log(safEGradients(net, [x, x], new Int32Array([1]), 1).grads.length); // 4
  * ```
  */
+// spec B3
 export function safEGradients(
   net: LifNetwork,
   xs: Float64Array[],
@@ -188,6 +190,7 @@ export function safEGradients(
  * console.log(safFGradients(net, [x, x], new Int32Array([1]), 1).scores.length); // 2
  * ```
  */
+// spec B3
 export function safFGradients(
   net: LifNetwork,
   xs: Float64Array[],

@@ -64,6 +64,7 @@ export interface SimulateOptions {
  * console.log(run.outputs.length); // 2
  * ```
  */
+// spec B1
 export function lifForward(
   net: LifNetwork,
   xs: Float64Array[],
@@ -122,6 +123,7 @@ export function lifForward(
  * console.log(rateScores(net, lifForward(net, [new Float64Array(2)], 1), 1).length); // 2
  * ```
  */
+// spec B1.2, B4
 export function rateScores(
   net: LifNetwork,
   run: LifRun,

@@ -32,6 +32,7 @@ import { lifForward } from "./simulate.ts";
  * console.log(spikeRepGradients(net, [x, x], new Int32Array([1]), 1).grads.length); // 4
  * ```
  */
+// spec B4
 export function spikeRepGradients(
   net: LifNetwork,
   xs: Float64Array[],

@@ -22,6 +22,7 @@ import { exp } from "../nn/math/mod.ts";
  * console.log(surrogateGrad(0, 4)); // 1
  * ```
  */
+// spec B1
 export function surrogateGrad(z: number, a: number): number {
   const sig = 1 / (1 + exp(-a * z));
   return a * sig * (1 - sig); // dsig(a z)/dz
@@ -36,6 +37,7 @@ export function surrogateGrad(z: number, a: number): number {
  * console.log(relaxedSpike(0, 4)); // 0.5
  * ```
  */
+// spec B1, B2.3
 export function relaxedSpike(z: number, a: number): number {
   return 1 / (1 + exp(-a * z));
 }

@@ -92,6 +92,7 @@ export function checkConvGeometry(g: ConvGeometry): void {
  * console.log([...im2col(new Float64Array([1, 2, 3, 4]), 1, g)]); // [1, 2, 3, 4]
  * ```
  */
+// spec A8
 export function im2col(
   x: Float64Array,
   batch: number,
@@ -137,6 +138,7 @@ export function im2col(
  * console.log([...dx]); // [1, 2, 3, 4]
  * ```
  */
+// spec A8
 export function col2im(cols: Float64Array, batch: number, g: ConvGeometry, dx: Float64Array): void {
   const { inH, inW, inC, k, pad } = g, { outH, outW } = convOutSize(g);
   const kk = k * k * inC;
@@ -172,6 +174,7 @@ export function col2im(cols: Float64Array, batch: number, g: ConvGeometry, dx: F
  * console.log(z[4], z[0]); // 9 4
  * ```
  */
+// spec A8
 export function convForward(
   x: Float64Array,
   W: Float64Array,
@@ -198,6 +201,7 @@ export function convForward(
  * console.log([...dW], db[0]); // [1, 2, 3, 4] 1
  * ```
  */
+// spec A8
 export function convBackwardWeights(
   dz: Float64Array,
   x: Float64Array,
@@ -224,6 +228,7 @@ export function convBackwardWeights(
  * console.log([...dx]); // [2, 4, 6, 8]
  * ```
  */
+// spec A8
 export function convBackwardInput(
   dz: Float64Array,
   W: Float64Array,

@@ -18,6 +18,7 @@ import type { Rng } from "./rng.ts";
  * const w = glorotUniform(new Rng(0), 10, 784); // 7840 weights
  * ```
  */
+// spec A10
 export function glorotUniform(
   rng: Rng,
   nOut: number,

@@ -126,6 +126,7 @@ export function checkLayerArrays(
  * console.log(z[0]); // 12
  * ```
  */
+// spec A5, A8, B1
 export function layerForward(
   l: LayerGeometry,
   x: Float64Array,
@@ -152,6 +153,7 @@ export function layerForward(
  * console.log([...dW], db[0]); // [2, 6] 2
  * ```
  */
+// spec A7, A8, B2
 export function layerBackwardWeights(
   l: LayerGeometry,
   dz: Float64Array,
@@ -176,6 +178,7 @@ export function layerBackwardWeights(
  * console.log([...dx]); // [6, 8]
  * ```
  */
+// spec A7, A8, B2
 export function layerBackwardInput(
   l: LayerGeometry,
   dz: Float64Array,

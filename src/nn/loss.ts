@@ -29,6 +29,7 @@ export interface LossResult {
  * console.log(r.loss.toFixed(4)); // 0.6931
  * ```
  */
+// spec A6, B1.2
 export function softmaxCrossEntropy(
   logits: Float64Array,
   labels: ArrayLike<number>,
@@ -74,6 +75,7 @@ export function softmaxCrossEntropy(
  * console.log(argmaxRows(new Float64Array([1, 3, 2, 0]), 2, 2)); // Int32Array [1, 0]
  * ```
  */
+// spec A6
 export function argmaxRows(m: Float64Array, rows: number, cols: number): Int32Array {
   const out = new Int32Array(rows);
   for (let r = 0; r < rows; r++) {

@@ -64,6 +64,7 @@ export interface ReluForward {
  * console.log(initLayerWeights({ nIn: 3, nOut: 2 }, new Rng(0)).w.length); // 6
  * ```
  */
+// spec A10
 export function initLayerWeights(
   l: LayerGeometry,
   rng: Rng,
@@ -86,6 +87,7 @@ export function initLayerWeights(
  * console.log(net.layers.length); // 2
  * ```
  */
+// spec A10
 export function initReluMlp(sizes: number[] | LayerGeometry[], rng: Rng): ReluMlp {
   return { layers: toLayers(sizes).map((l) => ({ ...l, ...initLayerWeights(l, rng) })) };
 }
@@ -101,6 +103,7 @@ export function initReluMlp(sizes: number[] | LayerGeometry[], rng: Rng): ReluMl
  * console.log(reluMlpForward(net, new Float64Array([0.5, 1]), 1).logits.length); // 2
  * ```
  */
+// spec A5, A6
 export function reluMlpForward(
   net: ReluMlp,
   x: Float64Array,
@@ -151,6 +154,7 @@ export function reluMlpForward(
  * console.log(reluMlpBackward(net, fwd, new Float64Array([1, 0])).length); // 2
  * ```
  */
+// spec A7
 export function reluMlpBackward(
   net: ReluMlp,
   fwd: ReluForward,

@@ -86,6 +86,7 @@ export function adamSettings(options: AdamOptions = {}): Required<AdamOptions> {
  * console.log(exponentialDecay(1, 5000, 0.9, 5000)); // 0.9
  * ```
  */
+// spec A10.1
 export function exponentialDecay(lr0: number, step: number, rate: number, steps: number): number {
   return lr0 * pow(rate, step / steps);
 }
@@ -102,6 +103,7 @@ export function exponentialDecay(lr0: number, step: number, rate: number, steps:
  * console.log(adamStepSize(adamSettings({ lr: 1e-3 }), 1)); // 0.001 (the corrections cancel at t = 1)
  * ```
  */
+// spec A10.1
 export function adamStepSize(
   s: { lr: number; beta1: number; beta2: number; decayRate: number; decaySteps: number },
   t: number,
@@ -167,6 +169,7 @@ export class Adam {
   }
 
   /** One update with gradients in the same order as `params`. @example see the class. */
+  // spec A10.1
   step(grads: Float64Array[]): void {
     if (grads.length !== this.params.length) {
       throw new ShapeError(`${grads.length} gradients for ${this.params.length} parameters`);

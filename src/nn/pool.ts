@@ -48,6 +48,7 @@ function pooledShape(g: PoolGeometry, n: number, batch: number): { ph: number; p
  * console.log([...idx]); // [1]
  * ```
  */
+// spec A8
 export function poolArgmax(score: Float64Array, batch: number, g: PoolGeometry): Int32Array {
   const { ph, pw } = pooledShape(g, score.length, batch);
   const idx = new Int32Array(batch * ph * pw * g.c).fill(-1);
@@ -66,6 +67,7 @@ export function poolArgmax(score: Float64Array, batch: number, g: PoolGeometry):
  * console.log([...gatherAt(new Float64Array([7, 8, 9]), new Int32Array([2, 0]))]); // [9, 7]
  * ```
  */
+// spec A8
 export function gatherAt(x: Float64Array, idx: Int32Array): Float64Array {
   const y = new Float64Array(idx.length);
   for (let o = 0; o < idx.length; o++) y[o] = x[idx[o]];
@@ -81,6 +83,7 @@ export function gatherAt(x: Float64Array, idx: Int32Array): Float64Array {
  * console.log([...scatterAt(new Float64Array([5]), new Int32Array([1]), 3)]); // [0, 5, 0]
  * ```
  */
+// spec A8
 export function scatterAt(dy: Float64Array, idx: Int32Array, n: number): Float64Array {
   const dx = new Float64Array(n);
   for (let o = 0; o < idx.length; o++) dx[idx[o]] += dy[o];
@@ -96,6 +99,7 @@ export function scatterAt(dy: Float64Array, idx: Int32Array, n: number): Float64
  * console.log([...avgPoolForward(new Float64Array([1, 2, 3, 6]), 1, { h: 2, w: 2, c: 1, size: 2 })]); // [3]
  * ```
  */
+// spec B1
 export function avgPoolForward(x: Float64Array, batch: number, g: PoolGeometry): Float64Array {
   const { ph, pw } = pooledShape(g, x.length, batch);
   const y = new Float64Array(batch * ph * pw * g.c), inv = 1 / (g.size * g.size);
@@ -112,6 +116,7 @@ export function avgPoolForward(x: Float64Array, batch: number, g: PoolGeometry):
  * console.log([...avgPoolBackward(new Float64Array([4]), 1, { h: 2, w: 2, c: 1, size: 2 })]); // [1, 1, 1, 1]
  * ```
  */
+// spec B2
 export function avgPoolBackward(dy: Float64Array, batch: number, g: PoolGeometry): Float64Array {
   const dx = new Float64Array(batch * g.h * g.w * g.c);
   const { ph, pw } = pooledShape(g, dx.length, batch), inv = 1 / (g.size * g.size);

@@ -103,6 +103,7 @@ export interface B1Hardware {
  * console.log(net.intervals.tmax); // [1, 1501]
  * ```
  */
+// spec A10
 export function initB1Network(
   sizes: number[] | LayerGeometry[],
   rng: Rng,
@@ -134,6 +135,7 @@ function activationsFromTimes(t: Float64Array, tmin: number): Float64Array {
  * console.log(b1Forward(net, new Float64Array([0.5, 1]), 1).logits.length); // 2
  * ```
  */
+// spec A5, A6, A10.2 (the readout: A6; the B1Hardware options: A10.2)
 export function b1Forward(
   net: B1Network,
   t0: Float64Array,
@@ -209,6 +211,7 @@ export function b1Forward(
  * console.log(b1Backward(net, fwd, new Float64Array([1, -1])).length); // 2
  * ```
  */
+// spec A7
 export function b1Backward(
   net: B1Network,
   fwd: B1Forward,

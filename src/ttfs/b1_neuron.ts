@@ -49,6 +49,7 @@ import { type SimulatedSpike, simulateSpike } from "./neuron.ts";
  * console.log(g.alpha[0], g.theta[0]); // 0.5 2.5
  * ```
  */
+// spec A5.1
 export function b1AsGeneralLayer(
   layer: B1Layer,
   intervals: CodingIntervals,
@@ -82,6 +83,7 @@ export function b1AsGeneralLayer(
  * console.log(simulateB1Neuron(b1AsGeneralLayer(layer, iv, 1), iv, 1, 0, [0.4]));
  * ```
  */
+// spec A5.1
 export function simulateB1Neuron(
   layer: GeneralLayer,
   intervals: CodingIntervals,

@@ -37,6 +37,7 @@ export function checkCodingRange<T extends ArrayLike<number>>(x: T, p = 0, q = 1
  * console.log(encodeInput(new Float64Array([0, 0.25, 1]))); // Float64Array [1, 0.75, 0]
  * ```
  */
+// spec A2
 export function encodeInput(x: ArrayLike<number>, p = 0, q = 1): Float64Array {
   if (!Number.isFinite(p) || !Number.isFinite(q) || !(p < q)) {
     throw new IntervalError(`input range [${p}, ${q}] is empty or inverted`);

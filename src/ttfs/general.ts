@@ -80,6 +80,7 @@ export interface GeneralForward {
  * console.log(generalForward(net, new Float64Array([0]), 1).spikeTimes[1][0]); // 1
  * ```
  */
+// spec A3, A6
 export function generalForward(
   net: GeneralNetwork,
   t0: Float64Array,
@@ -161,6 +162,7 @@ export function generalForward(
  * console.log(generalBackward(net, fwd, new Float64Array([1])).length); // 5
  * ```
  */
+// spec A7
 export function generalBackward(
   net: GeneralNetwork,
   fwd: GeneralForward,

@@ -65,6 +65,7 @@ export function parseTtfsInit(name: string): TtfsInit {
  * console.log(initJacobians("naive", relu, new Float64Array(4).fill(0.5)).shapes); // [[3, 4], [3, 3]]
  * ```
  */
+// spec A7.1
 export function initJacobians(
   init: TtfsInit,
   relu: ReluMlp,
@@ -124,6 +125,7 @@ export function fractionOutsideUnitCircle(
  * console.log(sigmaRatioToB1("naive", relu, new Float64Array(4).fill(0.5), [1, 2]).length); // 2
  * ```
  */
+// spec A7.1
 export function sigmaRatioToB1(
   init: TtfsInit,
   relu: ReluMlp,

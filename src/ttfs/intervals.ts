@@ -86,6 +86,7 @@ export const SCRATCH_ACTIVATION = 1000;
  * console.log(chainIntervals([1000])); // { tmin: [0, 1], tmax: [1, 1501] }
  * ```
  */
+// spec A1
 export function chainIntervals(X: number[], zeta: number = INTERVAL_ZETA): CodingIntervals {
   if (!(zeta >= 0) || !Number.isFinite(zeta)) throw new IntervalError(`zeta = ${zeta}; need >= 0`);
   const tmin = [0], tmax = [1];
@@ -107,6 +108,7 @@ export function chainIntervals(X: number[], zeta: number = INTERVAL_ZETA): Codin
  * console.log(chainLengths([2, 3])); // { tmin: [0, 1, 3], tmax: [1, 3, 6] }
  * ```
  */
+// spec A1
 export function chainLengths(lengths: number[]): CodingIntervals {
   const tmin = [0], tmax = [1];
   for (let n = 1; n <= lengths.length; n++) {
@@ -138,6 +140,7 @@ export function intervalLengths(iv: CodingIntervals): number[] {
  * console.log(scratchIntervals(2).tmax); // [1, 1501, 3001]
  * ```
  */
+// spec A1
 export function scratchIntervals(
   hiddenLayers: number,
   zeta: number = INTERVAL_ZETA,
@@ -157,6 +160,7 @@ export function scratchIntervals(
  * console.log(iv.tmax); // [1, 6]
  * ```
  */
+// spec A1
 export function widenIntervals(
   iv: CodingIntervals,
   maxActivation: number[],

@@ -42,6 +42,7 @@ export interface LayerJacobians {
  * console.log(j.shapes); // [[3, 4]]
  * ```
  */
+// spec A7
 export function b1Jacobians(net: B1Network, t0: Float64Array): LayerJacobians {
   assertDense(net.layers, "the Jacobian analysis");
   const fwd = b1Forward(net, t0, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
@@ -72,6 +73,7 @@ export function b1Jacobians(net: B1Network, t0: Float64Array): LayerJacobians {
  * console.log(generalJacobians(net, new Float64Array([0])).jacobians[0]); // Float64Array [0.5]
  * ```
  */
+// spec A7
 export function generalJacobians(net: GeneralNetwork, t0: Float64Array): LayerJacobians {
   assertDense(net.hidden, "the Jacobian analysis");
   const fwd = generalForward(net, t0, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
@@ -104,6 +106,7 @@ export function generalJacobians(net: GeneralNetwork, t0: Float64Array): LayerJa
  * console.log(reluJacobians(net, new Float64Array([1])).jacobians[0]); // Float64Array [2]
  * ```
  */
+// spec A7
 export function reluJacobians(net: ReluMlp, x: Float64Array): LayerJacobians {
   assertDense(net.layers, "the Jacobian analysis");
   const fwd = reluMlpForward(net, x, 1), out: LayerJacobians = { jacobians: [], shapes: [] };
@@ -130,6 +133,7 @@ export function reluJacobians(net: ReluMlp, x: Float64Array): LayerJacobians {
  * console.log(endToEndJacobian(j)); // Float64Array [6]
  * ```
  */
+// spec A7
 export function endToEndJacobian(j: LayerJacobians): Float64Array {
   let P = j.jacobians[0];
   for (let n = 1; n < j.jacobians.length; n++) {
@@ -151,6 +155,7 @@ export function endToEndJacobian(j: LayerJacobians): Float64Array {
  * console.log(prefixSigmaMax(j)); // [2, 6]
  * ```
  */
+// spec A7.1
 export function prefixSigmaMax(
   j: LayerJacobians,
   depths: number[] = j.jacobians.map((_, n) => n + 1),
@@ -196,6 +201,7 @@ export interface Spectrum {
  * console.log(spectrum(new Float64Array([0, 2, 0.5, 0]), 2, 2).spectralRadius); // 1
  * ```
  */
+// spec A7
 export function spectrum(J: Float64Array, rows: number, cols: number): Spectrum {
   let spectralRadius = NaN, e: Eigenvalues | undefined;
   if (rows === cols) {

@@ -67,6 +67,7 @@ function cloneRelu(net: ReluMlp): ReluMlp {
  * console.log(rescaleReluMlp(net).layers[0].w); // Float64Array [0.495, 0.495]
  * ```
  */
+// spec A4
 export function rescaleReluMlp(net: ReluMlp, bounds: RescaleBounds = {}): ReluMlp {
   const lo = bounds.lo ?? -10, hi = bounds.hi ?? 0.99;
   if (!(lo < 0 && hi > 0 && hi < 1)) {
@@ -105,6 +106,7 @@ export function rescaleReluMlp(net: ReluMlp, bounds: RescaleBounds = {}): ReluMl
  * console.log(calibrateIntervals(net, new Float64Array([1]), 1).tmax); // [1, 1.75]
  * ```
  */
+// spec A1, A4
 export function calibrateIntervals(
   net: ReluMlp,
   x: Float64Array,
@@ -128,6 +130,7 @@ export function calibrateIntervals(
  * console.log(snn.hidden[0].J); // Float64Array [1]
  * ```
  */
+// spec A4
 export function mapReluToTtfs(net: ReluMlp, intervals: CodingIntervals): GeneralNetwork {
   validateIntervals(intervals);
   const { tmin, tmax } = intervals;
@@ -183,6 +186,7 @@ export interface ExactMapping {
  * console.log(mapReluExactly(net, new Float64Array([1]), 1).doublings); // [0]
  * ```
  */
+// spec A4
 export function mapReluExactly(
   net: ReluMlp,
   x: Float64Array,
@@ -221,6 +225,7 @@ export function mapReluExactly(
  * console.log(back.layers[0].w[0].toFixed(12)); // 0.500000000000
  * ```
  */
+// spec A4
 export function reverseMapTtfs(snn: GeneralNetwork): ReluMlp {
   const { tmin, tmax } = snn.intervals;
   const layers = snn.hidden.map(({ alpha, J, theta, ...geometry }, k) => {
@@ -250,6 +255,7 @@ export function reverseMapTtfs(snn: GeneralNetwork): ReluMlp {
  * console.log(b1FromRelu(net, { tmin: [0], tmax: [1] }).layers[0].W); // Float64Array [2]
  * ```
  */
+// spec A5
 export function b1FromRelu(net: ReluMlp, intervals: CodingIntervals): B1Network {
   return {
     layers: net.layers.map(({ w, b, ...geometry }) => ({
@@ -272,6 +278,7 @@ export function b1FromRelu(net: ReluMlp, intervals: CodingIntervals): B1Network 
  * console.log(reluFromB1(snn).layers[0].w); // Float64Array [2]
  * ```
  */
+// spec A5
 export function reluFromB1(net: B1Network): ReluMlp {
   return {
     layers: net.layers.map(({ W, D, ...geometry }) => ({

@@ -74,6 +74,7 @@ function naiveLayer(
  * console.log(snn.hidden[0].alpha); // Float64Array [1, 1, 1]
  * ```
  */
+// spec A7.1
 export function naiveTtfsNetwork(
   relu: ReluMlp,
   intervals: CodingIntervals,
@@ -136,6 +137,7 @@ const MAX_DOUBLINGS = 1000; // 1500 * 2^1000 is still a finite float64
  * console.log(naiveInit(relu, new Float64Array(4).fill(0.5), 1).doublings.length); // 1
  * ```
  */
+// spec A7.1
 export function naiveInit(
   relu: ReluMlp,
   x: Float64Array,
@@ -199,6 +201,7 @@ export function naiveInit(
  * console.log(fullSlopes([layer])[0]); // Float64Array [0.5]
  * ```
  */
+// spec A7.1
 export function fullSlopes(hidden: GeneralNetwork["hidden"]): Float64Array[] {
   assertDense(hidden, "the slopes");
   return hidden.map(({ alpha, J }) => {

@@ -57,6 +57,7 @@ export function argsortTimes(t: ArrayLike<number>, off = 0, n?: number): Int32Ar
  * console.log(spikeTime([0], [1], 1, 2, 0, 10).t); // 1
  * ```
  */
+// spec A3
 export function spikeTime(
   tIn: ArrayLike<number>,
   J: ArrayLike<number>,
@@ -116,6 +117,7 @@ export interface SimulatedSpike {
  * console.log(simulateSpike([0], [1], 1, 2, 0, 10, 3)); // { t: 3, slope: 2 }
  * ```
  */
+// spec A3
 export function simulateSpike(
   tIn: ArrayLike<number>,
   J: ArrayLike<number>,
@@ -153,6 +155,7 @@ export function simulateSpike(
  * console.log(simulateSpikeTime([0], [1], 1, 2, 0, 10)); // 1
  * ```
  */
+// spec A3
 export function simulateSpikeTime(
   tIn: ArrayLike<number>,
   J: ArrayLike<number>,
@@ -173,6 +176,7 @@ export function simulateSpikeTime(
  * console.log(membranePotential(1, [0], [1], 1, 0)); // 2
  * ```
  */
+// spec A3
 export function membranePotential(
   t: number,
   tIn: ArrayLike<number>,

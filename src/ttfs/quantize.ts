@@ -16,6 +16,7 @@ import { OptionError } from "../errors.ts";
  * console.log(weightRange(new Float64Array([-1, 0, 3]))); // [-1, 3]
  * ```
  */
+// spec A10.2
 export function weightRange(W: Float64Array, outlierFraction = 0): [number, number] {
   if (!(outlierFraction >= 0 && outlierFraction < 0.5)) {
     throw new OptionError(`outlier fraction ${outlierFraction} must be in [0, 0.5)`);
@@ -34,6 +35,7 @@ export function weightRange(W: Float64Array, outlierFraction = 0): [number, numb
  * console.log(quantizeWeights(new Float64Array([0.1, 0.4, 0.9]), 1, 0, 1)); // Float64Array [0, 0, 1]
  * ```
  */
+// spec A10.2
 export function quantizeWeights(
   W: Float64Array,
   bits: number,

@@ -30,6 +30,7 @@ export interface SpikeCount {
  * console.log(c.overall); // 0.5
  * ```
  */
+// spec A9
 export function countSpikes(
   spikeTimes: Float64Array[],
   intervals: CodingIntervals,
@@ -89,6 +90,7 @@ export interface SpikeConventions {
  * console.log(c.perNeuron, c.afterPooling); // 0.25 1
  * ```
  */
+// spec A9
 export function spikeConventions(
   neuronTimes: Float64Array[],
   spikeTimes: Float64Array[],

@@ -15,7 +15,7 @@
 export const ADAM_GROUP = 256;
 
 /**
- * The Adam kernel (entry point "main").
+ * The Adam kernel (entry point "main", the update in `adam_step`).
  *
  * @example
  * ```ts
@@ -29,6 +29,15 @@ export const ADAM_WGSL = `struct Params { n: u32, lrT: f32, b1: f32, b2: f32, ep
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;
 @group(0) @binding(4) var<storage, read_write> v: array<f32>;
+// spec A10.1
+fn adam_step(k: u32) {
+  let gk = g[k];
+  let mk = P.b1 * m[k] + (1.0 - P.b1) * gk;
+  let vk = P.b2 * v[k] + (1.0 - P.b2) * gk * gk;
+  m[k] = mk;
+  v[k] = vk;
+  p[k] = p[k] - (P.lrT * mk) / (sqrt(vk) + P.eps);
+}
 @compute @workgroup_size(${ADAM_GROUP})
 fn main(
   @builtin(workgroup_id) w: vec3u,
@@ -37,11 +46,6 @@ fn main(
 ) {
   let k = (w.x + w.y * nw.x) * ${ADAM_GROUP}u + l;
   if (k >= P.n) { return; }
-  let gk = g[k];
-  let mk = P.b1 * m[k] + (1.0 - P.b1) * gk;
-  let vk = P.b2 * v[k] + (1.0 - P.b2) * gk * gk;
-  m[k] = mk;
-  v[k] = vk;
-  p[k] = p[k] - (P.lrT * mk) / (sqrt(vk) + P.eps);
+  adam_step(k);
 }
 `;

@@ -32,10 +32,8 @@ export const lifLossWgsl: string = `${LIF_UNIFORM_WGSL}
 @group(0) @binding(3) var<storage, read_write> dO: array<f32>;
 @group(0) @binding(4) var<storage, read_write> scores: array<f32>;
 @group(0) @binding(5) var<storage, read_write> lossRows: array<f32>;
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
-  let b = gid.x;
-  if (b >= p.batch) { return; }
+// spec B1.2
+fn mixed_loss(b: u32) {
   let K = p.classes;
   let base = b * K;
   let y = labels[b];
@@ -61,6 +59,11 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   var l = p.scale * ((1.0 - p.mse) * ce / nb + p.mse * mse / (nb * f32(K)));
   if (p.keep != 0u) { l = l + lossRows[b]; }
   lossRows[b] = l;
+}
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  if (gid.x >= p.batch) { return; }
+  mixed_loss(gid.x);
 }
 `;
 

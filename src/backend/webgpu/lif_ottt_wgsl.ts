@@ -33,10 +33,10 @@ import { LIF_NEURON_BINDINGS, lifMatmul } from "./lif_wgsl.ts";
  */
 export const lifOtttForwardWgsl: string = lifMatmul(
   `${LIF_NEURON_BINDINGS}
-@group(0) @binding(7) var<storage, read_write> vpot: array<f32>;`,
-  "forward",
-  { a: "ain", b: "theta", offA: "p.off_x", offB: "p.off_w" },
-  `let i = m * p.n + n;
+@group(0) @binding(7) var<storage, read_write> vpot: array<f32>;
+// spec B1, B2
+fn lif_step(m: u32, n: u32, v: f32) {
+  let i = m * p.n + n;
   var vp = 0.0;
   var a = 0.0;
   if (p.keep != 0u) { vp = vpot[i]; a = acc[i]; }
@@ -47,5 +47,9 @@ export const lifOtttForwardWgsl: string = lifMatmul(
   let sig = 1.0 / (1.0 + exp(-p.slope * (u - p.vth)));
   deriv[i] = p.slope * sig * (1.0 - sig);                     // H'(u - V_th)
   acc[i] = p.lambda * a + s;                                  // the trace of s
-  spikes[i] = s;`,
+  spikes[i] = s;
+}`,
+  "forward",
+  { a: "ain", b: "theta", offA: "p.off_x", offB: "p.off_w" },
+  "lif_step(m, n, v);",
 );

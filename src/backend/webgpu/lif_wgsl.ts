@@ -98,10 +98,10 @@ const FORWARD: MatmulOperands = { a: "ain", b: "theta", offA: "p.off_x", offB: "
  * ```
  */
 export const lifHiddenForwardWgsl: string = lifMatmul(
-  LIF_NEURON_BINDINGS,
-  "forward",
-  FORWARD,
-  `let i = m * p.n + n;
+  `${LIF_NEURON_BINDINGS}
+// spec B3
+fn saf_forward_step(m: u32, n: u32, v: f32) {
+  let i = m * p.n + n;
   let U = v + theta[p.off_w + p.n * p.k + n] * p.ct; // U = W A + b c[t]
   var a = 0.0;
   if (p.keep != 0u) { a = acc[i]; }                  // a_hat[t-1]
@@ -111,7 +111,11 @@ export const lifHiddenForwardWgsl: string = lifMatmul(
   let sig = 1.0 / (1.0 + exp(-p.slope * z));
   deriv[i] = p.slope * sig * (1.0 - sig);            // H'(u - V_th), sigmoid surrogate
   acc[i] = p.lambda * a + s;
-  spikes[i] = s;`,
+  spikes[i] = s;
+}`,
+  "forward",
+  FORWARD,
+  "saf_forward_step(m, n, v);",
 );
 
 /**
@@ -127,10 +131,12 @@ export const lifHiddenForwardWgsl: string = lifMatmul(
 export const lifReadoutForwardWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> ain: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> o: array<f32>;`,
+@group(0) @binding(3) var<storage, read_write> o: array<f32>;
+// spec B1, B3
+fn current(m: u32, n: u32, v: f32) { o[m * p.n + n] = v + theta[p.off_w + p.n * p.k + n]; }`,
   "forward",
   FORWARD,
-  "o[m * p.n + n] = v + theta[p.off_w + p.n * p.k + n];",
+  "current(m, n, v);",
 );
 
 /**
@@ -147,14 +153,18 @@ export const lifReadoutForwardWgsl: string = lifMatmul(
 export const lifWeightGradWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> pre: array<f32>;
-@group(0) @binding(3) var<storage, read_write> grad: array<f32>;`,
-  "weights",
-  { a: "dz", b: "pre", offB: "p.off_x", column: "p.ct" },
-  `var i = p.off_w + p.m * p.n_in + m;               // gb_m
+@group(0) @binding(3) var<storage, read_write> grad: array<f32>;
+// spec B2, B3
+fn weight_grad(m: u32, n: u32, v: f32) {
+  var i = p.off_w + p.m * p.n_in + m;               // gb_m
   if (n < p.n_in) { i = p.off_w + m * p.n_in + n; }  // gW_mn
   var g = v;
   if (p.keep != 0u) { g = g + grad[i]; }
-  grad[i] = g;`,
+  grad[i] = g;
+}`,
+  "weights",
+  { a: "dz", b: "pre", offB: "p.off_x", column: "p.ct" },
+  "weight_grad(m, n, v);",
 );
 
 /**
@@ -171,10 +181,12 @@ export const lifInputGradWgsl: string = lifMatmul(
   `@group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read> theta: array<f32>;
 @group(0) @binding(3) var<storage, read> deriv: array<f32>;
-@group(0) @binding(4) var<storage, read_write> out: array<f32>;`,
+@group(0) @binding(4) var<storage, read_write> out: array<f32>;
+// spec B2, B3
+fn input_grad(m: u32, n: u32, v: f32) { out[m * p.n + n] = v * deriv[m * p.n + n]; }`,
   "input",
   { a: "dz", b: "theta", offB: "p.off_w" },
-  "let i = m * p.n + n;\n  out[i] = v * deriv[i];",
+  "input_grad(m, n, v);",
 );
 
 /**
@@ -191,13 +203,17 @@ export const lifInputGradWgsl: string = lifMatmul(
 export const lifAccumulateWgsl: string = `${LIF_UNIFORM_WGSL}
 @group(0) @binding(1) var<storage, read> x: array<f32>;
 @group(0) @binding(2) var<storage, read_write> a0: array<f32>;
+// spec B1, B3
+fn accumulate(i: u32) {
+  var a = 0.0;
+  if (p.keep != 0u) { a = p.lambda * a0[i]; }
+  a0[i] = a + x[p.off_x + i];
+}
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) li: u32) {
   let i = (wid.x + wid.y * nwg.x) * 64u + li;
   if (i >= p.m) { return; }
-  var a = 0.0;
-  if (p.keep != 0u) { a = p.lambda * a0[i]; }
-  a0[i] = a + x[p.off_x + i];
+  accumulate(i);
 }
 `;

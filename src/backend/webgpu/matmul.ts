@@ -28,13 +28,14 @@ export { matmulBlock, type MatmulDims, type MatmulVersion } from "./matmul_kerne
 export type MatmulLayout = "forward" | "weights" | "input";
 
 /**
- * What is stored at C[m, n] given v = sum_k A(m, k) B(k, n):
- *   bias  C = bias[n] + v                          (denseForward)
- *   relu  C = max(bias[n] + v, 0)                  (a ReLU hidden layer)
- *   ttfs  a = max(D[n] + v, 0); C = a; t = tmax - a   (ttfsDenseForward)
- *   add   C += v                                   (denseBackwardWeights)
- *   store C = v                                    (denseBackwardInput)
- *   mask  C = v if mask[m, n] > 0 else 0           (backward through ReLU / a silent neuron)
+ * What is stored at C[m, n] given v = sum_k A(m, k) B(k, n), by the WGSL function named:
+ *   bias  C = bias[n] + v                             dense_forward (denseForward)
+ *   relu  C = max(bias[n] + v, 0)                     relu_dense_forward (a ReLU hidden layer)
+ *   ttfs  a = max(D[n] + v, 0); C = a; t = tmax - a   ttfs_dense_forward (ttfsDenseForward)
+ *   add   C += v                                      dense_backward_weights
+ *   store C = v                                       dense_backward_input
+ *   mask  C = v if mask[m, n] > 0 else 0              mask_inactive (backward through ReLU / a
+ *                                                     silent neuron; core-as maskInactive)
  */
 export type Epilogue = "bias" | "relu" | "ttfs" | "add" | "store" | "mask";
 
@@ -121,16 +122,42 @@ fn epilogue(m: u32, n: u32, v: f32) {
 ${matmulLoop(version, spec.dims)}`;
 }
 
-const EPILOGUE: Record<Epilogue, { bindings: string[]; body: string }> = {
-  bias: { bindings: ["bias"], body: "C[i] = bias[n] + v;" },
-  relu: { bindings: ["bias"], body: "C[i] = max(bias[n] + v, 0.0);" },
+/** Each epilogue as a named WGSL function of (i = m * N + n, n, v), tagged with its section. */
+const EPILOGUE: Record<Epilogue, { bindings: string[]; fn: string }> = {
+  bias: {
+    bindings: ["bias"],
+    fn: `// spec A5, B1
+fn dense_forward(i: u32, n: u32, v: f32) { C[i] = bias[n] + v; }`,
+  },
+  relu: {
+    bindings: ["bias"],
+    fn: `// spec A5
+fn relu_dense_forward(i: u32, n: u32, v: f32) { C[i] = max(bias[n] + v, 0.0); }`,
+  },
   ttfs: {
     bindings: ["bias", "T"],
-    body: "let a = max(bias[n] + v, 0.0);\n  C[i] = a;\n  T[i] = P.tmax - a;",
+    fn: `// spec A5
+fn ttfs_dense_forward(i: u32, n: u32, v: f32) {
+  let a = max(bias[n] + v, 0.0);
+  C[i] = a;
+  T[i] = P.tmax - a;
+}`,
   },
-  add: { bindings: [], body: "C[i] = C[i] + v;" },
-  store: { bindings: [], body: "C[i] = v;" },
-  mask: { bindings: ["mask"], body: "C[i] = select(0.0, v, mask[i] > 0.0);" },
+  add: {
+    bindings: [],
+    fn: `// spec A7, B2
+fn dense_backward_weights(i: u32, n: u32, v: f32) { C[i] = C[i] + v; }`,
+  },
+  store: {
+    bindings: [],
+    fn: `// spec A7, B2
+fn dense_backward_input(i: u32, n: u32, v: f32) { C[i] = v; }`,
+  },
+  mask: {
+    bindings: ["mask"],
+    fn: `// spec A7
+fn mask_inactive(i: u32, n: u32, v: f32) { C[i] = select(0.0, v, mask[i] > 0.0); }`,
+  },
 };
 
 const DENSE_DIMS: MatmulDims = ["P.M", "P.N", "P.K"];
@@ -150,7 +177,7 @@ export function matmulWgsl(
   layout: MatmulLayout,
   epilogue: Epilogue,
 ): string {
-  const { bindings, body } = EPILOGUE[epilogue];
+  const { bindings, fn } = EPILOGUE[epilogue];
   const extra = bindings.map((name, k) =>
     `@group(0) @binding(${4 + k}) var<storage, ${
       name === "T" ? "read_write" : "read"
@@ -162,13 +189,14 @@ export function matmulWgsl(
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;
-${extra.join("\n")}`;
+${extra.join("\n")}
+${fn}`;
   return matmulKernel(version, {
     prelude,
     dims: DENSE_DIMS,
     loadA,
     loadB,
-    epilogue: `let i = m * P.N + n;\n  ${body}`,
+    epilogue: `${/fn (\w+)/.exec(fn)?.[1]}(m * P.N + n, n, v);`,
   });
 }
 

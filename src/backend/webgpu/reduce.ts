@@ -81,12 +81,15 @@ export const COLUMN_SUM_WGSL = `struct Params { M: u32, N: u32 }
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dbias: array<f32>;
-@compute @workgroup_size(${COLUMN_GROUP})
-fn main(@builtin(global_invocation_id) g: vec3u) {
-  let n = g.x;
-  if (n >= P.N) { return; }
+// spec A7, B2
+fn dense_backward_bias(n: u32) {
   var s = 0.0;
   for (var m = 0u; m < P.M; m++) { s += dz[m * P.N + n]; }
   dbias[n] = dbias[n] + s;
+}
+@compute @workgroup_size(${COLUMN_GROUP})
+fn main(@builtin(global_invocation_id) g: vec3u) {
+  if (g.x >= P.N) { return; }
+  dense_backward_bias(g.x);
 }
 `;

@@ -17,7 +17,7 @@
 export const SOFTMAX_SIZE = 64;
 
 /**
- * The softmax cross-entropy kernel (entry point "main").
+ * The softmax cross-entropy kernel (entry point "main", one row in `softmax_cross_entropy`).
  *
  * @example
  * ```ts
@@ -33,25 +33,30 @@ export const SOFTMAX_XENT_WGSL = `struct Params { batch: u32, classes: u32, deno
 @group(0) @binding(4) var<storage, read_write> out: array<f32>;
 var<workgroup> lossPart: array<f32, ${SOFTMAX_SIZE}>;
 var<workgroup> rightPart: array<f32, ${SOFTMAX_SIZE}>;
+// spec A6
+fn softmax_cross_entropy(b: u32) -> vec2<f32> {
+  let o = b * P.classes;
+  let c = labels[b];
+  var mx = Y[o];
+  var arg = 0u;
+  for (var k = 1u; k < P.classes; k++) {
+    if (Y[o + k] > mx) { mx = Y[o + k]; arg = k; }
+  }
+  var sum = 0.0;
+  for (var k = 0u; k < P.classes; k++) { sum += exp(Y[o + k] - mx); }
+  for (var k = 0u; k < P.classes; k++) {
+    dl[o + k] = (exp(Y[o + k] - mx) / sum - select(0.0, 1.0, k == c)) / P.denom;
+  }
+  return vec2<f32>(log(sum) - (Y[o + c] - mx), select(0.0, 1.0, arg == c));
+}
 @compute @workgroup_size(${SOFTMAX_SIZE})
 fn main(@builtin(local_invocation_index) i: u32) {
   var loss = 0.0;
   var right = 0.0;
   for (var b = i; b < P.batch; b += ${SOFTMAX_SIZE}u) {
-    let o = b * P.classes;
-    let c = labels[b];
-    var mx = Y[o];
-    var arg = 0u;
-    for (var k = 1u; k < P.classes; k++) {
-      if (Y[o + k] > mx) { mx = Y[o + k]; arg = k; }
-    }
-    var sum = 0.0;
-    for (var k = 0u; k < P.classes; k++) { sum += exp(Y[o + k] - mx); }
-    loss += log(sum) - (Y[o + c] - mx);
-    for (var k = 0u; k < P.classes; k++) {
-      dl[o + k] = (exp(Y[o + k] - mx) / sum - select(0.0, 1.0, k == c)) / P.denom;
-    }
-    right += select(0.0, 1.0, arg == c);
+    let r = softmax_cross_entropy(b);
+    loss += r.x;
+    right += r.y;
   }
   lossPart[i] = loss;
   rightPart[i] = right;
