@@ -25,10 +25,10 @@ export interface FirstLayerShape {
  * ```ts
  * import { checkImagesFit } from "./fit.ts";
  * const set = { images: new Uint8Array(2 * 784), labels: new Uint8Array(2), count: 2, rows: 14, cols: 56 };
- * checkImagesFit(set, { nIn: 784, nOut: 10 }, "the training set"); // fine: 784 values
+ * checkImagesFit(set, { nIn: 784 }, "the training set"); // fine: 784 values
  * try {
  *   const conv = { inH: 28, inW: 28, inC: 1, outC: 6, k: 5, pad: 2 };
- *   checkImagesFit(set, { nIn: 784, nOut: 4704, conv }, "the training set");
+ *   checkImagesFit(set, { nIn: 784, conv }, "the training set");
  * } catch (e) {
  *   console.log((e as Error).message); // "the training set: images are 14x56; the model needs 28x28"
  * }
