@@ -132,16 +132,27 @@ function extent(v: number[]): [number, number] {
   return [lo, hi];
 }
 
-/** The SVG group of one chart at offset (ox, 0). */
-function chartGroup(c: Chart, ox: number): string {
+/** A chart's panel at offset (ox, 0): its axis ranges and the maps from data to pixels. */
+interface Frame {
+  ox: number;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+  logY: boolean;
+  px: (x: number) => number;
+  py: (y: number) => number;
+}
+
+/** Whether point k of a series is drawn (finite, and positive on a log axis). */
+const drawn = (c: Chart, s: Series, k: number) =>
+  Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]) && (!c.logY || s.y[k] > 0);
+
+/** The panel's ranges, fitted to the drawn points and bands unless fixed, and its pixel maps. */
+function frameOf(c: Chart, ox: number): Frame {
   const xs: number[] = [], ys: number[] = [];
   for (const s of c.series) {
-    for (let k = 0; k < s.x.length; k++) {
-      if (Number.isFinite(s.x[k]) && Number.isFinite(s.y[k]) && (!c.logY || s.y[k] > 0)) {
-        xs.push(s.x[k]);
-        ys.push(s.y[k]);
-      }
-    }
+    for (let k = 0; k < s.x.length; k++) if (drawn(c, s, k)) xs.push(s.x[k]), ys.push(s.y[k]);
   }
   for (const b of c.bands ?? []) xs.push(b.from, b.to);
   if (!xs.length) throw new ValueError(`chart "${c.title}" has no finite points`);
@@ -149,26 +160,35 @@ function chartGroup(c: Chart, ox: number): string {
   let [y0, y1] = c.yRange ?? extent(ys.length ? ys : [0]);
   if (c.logY) (y0 = 10 ** Math.floor(Math.log10(y0))), (y1 = 10 ** Math.ceil(Math.log10(y1)));
   else [y0, y1] = usableRange(y0, y1);
+  const logY = Boolean(c.logY);
   const px = (x: number) => ox + M.l + ((x - x0) / (x1 - x0)) * (W - M.l - M.r);
   const py = (y: number) =>
     H - M.b -
-    (c.logY ? Math.log(y / y0) / Math.log(y1 / y0) : (y - y0) / (y1 - y0)) * (H - M.t - M.b);
-  const parts: string[] = [];
-  for (const band of c.bands ?? []) {
+    (logY ? Math.log(y / y0) / Math.log(y1 / y0) : (y - y0) / (y1 - y0)) * (H - M.t - M.b);
+  return { ox, x0, x1, y0, y1, logY, px, py };
+}
+
+/** Shaded bands, clipped to the x range, with their labels. */
+function bandsSvg(c: Chart, { x0, x1, px }: Frame): string[] {
+  return (c.bands ?? []).flatMap((band) => {
     const b = { ...band, from: Math.max(band.from, x0), to: Math.min(band.to, x1) };
-    parts.push(
-      `<rect x="${px(b.from)}" y="${M.t}" width="${px(b.to) - px(b.from)}" height="${
-        H - M.t - M.b
-      }" fill="#eee"/>`,
-    );
-    if (b.label) {
-      parts.push(
+    const rect = `<rect x="${px(b.from)}" y="${M.t}" width="${px(b.to) - px(b.from)}" height="${
+      H - M.t - M.b
+    }" fill="#eee"/>`;
+    return b.label
+      ? [
+        rect,
         `<text x="${(px(b.from) + px(b.to)) / 2}" y="${
           M.t + 12
         }" font-size="10" text-anchor="middle">${escapeXml(b.label)}</text>`,
-      );
-    }
-  }
+      ]
+      : [rect];
+  });
+}
+
+/** Tick marks and labels of both axes (the y ticks as grid lines). */
+function axesSvg({ ox, x0, x1, y0, y1, logY, px, py }: Frame): string[] {
+  const parts: string[] = [];
   const xt = ticks(x0, x1, false), xl = tickLabels(xt);
   xt.forEach((t, k) => {
     parts.push(
@@ -178,7 +198,7 @@ function chartGroup(c: Chart, ox: number): string {
       `<text x="${px(t)}" y="${H - M.b + 16}" font-size="10" text-anchor="middle">${xl[k]}</text>`,
     );
   });
-  const yt = ticks(y0, y1, Boolean(c.logY)), yl = tickLabels(yt);
+  const yt = ticks(y0, y1, logY), yl = tickLabels(yt);
   yt.forEach((t, k) => {
     parts.push(
       `<line x1="${ox + M.l - 4}" y1="${py(t)}" x2="${ox + W - M.r}" y2="${py(t)}" stroke="#ddd"/>`,
@@ -187,11 +207,15 @@ function chartGroup(c: Chart, ox: number): string {
       `<text x="${ox + M.l - 6}" y="${py(t) + 3}" font-size="10" text-anchor="end">${yl[k]}</text>`,
     );
   });
-  c.series.forEach((s, k) => {
-    const color = s.color ?? PALETTE[k % PALETTE.length], pts: string[] = [];
+  return parts;
+}
+
+/** Each series as a polyline, or markers (points, or a line of one point), and its legend. */
+function seriesSvg(c: Chart, { ox, px, py }: Frame): string[] {
+  return c.series.flatMap((s, k) => {
+    const color = s.color ?? PALETTE[k % PALETTE.length], pts: string[] = [], parts: string[] = [];
     for (let i = 0; i < s.x.length; i++) {
-      if (!Number.isFinite(s.x[i]) || !Number.isFinite(s.y[i]) || (c.logY && s.y[i] <= 0)) continue;
-      pts.push(`${px(s.x[i]).toFixed(1)},${py(s.y[i]).toFixed(1)}`);
+      if (drawn(c, s, i)) pts.push(`${px(s.x[i]).toFixed(1)},${py(s.y[i]).toFixed(1)}`);
     }
     if (s.style === "points" || pts.length === 1) { // one point: a marker, not an empty line
       const r = s.style === "points" ? 1.2 : 3;
@@ -212,28 +236,34 @@ function chartGroup(c: Chart, ox: number): string {
         M.t + 14 + 12 * k
       }" font-size="10" text-anchor="end" fill="${color}">${escapeXml(s.name)}</text>`,
     );
+    return parts;
   });
-  parts.push(
+}
+
+/** The panel's frame, title and axis labels. */
+function labelsSvg(c: Chart, ox: number): string[] {
+  return [
     `<rect x="${ox + M.l}" y="${M.t}" width="${W - M.l - M.r}" height="${
       H - M.t - M.b
     }" fill="none" stroke="#000"/>`,
-  );
-  parts.push(
     `<text x="${ox + W / 2}" y="18" font-size="13" text-anchor="middle">${
       escapeXml(c.title)
     }</text>`,
-  );
-  parts.push(
     `<text x="${ox + (W + M.l) / 2}" y="${H - 10}" font-size="11" text-anchor="middle">${
       escapeXml(c.xLabel)
     }</text>`,
-  );
-  parts.push(
     `<text transform="translate(${ox + 14},${
       H / 2
     }) rotate(-90)" font-size="11" text-anchor="middle">${escapeXml(c.yLabel)}</text>`,
-  );
-  return `<g>${parts.join("")}</g>`;
+  ];
+}
+
+/** The SVG group of one chart at offset (ox, 0): bands, axes, series, then frame and labels. */
+function chartGroup(c: Chart, ox: number): string {
+  const f = frameOf(c, ox);
+  return `<g>${
+    [...bandsSvg(c, f), ...axesSvg(f), ...seriesSvg(c, f), ...labelsSvg(c, ox)].join("")
+  }</g>`;
 }
 
 /**
