@@ -3,10 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { main } from "../../src/cli/main.ts";
 import { FASHION_MNIST_FILES } from "../../src/data/fashion_mnist.ts";
 import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
 import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
@@ -16,28 +14,9 @@ import { initB1Network } from "../../src/ttfs/b1.ts";
 import { initReluMlp } from "../../src/nn/mlp.ts";
 import { loadB1Network, saveB1Network, saveReluMlp } from "../../src/ttfs/checkpoint.ts";
 import { ttfsModelLayers } from "../../src/ttfs/models.ts";
+import { runCli, withTempDir } from "../_cli.ts";
 
-/** Runs the CLI; returns its exit code and the lines it printed to stderr via console.error. */
-async function cli(argv: string[]): Promise<{ code: number; errors: string[] }> {
-  const errors: string[] = [], error = console.error, log = console.log;
-  console.error = (...a: unknown[]) => errors.push(a.join(" "));
-  console.log = () => {};
-  try {
-    return { code: await main(argv), errors };
-  } finally {
-    console.error = error;
-    console.log = log;
-  }
-}
-
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-badinput-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("badinput", fn);
 
 /** A gzip'd IDX file of unsigned bytes. */
 async function idxGz(dims: number[], data: Uint8Array): Promise<Uint8Array> {
@@ -81,7 +60,7 @@ test("CLI: train --load of a checkpoint with a NaN or Inf exits 1 naming the fil
     tensors["fc1.weight"].data[123] = NaN;
     await writeSafetensors(ckpt, tensors, metadata);
     for (const backend of ["ref", "wasm"]) {
-      const r = await cli([
+      const r = await runCli([
         "train",
         "--data",
         "embedded",
@@ -94,7 +73,7 @@ test("CLI: train --load of a checkpoint with a NaN or Inf exits 1 naming the fil
         save,
       ]);
       assert.equal(r.code, 1, backend);
-      assert.deepEqual(r.errors, [
+      assert.deepEqual(r.stderr, [
         `spikeproof: DataError: ${ckpt}: fc1.weight[123] is NaN; expected finite numbers`,
       ]);
       assert.equal(existsSync(save), false);
@@ -107,7 +86,7 @@ test("CLI: train --load of a checkpoint with a NaN or Inf exits 1 naming the fil
       "fc2.weight": tensor(net.layers[1].w, [10, 16]),
       "fc2.bias": tensor(net.layers[1].b, [10]),
     });
-    const r = await cli([
+    const r = await runCli([
       "train",
       "--model",
       "lif-mlp",
@@ -120,7 +99,7 @@ test("CLI: train --load of a checkpoint with a NaN or Inf exits 1 naming the fil
       save,
     ]);
     assert.equal(r.code, 1);
-    assert.match(r.errors.join("\n"), /DataError: .*lif\.safetensors: fc2\.bias\[3\] is Infinity/);
+    assert.match(r.stderr.join("\n"), /DataError: .*lif\.safetensors: fc2\.bias\[3\] is Infinity/);
     assert.equal(existsSync(save), false);
   }));
 
@@ -131,7 +110,7 @@ test("CLI: training whose loss goes non-finite exits 1 naming epoch and step, an
       const net = initB1Network([784, 16, 10], new Rng(0));
       net.layers[0].W.fill(value); // finite; the float64 sums or the float32 weights overflow
       await saveB1Network(huge, net);
-      const r = await cli([
+      const r = await runCli([
         "train",
         "--data",
         "embedded",
@@ -144,19 +123,19 @@ test("CLI: training whose loss goes non-finite exits 1 naming epoch and step, an
         save,
       ]);
       assert.equal(r.code, 1, backend);
-      assert.equal(r.errors.length, 1);
+      assert.equal(r.stderr.length, 1);
       assert.match(
-        r.errors[0],
+        r.stderr[0],
         /^spikeproof: NumericalError: epoch 1, step 1: .*(NaN|Infinity).*training stopped/,
       );
-      assert.ok(r.errors[0].endsWith(`${save} holds the starting network, the last finite one`));
+      assert.ok(r.stderr[0].endsWith(`${save} holds the starting network, the last finite one`));
       assert.deepEqual(await loadB1Network(save), await loadB1Network(huge));
       await rm(save);
     }
     const lif = initLifNetwork([784, 16, 10], new Rng(0));
     lif.layers[1].b.fill(1e308);
     await saveLifNetwork(huge, lif);
-    const r = await cli([
+    const r = await runCli([
       "train",
       "--model",
       "lif-mlp",
@@ -172,7 +151,7 @@ test("CLI: training whose loss goes non-finite exits 1 naming epoch and step, an
     ]);
     assert.equal(r.code, 1);
     assert.match(
-      r.errors.join("\n"),
+      r.stderr.join("\n"),
       /NumericalError: epoch 1, step 1: .*holds the starting network/,
     );
     assert.deepEqual(await loadLifNetwork(save), await loadLifNetwork(huge));
@@ -186,9 +165,9 @@ test("CLI: grad with a NaN in x exits 1 naming the file and the index, and write
     const x = new Float64Array(12).fill(0.5);
     x[7] = NaN;
     await writeSafetensors(input, { x: tensor(x, [2, 6]), y: tensor(new Int32Array([0, 2]), [2]) });
-    const r = await cli(["grad", "--model", model, "--input", input, "--out", out]);
+    const r = await runCli(["grad", "--model", model, "--input", input, "--out", out]);
     assert.equal(r.code, 1);
-    assert.deepEqual(r.errors, [
+    assert.deepEqual(r.stderr, [
       `spikeproof: DataError: ${input}: x[7] is NaN; expected finite numbers`,
     ]);
     assert.equal(existsSync(out), false);
@@ -206,9 +185,9 @@ test("CLI: an empty training or test set exits 1 with a DataError naming its fil
     ) {
       const data = await fashionDir(dir, train as number[], test as number[]);
       for (const model of ["ttfs-fc2", "lif-mlp"]) {
-        const r = await cli(["train", "--model", model, "--data", data, ...quick]);
+        const r = await runCli(["train", "--model", model, "--data", data, ...quick]);
         assert.equal(r.code, 1, `${model}, empty ${file}`);
-        assert.deepEqual(r.errors, [
+        assert.deepEqual(r.stderr, [
           `spikeproof: DataError: ${join(dir, file as string)} holds 0 images; ${dir} (${
             file === f.testImages ? "test" : "training"
           } set) must not be empty`,
@@ -234,9 +213,9 @@ test("CLI: images of another shape than a conv model's 28x28 exit 1 with a Shape
       ["experiment", "constraints", "--model", snn, "--out", out],
     ];
     for (const argv of runs) {
-      const r = await cli([...argv, "--data", data]);
+      const r = await runCli([...argv, "--data", data]);
       assert.equal(r.code, 1, argv.join(" "));
-      assert.deepEqual(r.errors, [
+      assert.deepEqual(r.stderr, [
         `spikeproof: ShapeError: ${testFile}: images are 14x56; the model needs 28x28`,
       ]);
       assert.equal(existsSync(out), false);

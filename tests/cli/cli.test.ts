@@ -11,6 +11,7 @@ import {
   parseCommand,
 } from "../../src/cli/args.ts";
 import { parseTrain } from "../../src/cli/train_options.ts";
+import { runCli } from "../_cli.ts";
 import { main } from "../../src/cli/main.ts";
 import { formatDuration, progressLine } from "../../src/cli/progress.ts";
 import { demoSpec } from "../../src/cli/demo.ts";
@@ -112,25 +113,15 @@ test("CLI: a negative number is read as the option's value and range-checked (--
   assert.equal(parseCommand(spec, ["--lr", "-1"]).lr, "-1");
   assert.equal(parseCommand(spec, ["--lr", "-.5e-3"]).lr, "-.5e-3");
   assert.throws(() => parseCommand(spec, ["--lr", "-x"]), OptionError); // not a number: an option
-  const errors: string[] = [], error = console.error;
-  console.error = (...a: unknown[]) => errors.push(a.join(" "));
-  try {
-    assert.equal(await main(["train", "--lr", "-1"]), 2);
-  } finally {
-    console.error = error;
-  }
-  assert.match(errors.join("\n"), /--lr must be a number in .*got '-1'/);
+  const r = await runCli(["train", "--lr", "-1"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr.join("\n"), /--lr must be a number in .*got '-1'/);
 });
 
 test("demo trains ttfs-fc2 on the embedded subset and prints the backend, the SNN's and its twin's accuracy, their agreement and spikes per neuron", async () => {
-  const lines: string[] = [], log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    assert.equal(await main(["demo", "--epochs", "1"]), 0);
-  } finally {
-    console.log = log;
-  }
-  const out = lines.join("\n");
+  const r = await runCli(["demo", "--epochs", "1"]);
+  assert.equal(r.code, 0);
+  const out = r.stdout.join("\n");
   assert.match(out, /float64 reference backend/);
   const acc = (name: string) => Number(new RegExp(`${name} +([\\d.]+)%`).exec(out)?.[1]);
   assert.ok(acc("SNN test accuracy") > 50, out);

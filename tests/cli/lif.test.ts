@@ -4,7 +4,6 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runExperimentCost } from "../../src/cli/lif_cost.ts";
-import { main } from "../../src/cli/main.ts";
 import { OptionError } from "../../src/errors.ts";
 import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
 import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
@@ -12,22 +11,12 @@ import { codeInput } from "../../src/lif/coding.ts";
 import { LIF_METHODS } from "../../src/lif/methods.ts";
 import { initLifNetwork } from "../../src/lif/network.ts";
 import { Rng } from "../../src/nn/rng.ts";
-
-/** Run the CLI, capturing stdout lines. */
-async function cli(argv: string[]): Promise<{ code: number; lines: string[] }> {
-  const lines: string[] = [], log = console.log;
-  console.log = (...a: unknown[]) => lines.push(a.join(" "));
-  try {
-    return { code: await main(argv), lines };
-  } finally {
-    console.log = log;
-  }
-}
+import { runCli } from "../_cli.ts";
 
 test("CLI: train --model lif-mlp --json reports the LIF figures and saves a loadable network", async () => {
   const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), save = join(dir, "lif.safetensors");
   const argv = ["train", "--model", "lif-mlp", "--hidden", "24", "--method", "saf-e", "--T", "2"];
-  const { code, lines } = await cli([
+  const { code, stdout: lines } = await runCli([
     ...argv,
     "--data",
     "embedded",
@@ -59,18 +48,18 @@ test("CLI: train --model lif-mlp --json reports the LIF figures and saves a load
   const net = await loadLifNetwork(save);
   assert.equal(net.layers[0].nOut, 24);
   for (const help of [["train", "--model", "lif-mlp"], ["grad"], ["experiment", "cost"]]) {
-    const out = await cli([...help, "--help"]);
+    const out = await runCli([...help, "--help"]);
     assert.equal(out.code, 0);
-    assert.match(out.lines.join("\n"), help[0] === "train" ? /--method/ : /--T/);
+    assert.match(out.stdout.join("\n"), help[0] === "train" ? /--method/ : /--T/);
   }
-  assert.equal((await cli(["train", "--model", "lif-mlp", "--method", "nope"])).code, 2);
+  assert.equal((await runCli(["train", "--model", "lif-mlp", "--method", "nope"])).code, 2);
   await rm(dir, { recursive: true });
 });
 
 test("grad --help says that ottt-o and saf-e return the sum of per-step gradients at fixed weights", async () => {
-  const out = await cli(["grad", "--help"]);
+  const out = await runCli(["grad", "--help"]);
   assert.equal(out.code, 0);
-  const help = out.lines.join(" ").replace(/\s+/g, " ");
+  const help = out.stdout.join(" ").replace(/\s+/g, " ");
   assert.match(
     help,
     /ottt-o and saf-e return the sum of their per-step gradients at fixed weights/,
@@ -111,7 +100,7 @@ test("CLI: grad writes one gradient per model tensor, named as in the model, plu
   });
   for (const method of Object.keys(LIF_METHODS)) {
     assert.equal(
-      (await cli(["grad", "--method", method, "--model", model, "--input", input, "--out", out]))
+      (await runCli(["grad", "--method", method, "--model", model, "--input", input, "--out", out]))
         .code,
       0,
     );
@@ -135,7 +124,7 @@ test("CLI: grad writes one gradient per model tensor, named as in the model, plu
     y: tensor(new Float32Array([0, 0, 1, 1, 0, 0]), [batch, 3]),
   });
   assert.equal(
-    (await cli([
+    (await runCli([
       "grad",
       "--method",
       "bptt",
@@ -158,7 +147,7 @@ test("CLI: grad writes one gradient per model tensor, named as in the model, plu
     x: tensor(xs[0].slice(0, 8), [batch, 4]),
     y: tensor(new Int32Array([0, 1]), [batch]),
   });
-  assert.equal((await cli(["grad", "--model", model, "--input", input, "--out", out])).code, 1);
+  assert.equal((await runCli(["grad", "--model", model, "--input", input, "--out", out])).code, 1);
   await rm(dir, { recursive: true });
 });
 
@@ -178,7 +167,7 @@ test("CLI: experiment cost prints a row per method, with SAF's state below OTTT'
     "1",
     "--json",
   ];
-  const { code, lines } = await cli(argv);
+  const { code, stdout: lines } = await runCli(argv);
   assert.equal(code, 0);
   const rows = JSON.parse(lines[lines.length - 1]).rows;
   const state = (m: string) =>
@@ -193,20 +182,16 @@ test("CLI: experiment cost prints a row per method, with SAF's state below OTTT'
 });
 
 test("train --help shows the LIF options beside the TTFS ones, and an option of the other family is refused by name (exit 2)", async () => {
-  const help = (await cli(["train", "--help"])).lines.join("\n");
+  const help = (await runCli(["train", "--help"])).stdout.join("\n");
   for (const name of ["--method", "--T", "--lambda", "--coding", "--hidden", "--workers"]) {
     assert.match(help, new RegExp(`${name}\\b`));
   }
-  const errors: string[] = [], error = console.error;
-  console.error = (...a: unknown[]) => errors.push(a.join(" "));
-  try {
-    assert.equal((await cli(["train", "--method", "saf-e"])).code, 2);
-    assert.equal((await cli(["train", "--model", "lif-mlp", "--workers", "2"])).code, 2);
-  } finally {
-    console.error = error;
-  }
-  assert.match(errors[0], /--method is an option of the LIF models: add --model lif-mlp/);
-  assert.match(errors[1], /--workers is an option of the TTFS models, not of LIF training/);
+  const method = await runCli(["train", "--method", "saf-e"]);
+  const workers = await runCli(["train", "--model", "lif-mlp", "--workers", "2"]);
+  assert.equal(method.code, 2);
+  assert.equal(workers.code, 2);
+  assert.match(method.stderr[0], /--method is an option of the LIF models: add --model lif-mlp/);
+  assert.match(workers.stderr[0], /--workers is an option of the TTFS models, not of LIF training/);
 });
 
 test("train --model lif-mlp --load refuses --hidden, --lambda, --vth and --surrogate-slope instead of ignoring them", async () => {
@@ -219,7 +204,7 @@ test("train --model lif-mlp --load refuses --hidden, --lambda, --vth and --surro
         "3",
       ]]
     ) {
-      const r = await cli([
+      const r = await runCli([
         "train",
         "--model",
         "lif-mlp",
@@ -240,7 +225,7 @@ test("train --model lif-mlp --plot writes the LIF training curves as SVG", async
   const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-")), plot = join(dir, "c.svg");
   try {
     const argv = ["--model", "lif-mlp", "--hidden", "8", "--T", "2", "--epochs", "1"];
-    const r = await cli(["train", ...argv, "--data", "embedded", "--plot", plot]);
+    const r = await runCli(["train", ...argv, "--data", "embedded", "--plot", plot]);
     assert.equal(r.code, 0);
     const svg = await readFile(plot, "utf8");
     assert.match(svg, /^<svg/);

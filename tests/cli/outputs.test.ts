@@ -10,23 +10,12 @@ import { experimentConstraintsSpec } from "../../src/cli/constraints.ts";
 import { analyzeJacobianSpec, experimentDepthSpec } from "../../src/cli/depth.ts";
 import { gradSpec } from "../../src/cli/grad.ts";
 import { experimentCostSpec } from "../../src/cli/lif_cost.ts";
-import { main } from "../../src/cli/main.ts";
 import { mapSpec, spikesSpec } from "../../src/cli/map.ts";
 import { trainSpec } from "../../src/cli/train.ts";
 import { trainLifSpec } from "../../src/cli/train_lif.ts";
 import { OutputError } from "../../src/errors.ts";
+import { runCli } from "../_cli.ts";
 import { checkWritable, writeFileAtomic } from "../../src/io/atomic.ts";
-
-/** Run the CLI, capturing everything it prints. */
-async function cli(argv: string[]): Promise<{ code: number; printed: string[] }> {
-  const printed: string[] = [], { log, error } = console;
-  console.log = console.error = (...a: unknown[]) => printed.push(a.join(" "));
-  try {
-    return { code: await main(argv), printed };
-  } finally {
-    Object.assign(console, { log, error });
-  }
-}
 
 /** Each command (its words on the command line) with its spec. */
 const COMMANDS: [string[], CommandSpec][] = [
@@ -47,9 +36,10 @@ test("every output option of every command is checked before the command runs: a
     for (const [name, option] of Object.entries(spec.options)) {
       if (!option.output) continue;
       const bad = `/nonexistent-spikeproof-dir/${name}.out`;
-      const r = await cli([...words, `--${name}`, bad]);
-      assert.equal(r.code, 1, `${words.join(" ")} --${name}: ${r.printed.join(" | ")}`);
-      assert.deepEqual(r.printed, [
+      const r = await runCli([...words, `--${name}`, bad]);
+      assert.equal(r.code, 1, `${words.join(" ")} --${name}: ${r.stderr.join(" | ")}`);
+      assert.deepEqual(r.stdout, []);
+      assert.deepEqual(r.stderr, [
         `spikeproof: OutputError: cannot write ${bad}: no directory /nonexistent-spikeproof-dir`,
       ]);
       checked++;
@@ -62,12 +52,12 @@ test("train with an unwritable --save writes nothing and trains nothing: its goo
   const dir = await mkdtemp(join(tmpdir(), "spikeproof-out-"));
   try {
     const out = join(dir, "r.json"), argv = ["--data", "embedded", "--epochs", "1", "--out", out];
-    const r = await cli(["train", ...argv, "--save", join(dir, "missing", "x.safetensors")]);
+    const r = await runCli(["train", ...argv, "--save", join(dir, "missing", "x.safetensors")]);
     assert.equal(r.code, 1);
-    assert.equal(r.printed.length, 1, r.printed.join("\n"));
+    assert.equal(r.stdout.length + r.stderr.length, 1, [...r.stdout, ...r.stderr].join("\n"));
     assert.equal(existsSync(out), false);
     assert.deepEqual(await readdir(dir), []); // no probe or temp file left behind
-    const same = await cli(["train", ...argv, "--save", out]);
+    const same = await runCli(["train", ...argv, "--save", out]);
     assert.equal(same.code, 2, "--out and --save naming one file is an OptionError");
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -3,19 +3,12 @@
 // llvmpipe teardown crash; scripts/test.mjs), instead of in the main Deno process.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { main } from "../../src/cli/main.ts";
+import { runCli } from "../_cli.ts";
 
 test("verify --backend webgpu runs the backend claim where WebGPU exists (Deno), and elsewhere is one BackendUnavailableError line (exit 1), not a hang", async () => {
-  const lines: string[] = [], { log, error } = console;
-  console.log = console.error = (...a: unknown[]) => lines.push(a.join(" "));
-  let code: number;
-  try {
-    const argv = ["--claim", "backend.ttfs-layer-f32-bound", "--backend", "webgpu", "--runs", "2"];
-    code = await main(["verify", ...argv]);
-  } finally {
-    Object.assign(console, { log, error });
-  }
-  const out = lines.join("\n");
+  const argv = ["--claim", "backend.ttfs-layer-f32-bound", "--backend", "webgpu", "--runs", "2"];
+  const { code, stdout, stderr } = await runCli(["verify", ...argv]);
+  const out = [...stdout, ...stderr].join("\n");
   if (code === 1) assert.match(out, /BackendUnavailableError: WebGPU/);
   else assert.equal(code, 0, out); // a runtime with WebGPU (Deno) runs the claim
 });

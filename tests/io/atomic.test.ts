@@ -1,7 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   type AtomicFileHandle,
@@ -9,15 +8,9 @@ import {
   NODE_ATOMIC_FS,
   writeFileAtomic,
 } from "../../src/io/atomic.ts";
+import { withTempDir } from "../_cli.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-atomic-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("atomic", fn);
 
 /** The real file system, logging each call as "op path" (the temp file's name shortened). */
 function recording(log: string[], fail?: { op: string; path?: RegExp }): AtomicFs {

@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError, ValueError } from "../../src/errors.ts";
 import { firstNonFinite } from "../../src/io/finite.ts";
@@ -21,15 +19,9 @@ import {
   saveGeneralNetwork,
   saveReluMlp,
 } from "../../src/ttfs/checkpoint.ts";
+import { withTempDir } from "../_cli.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-nonfinite-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("nonfinite", fn);
 
 /** Rewrites `path` with element `index` of tensor `name` set to `value`, as `dtype`. */
 async function plant(path: string, name: string, index: number, value: number, f32 = false) {

@@ -1,7 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError } from "../../src/errors.ts";
 import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.ts";
@@ -9,15 +7,9 @@ import { loadLifNetwork, saveLifNetwork } from "../../src/lif/checkpoint.ts";
 import { initLifNetwork } from "../../src/lif/network.ts";
 import { buildLayers } from "../../src/nn/architecture.ts";
 import { Rng } from "../../src/nn/rng.ts";
+import { withTempDir } from "../_cli.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-lif-ckpt-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("lif-ckpt", fn);
 
 const CONV = { inH: 4, inW: 4, inC: 1, outC: 2, k: 3, pad: 1 };
 /** conv 4x4x1 -> 4x4x2, 2x2 average pooling (8 outputs), then dense 8 -> 3. */

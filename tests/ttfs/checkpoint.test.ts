@@ -1,7 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataError, IntervalError } from "../../src/errors.ts";
 import { readSafetensors, tensor, writeSafetensors } from "../../src/io/safetensors.ts";
@@ -18,15 +16,9 @@ import {
 } from "../../src/ttfs/checkpoint.ts";
 import { main } from "../../src/cli/main.ts";
 import { ttfsModelLayers } from "../../src/ttfs/models.ts";
+import { withTempDir } from "../_cli.ts";
 
-async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), "spikeproof-ckpt-"));
-  try {
-    await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
+const withDir = (fn: (dir: string) => Promise<void>) => withTempDir("ckpt", fn);
 
 test("checkpoints: a B = 1 network and a ReLU MLP round-trip exactly through safetensors", () =>
   withDir(async (dir) => {
