@@ -9,9 +9,10 @@
 import { NumericalError } from "../errors.ts";
 
 /**
- * Runs `train` with an `onCheckpoint` callback that keeps the last finite network; on a
- * NumericalError, writes that network to `save` (if given) with `write` and re-throws the
- * error, naming the file and the epoch it holds.
+ * Runs `train` with an `onCheckpoint` callback that keeps the last finite network (only when
+ * there is a `save` path: the copies cost a network per epoch); on a NumericalError, writes
+ * that network to `save` with `write` and re-throws the error, naming the file and the epoch
+ * it holds.
  *
  * @example
  * ```ts ignore
@@ -24,15 +25,16 @@ import { NumericalError } from "../errors.ts";
  * ```
  */
 export async function keepLastGood<N, R>(
-  train: (onCheckpoint: (net: N, epoch: number) => void) => R | Promise<R>,
+  train: (onCheckpoint?: (net: N, epoch: number) => void) => R | Promise<R>,
   save: string | undefined,
   write: (path: string, net: N) => Promise<void>,
 ): Promise<R> {
+  if (save === undefined) return await train(); // nothing to keep: no copy of every epoch
   let good: { net: N; epoch: number } | undefined;
   try {
     return await train((net, epoch) => (good = { net, epoch }));
   } catch (e) {
-    if (!(e instanceof NumericalError) || save === undefined || good === undefined) throw e;
+    if (!(e instanceof NumericalError) || good === undefined) throw e;
     await write(save, good.net);
     const which = good.epoch === 0
       ? "the starting network"
