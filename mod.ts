@@ -97,22 +97,16 @@ export {
 } from "./src/nn/layer.ts";
 export type {
   AsyncBackend,
-  AsyncTwinStepRunner,
   Awaitable,
   Backend,
   DensePrimitives,
   Promised,
-  StepHyper,
-  TwinStepResult,
-  TwinStepRunner,
-  TwinStepSpec,
 } from "./src/backend/backend.ts";
 export { refBackend } from "./src/backend/ref.ts";
 
 // backends: the float32 WASM SIMD core (core-as/, embedded base64) and selection by name
 export { createWasmBackend, type WasmBackendOptions } from "./src/backend/wasm.ts";
 export { type CoreExports, MAX_WASM_BYTES, WasmCore } from "./src/backend/wasm/core.ts";
-export { createTwinStep } from "./src/backend/wasm/twin_step.ts";
 export {
   BACKEND_NAMES,
   backendByName,
@@ -130,12 +124,35 @@ export {
   webGpuAvailable,
   type Words,
 } from "./src/backend/webgpu/device.ts";
+
+// training steps: one per model per backend (src/steps/), behind one TrainingStep interface
+export type { AsyncTrainingStep, TrainingStep } from "./src/steps/step.ts";
+export {
+  type AsyncTwinStepRunner,
+  checkStep,
+  type StepHyper,
+  TWIN_STEP_ADAM,
+  type TwinForward,
+  type TwinParams,
+  type TwinStepResult,
+  type TwinStepRunner,
+  type TwinStepSpec,
+} from "./src/steps/ttfs/step.ts";
+export { createRefTwinStep } from "./src/steps/ttfs/ref.ts";
+export { createWasmTwinStep } from "./src/steps/ttfs/wasm.ts";
+export { createWebGpuTwinStep } from "./src/steps/ttfs/webgpu.ts";
+export {
+  createTwinStep,
+  openTwinStep,
+  type TwinNets,
+  type TwinStepChoice,
+} from "./src/steps/ttfs/select.ts";
 export {
   createWebGpuLifStep,
   type LifStepResult,
   type LifStepRunner,
   type WebGpuLifSpec,
-} from "./src/backend/webgpu/lif_step.ts";
+} from "./src/steps/lif/webgpu.ts";
 
 // TTFS model
 export {

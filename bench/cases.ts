@@ -88,18 +88,17 @@ function snnStep(backend: Backend, x: Float64Array, labels: Int32Array, B: numbe
 
 /**
  * The step `train` takes: the SNN and its ReLU twin (TwinTrainer), on the reference, on the
- * wasm backend's float64-API kernels (no owned step), and on its owned float32 step with one
+ * wasm backend's float64-API kernels (the reference step), and on its fused float32 step with one
  * thread and with two workers.
  */
 function twinStepCases(x: Float64Array, labels: Int32Array, B: number): BenchCase[] {
-  const trainer = (backend: Backend) => {
-    const t = new TwinTrainer([784, 340, 10], { seed: 2, lr: 1e-3, backend });
+  const trainer = (backend: Backend, step: "fused" | "ref" = "fused") => {
+    const t = new TwinTrainer([784, 340, 10], { seed: 2, lr: 1e-3, backend, step });
     return () => void t.step(x, labels, B);
   };
-  const kernelsOnly = { ...createWasmBackend(), createTwinStep: undefined };
   return [
     { group: TWIN_STEP, column: "ref", fn: trainer(refBackend) },
-    { group: TWIN_STEP, column: "wasm", fn: trainer(kernelsOnly) },
+    { group: TWIN_STEP, column: "wasm", fn: trainer(createWasmBackend(), "ref") },
     { group: TWIN_STEP, column: "wasm f32", fn: trainer(createWasmBackend()) },
     { group: TWIN_STEP, column: "wasm f32 x2", fn: trainer(createWasmBackend({ workers: 2 })) },
   ];

@@ -14,7 +14,7 @@ import type { Backend } from "../src/backend/backend.ts";
 import { refBackend } from "../src/backend/ref.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
 import { webGpuAvailable } from "../src/backend/webgpu/device.ts";
-import { createWebGpuLifStep } from "../src/backend/webgpu/lif_step.ts";
+import { createWebGpuLifStep } from "../src/steps/lif/webgpu.ts";
 import { codeInput } from "../src/lif/coding.ts";
 import { lifMethod } from "../src/lif/methods.ts";
 import { initLifNetwork, lifParams } from "../src/lif/network.ts";

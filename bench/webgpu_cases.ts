@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/backend/backend.ts";
 import { createWasmBackend } from "../src/backend/wasm.ts";
 import { WasmCore } from "../src/backend/wasm/core.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
@@ -16,6 +15,9 @@ import type { GpuContext } from "../src/backend/webgpu/device.ts";
 import { matmulGrid, type MatmulVersion, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
 import { packParams } from "../src/backend/webgpu/params.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
+import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/steps/ttfs/step.ts";
+import { createWasmTwinStep } from "../src/steps/ttfs/wasm.ts";
+import { createWebGpuTwinStep } from "../src/steps/ttfs/webgpu.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { b1Params, initB1Network } from "../src/ttfs/b1.ts";
 
@@ -135,7 +137,7 @@ export async function twinStepThroughput(
     return (B * steps) / ((performance.now() - t0) / 1000);
   };
   const ref = new TwinTrainer([784, 340, 10], { seed: 2, lr: 1e-3 });
-  const wasm = createWasmBackend().createTwinStep!(fc2Spec());
+  const wasm = createWasmTwinStep(fc2Spec());
   const rows: StepFigure[] = [
     { column: "ref", imagesPerSecond: await time(() => ref.step(x, labels, B)) },
     { column: "wasm", imagesPerSecond: await time(() => wasm.step(x, labels, B)) },
@@ -143,7 +145,7 @@ export async function twinStepThroughput(
   wasm.close();
   for (const version of gpu ? [3, 2, 1] as const : []) {
     const be = await createWebGpuBackend({ version, timeoutMs: 600000 });
-    const run = await be.createTwinStep!(fc2Spec());
+    const run = await createWebGpuTwinStep(be.gpu!, fc2Spec());
     rows.push({ column: be.name, imagesPerSecond: await time(() => run.step(x, labels, B)) });
     run.close();
     be.close();

@@ -17,7 +17,7 @@ const r = spawnSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
   stdio: "inherit",
 });
 if (r.status !== 0) process.exit(r.status ?? 1);
-const boot = "src/backend/wasm/worker_boot.mjs";
+const boot = "src/steps/ttfs/worker_boot.mjs";
 copyFileSync(join(root, boot), join(root, "dist", boot));
 // The WebGPU backend's declarations name GPUDevice, GPUBuffer, ...: Deno has them built in, a
 // Node or Bun consumer's tsc gets them from @webgpu/types (a dependency), referenced here once.

@@ -1,6 +1,6 @@
 /**
  * Kernels of the float32 training step that the host keeps resident in this memory
- * (src/backend/wasm/twin_step.ts). Weights live transposed, Wt [nIn, nOut], so the forward
+ * (src/steps/ttfs/wasm.ts). Weights live transposed, Wt [nIn, nOut], so the forward
  * pass needs no copy (`denseForwardT`) and the weight gradient is accumulated as dW^T.
  */
 import { accumulateRows } from "./dense";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { AsyncBackend, AsyncTwinStepRunner, Backend, TwinStepSpec } from "./backend.ts";
+import type { AsyncBackend, Backend } from "./backend.ts";
 
 /**
  * Wraps `backend`: every primitive runs synchronously and returns a resolved Promise (a thrown
@@ -27,7 +27,6 @@ export function asAsync(backend: Backend): AsyncBackend {
       return Promise.reject(e);
     }
   };
-  const createTwinStep = backend.createTwinStep?.bind(backend);
   return {
     name: backend.name,
     sync: backend,
@@ -35,20 +34,6 @@ export function asAsync(backend: Backend): AsyncBackend {
     denseBackwardWeights: (...a) => run(() => backend.denseBackwardWeights(...a)),
     denseBackwardInput: (...a) => run(() => backend.denseBackwardInput(...a)),
     ttfsDenseForward: (...a) => run(() => backend.ttfsDenseForward(...a)),
-    ...(createTwinStep
-      ? {
-        createTwinStep: (spec: TwinStepSpec): Promise<AsyncTwinStepRunner> =>
-          run(() => {
-            const r = createTwinStep(spec);
-            return {
-              step: (x, labels, batch) => run(() => r.step(x, labels, batch)),
-              forward: (x, batch) => run(() => r.forward(x, batch)),
-              read: (snn, twin) => run(() => r.read(snn, twin)),
-              close: () => r.close(),
-            };
-          }),
-      }
-      : {}),
     close(): void {},
   };
 }

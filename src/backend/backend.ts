@@ -9,95 +9,7 @@
  *
  * @module
  */
-
-/** Adam and its schedule, as `nn/optim.ts` (Keras form, lr0 decayRate^(t / decaySteps)). */
-export interface StepHyper {
-  /** Initial learning rate lr0, before the decay. */
-  lr: number;
-  /** First-moment decay. */
-  beta1: number;
-  /** Second-moment decay. */
-  beta2: number;
-  /** Denominator guard, added to sqrt(v). */
-  epsilon: number;
-  /** Learning-rate factor per `decaySteps` steps. */
-  decayRate: number;
-  /** Steps per decay factor (continuous decay, not staircase). */
-  decaySteps: number;
-}
-
-/**
- * The Adam settings the twin-step tests and benchmarks start from: lr 1e-3, with `nn/optim.ts`'s
- * other defaults (beta1 0.9, beta2 0.999, epsilon 1e-7, x0.9 every 5000 steps).
- *
- * @example
- * ```ts
- * import { TWIN_STEP_ADAM } from "./backend.ts";
- * console.log(TWIN_STEP_ADAM.lr, TWIN_STEP_ADAM.decaySteps); // 0.001 5000
- * ```
- */
-export const TWIN_STEP_ADAM: Readonly<StepHyper> = Object.freeze({
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  epsilon: 1e-7,
-  decayRate: 0.9,
-  decaySteps: 5000,
-});
-
-/**
- * What `Backend.createTwinStep` starts from: a dense B = 1 network (input interval [0, 1],
- * SPEC A1/A2) and its ReLU twin, each as [W1, D1, W2, D2, ...] (W [nOut, nIn]), with Adam's
- * settings and the number of steps already taken.
- */
-export interface TwinStepSpec {
-  /** Layer sizes, input first, e.g. [784, 340, 10]. */
-  sizes: number[];
-  /** The SNN's parameters, [W1, D1, W2, D2, ...]: W [nOut, nIn] row-major, D [nOut]. */
-  snn: Float64Array[];
-  /** The ReLU twin's parameters, same layout ([W1, b1, W2, b2, ...]). */
-  twin: Float64Array[];
-  /** Adam's settings, shared by the two optimizers (one per model). */
-  adam: StepHyper;
-  /** Adam steps already taken (0 for a fresh optimizer). */
-  t: number;
-}
-
-/** One step's figures (mean losses over the batch; norms of the weight gradients per layer). */
-export interface TwinStepResult {
-  /** The SNN's mean softmax cross-entropy over the batch. */
-  loss: number;
-  /** The ReLU twin's mean softmax cross-entropy over the batch. */
-  twinLoss: number;
-  /** Samples of the batch the SNN classified correctly (a count, not a fraction). */
-  correct: number;
-  /** Samples of the batch the twin classified correctly (a count). */
-  twinCorrect: number;
-  /** ||dL/dW(n)|| of the SNN's weights for every layer n = 1..L (the readout last). */
-  gradNorms: number[];
-  /** ||dL/dw(n)|| of the twin's weights, same layers. */
-  twinGradNorms: number[];
-  /** Per hidden layer of the SNN, max over the batch of tmax - t (for widening, SPEC A1). */
-  maxActivation: number[];
-}
-
-/** A training step the backend owns: the parameters stay inside it between steps. */
-export interface TwinStepRunner {
-  /** Forward, softmax cross-entropy, backward and Adam of both models on x [batch, nIn]. */
-  step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStepResult;
-  /**
-   * Forward only, on x [batch, nIn]: both models' logits [batch, classes] and the SNN's hidden
-   * activations a = tmax - t [batch, n] per hidden layer (a neuron spikes iff a > 0).
-   */
-  forward(
-    x: Float64Array,
-    batch: number,
-  ): { logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] };
-  /** Copies the current parameters of both models out, in the spec's layout. */
-  read(snn: Float64Array[], twin: Float64Array[]): void;
-  /** Stops the runner's workers, if any (the runner is unusable afterwards). */
-  close(): void;
-}
+import type { GpuContext } from "./webgpu/device.ts";
 
 /**
  * The four dense primitives, written once: {@link Backend} has them as they are,
@@ -194,30 +106,15 @@ export type Awaitable<T> = {
     : T[K];
 };
 
-/** A synchronous backend: the {@link DensePrimitives}, a name, optionally a training step. */
+/** A synchronous backend: the {@link DensePrimitives} and a name. */
 export interface Backend extends DensePrimitives {
-  /** A short name, e.g. "ref". */
+  /** A short name: "ref", "wasm" (kernel version 2) or "wasm-v1". */
   readonly name: string;
   /**
-   * Optional: a whole training step of a dense B = 1 network and its twin, owned by the
-   * backend (the wasm backend's runs in float32 with the weights resident in its memory).
+   * Threads a training step on this backend may use (the wasm backend's `workers`; 1 when
+   * unset). The steps (`src/steps/`) read it; the primitives always run in the calling thread.
    */
-  createTwinStep?(spec: TwinStepSpec): TwinStepRunner;
-}
-
-/** {@link TwinStepRunner} for a backend whose results come back asynchronously (WebGPU). */
-export interface AsyncTwinStepRunner {
-  /** As `TwinStepRunner.step`; only the step's figures come back. */
-  step(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStepResult>;
-  /** As `TwinStepRunner.forward`. */
-  forward(
-    x: Float64Array,
-    batch: number,
-  ): Promise<{ logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] }>;
-  /** Copies the current parameters of both models out, in the spec's layout. */
-  read(snn: Float64Array[], twin: Float64Array[]): Promise<void>;
-  /** Frees the runner's buffers (the runner is unusable afterwards). */
-  close(): void;
+  readonly threads?: number;
 }
 
 /**
@@ -229,8 +126,8 @@ export interface AsyncTwinStepRunner {
 export interface AsyncBackend extends Promised<DensePrimitives> {
   /** A short name, e.g. "webgpu". */
   readonly name: string;
-  /** Optional: a backend-owned training step of a dense B = 1 network and its twin. */
-  createTwinStep?(spec: TwinStepSpec): Promise<AsyncTwinStepRunner>;
+  /** The GPU and kernel version of a WebGPU backend, for the steps that run there. */
+  readonly gpu?: { readonly context: GpuContext; readonly version: 1 | 2 | 3 };
   /** The synchronous backend this one wraps, if it wraps one (ref, wasm). */
   readonly sync?: Backend;
   /** Frees the backend's device and buffers, if any. */

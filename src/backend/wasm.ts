@@ -10,22 +10,21 @@
  * each version; tests/backend/models.test.ts and twin_step.test.ts compare training steps and
  * an epoch with the reference (tests/backend/wasm.test.ts checks only the ShapeErrors).
  *
- * Version 2 also owns a whole training step (`createTwinStep`, see wasm/twin_step.ts): a
- * dense B = 1 network and its twin resident in float32, optionally over worker threads.
+ * The TTFS training step on this backend (`src/steps/ttfs/wasm.ts`, version 2 only) keeps a
+ * dense B = 1 network and its twin resident in float32 in its own core, over `workers` threads.
  *
  * @module
  */
 import { OptionError, ShapeError } from "../errors.ts";
 import type { Backend } from "./backend.ts";
 import { WasmCore } from "./wasm/core.ts";
-import { createTwinStep } from "./wasm/twin_step.ts";
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
   /** Kernel version (default 2). */
   version?: 1 | 2;
   /**
-   * Threads of the backend-owned training step (`createTwinStep`, version 2 only): 1 = the
+   * Threads of a training step on this backend (`src/steps/ttfs/wasm.ts`, version 2 only): 1 = the
    * calling thread (default), n > 1 = the caller and n - 1 worker threads, each a batch share.
    */
   workers?: number;
@@ -121,6 +120,6 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       return max;
     },
 
-    ...(version === 2 ? { createTwinStep: (spec) => createTwinStep(spec, workers) } : {}),
+    threads: workers,
   };
 }

@@ -9,8 +9,8 @@
  * default: fastest on llvmpipe). All are checked against `refBackend` by
  * tests/backend/webgpu.test.ts.
  *
- * `createTwinStep` owns a whole training step with everything resident on the GPU
- * (webgpu/twin_step.ts). Runs where `navigator.gpu` exists (Deno; browsers); elsewhere
+ * `gpu` hands the device and kernel version to the training steps that run there
+ * (`src/steps/ttfs/webgpu.ts`). Runs where `navigator.gpu` exists (Deno; browsers); elsewhere
  * `createWebGpuBackend` rejects with a `BackendUnavailableError`.
  *
  * @module
@@ -27,7 +27,6 @@ import {
 } from "./webgpu/matmul.ts";
 import { packParams } from "./webgpu/params.ts";
 import { COLUMN_GROUP, COLUMN_SUM_WGSL, reduceWgsl } from "./webgpu/reduce.ts";
-import { createGpuTwinStep } from "./webgpu/twin_step.ts";
 
 /** Options of {@link createWebGpuBackend}. */
 export interface WebGpuBackendOptions extends GpuOptions {
@@ -213,7 +212,7 @@ export async function createWebGpuBackend(
       return max ?? 0;
     },
 
-    createTwinStep: (spec) => createGpuTwinStep(ctx, spec, version),
+    gpu: { context: ctx, version },
 
     close(): void {
       ctx.destroy();

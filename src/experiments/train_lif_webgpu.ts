@@ -1,7 +1,7 @@
 /**
  * `trainLifWebGpu`: `trainLif`'s schedule (`lifTrainingLoop`: batches, codes, seeds, progress,
  * per-epoch LIF evaluation, report) with the training step on the GPU
- * (`backend/webgpu/lif_step.ts`): the weights, accumulations, gradients and Adam's moments
+ * (`src/steps/lif/webgpu.ts`): the weights, accumulations, gradients and Adam's moments
  * stay in GPU buffers for the whole run; each batch reads back its loss and correct count;
  * the weights come back to the CPU once per epoch, for the evaluation (LIF inference on the
  * CPU, by default with the wasm backend's float32 kernels).
@@ -17,7 +17,7 @@
 import type { Backend } from "../backend/backend.ts";
 import { createWasmBackend } from "../backend/wasm.ts";
 import type { GpuOptions } from "../backend/webgpu/device.ts";
-import { createWebGpuLifStep } from "../backend/webgpu/lif_step.ts";
+import { createWebGpuLifStep } from "../steps/lif/webgpu.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import type { LifNetwork } from "../lif/network.ts";

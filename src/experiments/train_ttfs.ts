@@ -20,6 +20,7 @@ import type { LayerGeometry } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
 import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import type { B1Network } from "../ttfs/b1.ts";
+import type { TwinStepChoice } from "../steps/ttfs/select.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
 import { SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
 import { checkB1Parameters, checkLoss, cloneB1, runAt, stepAt } from "./divergence.ts";
@@ -37,7 +38,8 @@ import {
 } from "./twin_trainer.ts";
 
 /** Options of {@link trainTtfs}. */
-export interface TrainTtfsOptions extends TrainingRunOptions<B1Network, EpochRecord> {
+export interface TrainTtfsOptions
+  extends TrainingRunOptions<B1Network, EpochRecord>, TwinStepChoice {
   /** Hidden layer widths of a dense net, e.g. [340] for ttfs-fc2 (784-340-10). */
   hidden?: number[];
   /** A whole architecture instead (e.g. conv layers from `ttfsModelLayers`); `hidden` is then
@@ -135,8 +137,8 @@ function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared
       } network does not fit ${train.rows}x${train.cols} images in ${classes} classes`,
     );
   }
-  const { decayRate, decaySteps, init } = options;
-  return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init } };
+  const { decayRate, decaySteps, init, step } = options;
+  return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init, step } };
 }
 
 /** What the schedule asks its driver to do (synchronously or not) with the trainer. */

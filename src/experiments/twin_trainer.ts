@@ -9,32 +9,27 @@
  *
  * @module
  */
-import type {
-  AsyncBackend,
-  AsyncTwinStepRunner,
-  Backend,
-  TwinStepResult,
-  TwinStepRunner,
-  TwinStepSpec,
-} from "../backend/backend.ts";
+import type { AsyncBackend, Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
-import { OptionError, ShapeError, SpikeproofError } from "../errors.ts";
-import { describeLayers, layerSizes, sameLayers, toLayers } from "../nn/architecture.ts";
+import { ShapeError, SpikeproofError } from "../errors.ts";
+import { describeLayers, sameLayers, toLayers } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
-import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
-import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
-import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
-import { Adam, type AdamOptions } from "../nn/optim.ts";
+import { maxAbsDifference } from "../nn/linalg.ts";
+import { argmaxRows } from "../nn/loss.ts";
+import { type ReluMlp, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
+import type { AdamOptions } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import { b1Backward, b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
+import { b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
 import { checkCodingRange, encodeInput } from "../ttfs/encoding.ts";
 import { INTERVAL_ZETA, widenIntervals } from "../ttfs/intervals.ts";
 import { reluFromB1 } from "../ttfs/mapping.ts";
+import { createTwinStep, openTwinStep, type TwinStepChoice } from "../steps/ttfs/select.ts";
+import type { AsyncTwinStepRunner, TwinStepResult, TwinStepRunner } from "../steps/ttfs/step.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
 import { checkInitialNetwork, cloneB1 } from "./divergence.ts";
 
 /** Options of a twin trainer. */
-export interface TwinTrainerOptions extends AdamOptions {
+export interface TwinTrainerOptions extends AdamOptions, TwinStepChoice {
   /** Seed of the initial weights (default 0). */
   seed?: number;
   /** Interval margin zeta (default INTERVAL_ZETA, 0.5: SPEC A1). */
@@ -79,11 +74,12 @@ function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
 }
 
 /**
- * A B = 1 SNN and its ReLU twin, trained in lockstep. A backend that owns a training step
- * (`Backend.createTwinStep`, e.g. the wasm backend's float32 step) trains dense networks
- * itself; `snn` and `twin` then read its parameters back when next used. An asynchronous
- * backend's step (WebGPU, `TwinTrainer.open`) runs through `stepAsync`, and its parameters come
- * back with `await pull()` (`evaluateAsync` pulls, then evaluates on the CPU reference).
+ * A B = 1 SNN and its ReLU twin, trained in lockstep by a TTFS step (`steps/ttfs/select.ts`):
+ * on the wasm backend, a dense network's fused float32 step (its parameters come back into
+ * `snn` and `twin` when next read); on an asynchronous backend's GPU (`TwinTrainer.open`) the
+ * WebGPU step, through `stepAsync`, whose parameters come back with `await pull()`; otherwise
+ * the float64 reference step on the backend's primitives. After every step the trainer widens
+ * the SNN's coding intervals (SPEC A1) from the step's max activations.
  *
  * @example
  * ```ts
@@ -96,11 +92,9 @@ function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
 export class TwinTrainer {
   readonly #snn: B1Network;
   readonly #twin: ReluMlp;
-  readonly #fast: TwinStepRunner | undefined;
+  #step: TwinStepRunner | undefined;
   #gpu: AsyncTwinStepRunner | undefined;
   #stale = false;
-  readonly #snnOpt: Adam;
-  readonly #twinOpt: Adam;
   readonly #backend: Backend;
 
   /**
@@ -111,14 +105,21 @@ export class TwinTrainer {
    * nets, see `buildLayers`).
    */
   constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
-    const { seed = 0, zeta = INTERVAL_ZETA, backend = refBackend, init, ...adam } = options;
+    const { snn, twin, backend } = TwinTrainer.#nets(sizes, options);
+    (this.#snn = snn), (this.#twin = twin), (this.#backend = backend);
+    this.#step = createTwinStep(backend, { snn, twin }, TwinTrainer.#adam(options), options);
+  }
+
+  static #nets(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions) {
+    const { seed = 0, zeta = INTERVAL_ZETA, backend = refBackend, init } = options;
     const layers = toLayers(sizes);
-    this.#snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
-    this.#twin = reluFromB1(this.#snn);
-    this.#snnOpt = new Adam(b1Params(this.#snn), adam);
-    this.#twinOpt = new Adam(reluMlpParams(this.#twin), adam);
-    this.#backend = backend;
-    this.#fast = this.#dense() ? backend.createTwinStep?.(this.#spec()) : undefined;
+    const snn = init ? copyB1(init, layers) : initB1Network(layers, new Rng(seed), zeta);
+    return { snn, twin: reluFromB1(snn), backend };
+  }
+
+  static #adam(o: TwinTrainerOptions): AdamOptions {
+    const { lr, beta1, beta2, epsilon, decayRate, decaySteps } = o;
+    return { lr, beta1, beta2, epsilon, decayRate, decaySteps };
   }
 
   /**
@@ -140,29 +141,11 @@ export class TwinTrainer {
     options: Omit<TwinTrainerOptions, "backend"> = {},
   ): Promise<TwinTrainer> {
     if (backend.sync) return new TwinTrainer(sizes, { ...options, backend: backend.sync });
-    const trainer = new TwinTrainer(sizes, options);
-    if (!backend.createTwinStep || !trainer.#dense()) {
-      throw new OptionError(
-        `the ${backend.name} backend trains dense networks only, with its own step; ` +
-          `${describeLayers(trainer.#snn.layers)} needs the ref or wasm backend`,
-      );
-    }
-    trainer.#gpu = await backend.createTwinStep(trainer.#spec());
+    const trainer = new TwinTrainer(sizes, { ...options, step: "ref" });
+    const nets = { snn: trainer.#snn, twin: trainer.#twin };
+    trainer.#gpu = await openTwinStep(backend, nets, TwinTrainer.#adam(options), options);
+    trainer.#step = undefined;
     return trainer;
-  }
-
-  #dense = (): boolean => !this.#snn.layers.some((l) => l.conv);
-
-  /** What a backend-owned step starts from: the current parameters and Adam's settings. */
-  #spec(): TwinStepSpec {
-    const { lr, beta1, beta2, epsilon, decayRate, decaySteps } = this.#snnOpt;
-    return {
-      sizes: layerSizes(this.#snn.layers),
-      snn: b1Params(this.#snn),
-      twin: reluMlpParams(this.#twin),
-      adam: { lr, beta1, beta2, epsilon, decayRate, decaySteps },
-      t: 0,
-    };
   }
 
   /** The spiking network. */
@@ -177,35 +160,37 @@ export class TwinTrainer {
     return this.#twin;
   }
 
+  #params = () => ({ snn: b1Params(this.#snn), twin: reluMlpParams(this.#twin) });
+
   #sync(): void {
     if (this.#gpu) {
       throw new SpikeproofError("the parameters are on the GPU: `await trainer.pull()` first");
     }
     this.#stale = false;
-    this.#fast!.read(b1Params(this.#snn), reluMlpParams(this.#twin));
+    this.#step!.read(this.#params());
   }
 
   /** Copies the parameters back from an asynchronous backend's step, if they changed there. */
   async pull(): Promise<void> {
     if (!this.#gpu || !this.#stale) return;
-    await this.#gpu.read(b1Params(this.#snn), reluMlpParams(this.#twin));
+    await this.#gpu.read(this.#params());
     this.#stale = false;
   }
 
-  /** Stops the backend's step workers or frees its GPU buffers, if any. */
+  /** Stops the step's workers or frees its GPU buffers, if any. */
   close(): void {
-    this.#fast?.close();
+    this.#step?.close();
     this.#gpu?.close();
   }
 
   /** {@link step}, through an asynchronous backend's own step where there is one. */
   async stepAsync(x: Float64Array, labels: ArrayLike<number>, batch: number): Promise<TwinStep> {
     if (!this.#gpu) return this.step(x, labels, batch);
-    return this.#ownedStep(await this.#gpu.step(checkCodingRange(x), labels, batch));
+    return this.#widen(await this.#gpu.step(checkCodingRange(x), labels, batch));
   }
 
-  /** After a backend-owned step: widen the intervals; the parameters now live in the backend. */
-  #ownedStep({ maxActivation, ...figures }: TwinStepResult): TwinStep {
+  /** After a step: widen the intervals (SPEC A1); the parameters may now live in the step. */
+  #widen({ maxActivation, ...figures }: TwinStepResult): TwinStep {
     this.#snn.intervals = widenIntervals(this.#snn.intervals, maxActivation);
     this.#stale = true;
     return figures;
@@ -225,28 +210,7 @@ export class TwinTrainer {
   /** One training step on x [batch, nIn] (values in [0, 1]) with integer labels. */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): TwinStep {
     if (this.#gpu) throw new SpikeproofError("this trainer steps on the GPU: use stepAsync");
-    if (this.#fast) return this.#ownedStep(this.#fast.step(checkCodingRange(x), labels, batch));
-    const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
-    const fwd = b1Forward(this.snn, encodeInput(x), batch, this.#backend);
-    const loss = softmaxCrossEntropy(fwd.logits, labels, batch, classes);
-    const grads = b1Backward(this.snn, fwd, loss.dLogits, this.#backend);
-    this.#snnOpt.step(grads);
-    this.snn.intervals = widenIntervals(this.snn.intervals, fwd.maxActivation);
-
-    const tf = reluMlpForward(this.twin, x, batch, this.#backend);
-    const tl = softmaxCrossEntropy(tf.logits, labels, batch, classes);
-    const twinGrads = reluMlpBackward(this.twin, tf, tl.dLogits, this.#backend);
-    this.#twinOpt.step(twinGrads);
-    const gradNorms = grads.filter((_, k) => k % 2 === 0).map(l2Norm);
-    const twinGradNorms = twinGrads.filter((_, k) => k % 2 === 0).map(l2Norm);
-    return {
-      loss: loss.loss,
-      twinLoss: tl.loss,
-      correct: loss.correct,
-      twinCorrect: tl.correct,
-      gradNorms,
-      twinGradNorms,
-    };
+    return this.#widen(this.#step!.step(checkCodingRange(x), labels, batch));
   }
 
   /** Evaluate both models on x [count, nIn], in chunks of `chunk` samples. */
@@ -284,8 +248,8 @@ export class TwinTrainer {
 
   /** Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). */
   #forwardBoth(xs: Float64Array, m: number) {
-    if (this.#fast) {
-      const r = this.#fast.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
+    if (this.#step?.forward) {
+      const r = this.#step.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
       const times = r.activations.map((a, n) => a.map((v) => tmax[n + 1] - v)); // t = tmax - a
       return {
         logits: r.logits,

@@ -1,39 +1,15 @@
 // The layering of docs/architecture.md, read from the imports of every file in src/.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 type Layer = "ground" | "kernels" | "models" | "steps" | "drivers";
 
-/** Steps still inside src/backend/ (docs/architecture.md, "Today's exceptions"). */
-const STEPS_IN_KERNELS = [
-  "src/backend/wasm/twin_core.ts",
-  "src/backend/wasm/twin_step.ts",
-  "src/backend/wasm/twin_workers.ts",
-  "src/backend/wasm/twin_worker.ts",
-  "src/backend/webgpu/twin_step.ts",
-  "src/backend/webgpu/twin_layout.ts",
-  "src/backend/webgpu/lif_step.ts",
-  "src/backend/webgpu/lif_plan.ts",
-  "src/backend/webgpu/lif_buffers.ts",
-  "src/backend/webgpu/lif_pipelines.ts",
-  "src/backend/webgpu/lif_uniform.ts",
-  "src/backend/webgpu/lif_wgsl.ts",
-  "src/backend/webgpu/lif_loss_wgsl.ts",
-  "src/backend/webgpu/lif_ottt_wgsl.ts",
-];
-/** Kernel -> step imports allowed until the steps move: the createTwinStep coupling. */
-const ALLOWED = [
-  "src/backend/wasm.ts -> src/backend/wasm/twin_step.ts",
-  "src/backend/webgpu.ts -> src/backend/webgpu/twin_step.ts",
-  "src/backend/webgpu/twin_step.ts -> src/backend/wasm/twin_core.ts",
-];
-
 function layerOf(file: string): Layer | undefined {
-  if (STEPS_IN_KERNELS.includes(file) || file.startsWith("src/steps/")) return "steps";
+  if (file.startsWith("src/steps/")) return "steps";
   if (/^src\/(errors\.ts|data\/|io\/|plot\/|nn\/math\/)/.test(file)) return "ground";
   if (file.startsWith("src/backend/")) return "kernels";
   if (/^src\/(ttfs|lif|nn)\//.test(file)) return "models";
@@ -68,7 +44,6 @@ function imports(): [string, string][] {
 
 test("layers: ground imports only ground, kernels no model, step or driver, models no step or driver, and nothing below the drivers imports them", () => {
   const breaches = imports().filter(([from, to]) => {
-    if (ALLOWED.includes(`${from} -> ${to}`)) return false;
     const a = layerOf(from), b = layerOf(to);
     if (!a || !b) return false;
     if (to.startsWith("src/cli/") && !from.startsWith("src/cli/")) return true; // rule 5
@@ -80,15 +55,20 @@ test("layers: ground imports only ground, kernels no model, step or driver, mode
   assert.deepEqual(breaches, [], "see docs/architecture.md");
 });
 
-test("layers: every exception docs/architecture.md lists still exists, so the list only shrinks", () => {
-  for (const file of STEPS_IN_KERNELS) assert.ok(existsSync(join(root, file)), `${file} is gone`);
-  const all = imports().map(([from, to]) => `${from} -> ${to}`);
-  for (const edge of ALLOWED) {
-    assert.ok(all.includes(edge), `${edge} is gone: drop it from the list`);
-  }
-  const doc = readFileSync(join(root, "docs/architecture.md"), "utf8");
-  for (const file of [...STEPS_IN_KERNELS, ...ALLOWED.flatMap((e) => e.split(" -> "))]) {
-    const name = file.split("/").pop()!;
-    assert.ok(doc.includes(name), `docs/architecture.md does not name ${name}`);
-  }
+test("steps: every training step lives in src/steps/: no other file of src/ makes an optimizer or calls an update rule", () => {
+  const outside = sources(join(root, "src"))
+    .map((file) => relative(root, file).replaceAll("\\", "/"))
+    .filter((file) => !file.startsWith("src/steps/") && file !== "src/nn/optim.ts")
+    .filter((file) => /\bnew Adam\(|\badamStepSize\(/.test(readFileSync(join(root, file), "utf8")));
+  assert.deepEqual(outside, [], "a training step belongs in src/steps/ (docs/architecture.md)");
+});
+
+test("steps: the WebGPU path does not import the wasm core, nor the wasm path WebGPU", () => {
+  const crossed = imports().filter(([from, to]) => /^src\/(backend|steps)\//.test(from)).filter((
+    [from, to],
+  ) =>
+    (/webgpu/.test(from) && /backend\/wasm|steps\/\w+\/wasm/.test(to)) ||
+    (/(backend|steps\/\w+)\/wasm/.test(from) && /webgpu/.test(to))
+  ).map(([from, to]) => `${from} -> ${to}`);
+  assert.deepEqual(crossed, []);
 });

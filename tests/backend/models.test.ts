@@ -8,8 +8,8 @@
  * pre-activation within float32 round-off of 0); the test checks that none does on this batch.
  * One epoch: both backends train from the same init on the same batches; float32 round-off
  * moves the trajectory a little, and the test accuracy must stay within 0.3 points. The wasm
- * backend trains dense nets with its own resident float32 step (tests/backend/twin_step.test.ts);
- * without `createTwinStep` the model code runs on its float64-API kernels.
+ * backend trains dense nets with its fused float32 step (src/steps/ttfs/wasm.ts,
+ * tests/backend/twin_step.test.ts); with `step: "ref"` the reference step runs on its kernels.
  * lif-mlp: tests/backend/lif_wasm.test.ts.
  */
 import { test } from "node:test";
@@ -48,9 +48,9 @@ test("one epoch of ttfs-fc2 on the embedded subset: the wasm backend's own float
   const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
   const opts = { hidden: [340], epochs: 1, batch: 64, lr: 1e-3, seed: 0 };
   const ref = trainTtfs(train, testSet, opts);
-  const kernelsOnly = { ...createWasmBackend(), createTwinStep: undefined };
-  for (const backend of [createWasmBackend(), createWasmBackend({ workers: 2 }), kernelsOnly]) {
-    const wasm = trainTtfs(train, testSet, { ...opts, backend });
+  const runs = [{}, { backend: createWasmBackend({ workers: 2 }) }, { step: "ref" as const }];
+  for (const run of runs) {
+    const wasm = trainTtfs(train, testSet, { ...opts, backend: createWasmBackend(), ...run });
     const points = Math.abs(wasm.testAccuracy - ref.testAccuracy) * 100;
     assert.ok(points <= 0.3, `ref ${ref.testAccuracy}, wasm ${wasm.testAccuracy}`);
     assert.equal(wasm.agreementWithReluTwin, 1);

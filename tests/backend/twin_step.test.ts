@@ -1,5 +1,5 @@
 /**
- * The wasm backend's own float32 training step (src/backend/wasm/twin_step.ts) against the
+ * The wasm backend's own float32 training step (src/steps/ttfs/wasm.ts) against the
  * float64 reference.
  *
  * Gradients: the same float32 kernels as tests/backend/wasm.test.ts (each entry within
@@ -12,9 +12,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { TWIN_STEP_ADAM as ADAM, type TwinStepSpec } from "../../src/backend/backend.ts";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
-import { loadedCore } from "../../src/backend/wasm/twin_step.ts";
+import { createWasmTwinStep, loadedCore } from "../../src/steps/ttfs/wasm.ts";
+import { TWIN_STEP_ADAM as ADAM, type TwinStepSpec } from "../../src/steps/ttfs/step.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
 import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { ShapeError, ValueError } from "../../src/errors.ts";
@@ -100,8 +100,8 @@ test("the float32 Adam step of the resident core equals nn/optim's Adam within f
 test("two workers take the same ttfs-fc2 steps as one thread: losses, correct counts and gradient norms within float32 round-off", async () => {
   const { train } = await loadFashionMnist({ dir: "embedded" });
   const order = new Rng(8).permutation(train.count), B = 64;
-  const one = createWasmBackend().createTwinStep!(fc2Spec(2));
-  const two = createWasmBackend({ workers: 2 }).createTwinStep!(fc2Spec(2));
+  const one = createWasmTwinStep(fc2Spec(2));
+  const two = createWasmTwinStep(fc2Spec(2), 2);
   try {
     for (let s = 0; s < 3; s++) {
       const b = gatherBatch(train, order, s * B, s === 2 ? B - 7 : B); // odd last share
@@ -132,10 +132,10 @@ test("two workers take the same ttfs-fc2 steps as one thread: losses, correct co
 });
 
 test("the owned step rejects labels that are not classes and parameters of the wrong size", () => {
-  const run = createWasmBackend().createTwinStep!(fc2Spec(1));
+  const run = createWasmTwinStep(fc2Spec(1));
   assert.throws(() => run.step(new Float64Array(784), [10], 1), ValueError);
   assert.throws(() => run.step(new Float64Array(10), [0], 1), ShapeError);
   const bad = fc2Spec(1);
   bad.snn[0] = new Float64Array(3);
-  assert.throws(() => createWasmBackend().createTwinStep!(bad), ShapeError);
+  assert.throws(() => createWasmTwinStep(bad), ShapeError);
 });

@@ -1,5 +1,5 @@
 /**
- * The SAF-E step on the GPU (backend/webgpu/lif_step.ts, float32 WGSL) against the float64
+ * The SAF-E step on the GPU (src/steps/lif/webgpu.ts, float32 WGSL) against the float64
  * reference (lif/saf.ts, lif/simulate.ts), on a lif-mlp of shape 784-64-10, T = 6, direct
  * coding, batch 64 of the embedded subset, and on random small nets.
  *
@@ -30,7 +30,7 @@ import { refBackend } from "../../src/backend/ref.ts";
 import { BackendUnavailableError } from "../../src/errors.ts";
 import { trainLifWebGpu } from "../../src/experiments/train_lif_webgpu.ts";
 import { GpuContext, webGpuAvailable } from "../../src/backend/webgpu/device.ts";
-import { createWebGpuLifStep } from "../../src/backend/webgpu/lif_step.ts";
+import { createWebGpuLifStep } from "../../src/steps/lif/webgpu.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
 import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { codeInput, type InputCoding } from "../../src/lif/coding.ts";

@@ -1,5 +1,5 @@
 /**
- * The WebGPU backend's own float32 training step (src/backend/webgpu/twin_step.ts) against the
+ * The WebGPU backend's own float32 training step (src/steps/ttfs/webgpu.ts) against the
  * float64 reference, as tests/backend/twin_step.test.ts does for the wasm step.
  *
  * The step returns only figures and the parameters, so the gradients are read off the
@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { openBackend } from "../../src/backend/select.ts";
 import { createWebGpuBackend } from "../../src/backend/webgpu.ts";
 import { webGpuAvailable } from "../../src/backend/webgpu/device.ts";
+import { createWebGpuTwinStep } from "../../src/steps/ttfs/webgpu.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
 import { type ImageSet, loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { ShapeError, ValueError } from "../../src/errors.ts";
@@ -53,7 +54,7 @@ test(
 
     const snn = b1Params(net), tw = reluMlpParams(twin);
     const gpu = await createWebGpuBackend();
-    const run = await gpu.createTwinStep!({
+    const run = await createWebGpuTwinStep(gpu.gpu!, {
       sizes: [784, 340, 10],
       snn,
       twin: tw,
@@ -69,7 +70,7 @@ test(
       const mx = f.maxActivation[0];
       assert.ok(Math.abs(r.maxActivation[0] - mx) <= 1e-5 * mx, `${r.maxActivation} vs ${mx}`);
       const after = [snn.map((p) => p.slice()), tw.map((p) => p.slice())];
-      await run.read(after[0], after[1]);
+      await run.read({ snn: after[0], twin: after[1] });
       const before = [f32(snn), f32(tw)];
       [g, tg].forEach((want, m) =>
         want.forEach((w, k) => {
@@ -82,7 +83,7 @@ test(
       [r.gradNorms, r.twinGradNorms].forEach((got, m) =>
         got.forEach((v, l) => assert.ok(Math.abs(v - norms[m][l]) <= 1e-3 * norms[m][l]))
       );
-      const fwd = await run.forward(b.x.subarray(0, 5 * 784), 5);
+      const fwd = await run.forward!(b.x.subarray(0, 5 * 784), 5);
       assert.equal(fwd.logits.length, 50);
       assert.equal(fwd.activations[0].length, 5 * 340);
     } finally {
@@ -97,12 +98,12 @@ test("the webgpu-owned step rejects labels that are not classes and parameters o
 }, async () => {
   const gpu = await createWebGpuBackend(), net = initB1Network([6, 3, 2], new Rng(1));
   const spec = { sizes: [6, 3, 2], snn: b1Params(net), twin: b1Params(net), adam: SGD, t: 0 };
-  const run = await gpu.createTwinStep!(spec);
+  const run = await createWebGpuTwinStep(gpu.gpu!, spec);
   try {
     await assert.rejects(run.step(new Float64Array(6), [2], 1), ValueError);
     await assert.rejects(run.step(new Float64Array(5), [0], 1), ShapeError);
     await assert.rejects(
-      gpu.createTwinStep!({ ...spec, snn: [new Float64Array(3), ...spec.snn.slice(1)] }),
+      createWebGpuTwinStep(gpu.gpu!, { ...spec, snn: [new Float64Array(3), ...spec.snn.slice(1)] }),
       ShapeError,
     );
   } finally {

@@ -7,8 +7,7 @@
  *
  * @module
  */
-import type { TwinStepSpec } from "../backend.ts";
-import { ShapeError } from "../../errors.ts";
+import { checkTwinSpec, type TwinStepSpec } from "./step.ts";
 
 /** Floats per alignment unit (256 bytes). */
 export const ALIGN = 64;
@@ -34,30 +33,16 @@ const up = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
  *
  * @example
  * ```ts
- * import { twinLayout } from "./twin_layout.ts";
+ * import { TWIN_STEP_ADAM } from "./step.ts";
+ * import { twinLayout } from "./webgpu_layout.ts";
  * const p = () => [new Float64Array(6), new Float64Array(3), new Float64Array(6), new Float64Array(2)];
- * const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
+ * const adam = TWIN_STEP_ADAM;
  * console.log(twinLayout({ sizes: [2, 3, 2], snn: p(), twin: p(), adam, t: 0 }).per); // 256
  * ```
  */
 export function twinLayout(spec: TwinStepSpec): TwinLayout {
+  checkTwinSpec(spec);
   const { sizes } = spec;
-  if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
-    throw new ShapeError(`layer sizes must be >= 2 integers >= 1, got ${sizes.join("-")}`);
-  }
-  for (const [name, p] of [["snn", spec.snn], ["twin", spec.twin]] as const) {
-    if (p.length !== 2 * (sizes.length - 1)) {
-      throw new ShapeError(
-        `${name} has ${p.length} parameter arrays for ${sizes.length - 1} layers`,
-      );
-    }
-    p.forEach((a, k) => {
-      const l = k >> 1, n = k % 2 ? sizes[l + 1] : sizes[l] * sizes[l + 1];
-      if (a.length !== n) {
-        throw new ShapeError(`${name} parameter ${k} has ${a.length} entries; expected ${n}`);
-      }
-    });
-  }
   const layers: GpuLayer[] = [];
   let per = 0;
   for (let l = 0; l + 1 < sizes.length; l++) {
@@ -73,9 +58,10 @@ export function twinLayout(spec: TwinStepSpec): TwinLayout {
  *
  * @example
  * ```ts
- * import { packTwin, twinLayout } from "./twin_layout.ts";
+ * import { TWIN_STEP_ADAM } from "./step.ts";
+ * import { packTwin, twinLayout } from "./webgpu_layout.ts";
  * const p = () => [new Float64Array([1, 2]), new Float64Array([3])];
- * const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
+ * const adam = TWIN_STEP_ADAM;
  * const spec = { sizes: [2, 1], snn: p(), twin: p(), adam, t: 0 };
  * console.log(packTwin(twinLayout(spec), spec.snn, spec.twin)[64]); // 3
  * ```
@@ -100,9 +86,10 @@ export function packTwin(
  *
  * @example
  * ```ts
- * import { packTwin, twinLayout, unpackTwin } from "./twin_layout.ts";
+ * import { TWIN_STEP_ADAM } from "./step.ts";
+ * import { packTwin, twinLayout, unpackTwin } from "./webgpu_layout.ts";
  * const p = () => [new Float64Array([1, 2]), new Float64Array([3])];
- * const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
+ * const adam = TWIN_STEP_ADAM;
  * const spec = { sizes: [2, 1], snn: p(), twin: p(), adam, t: 0 }, layout = twinLayout(spec);
  * const snn = [new Float64Array(2), new Float64Array(1)], twin = [new Float64Array(2), new Float64Array(1)];
  * unpackTwin(layout, packTwin(layout, spec.snn, spec.twin), snn, twin);

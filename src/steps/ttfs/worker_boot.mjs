@@ -1,4 +1,4 @@
-// Starts a training worker (twin_worker.ts). Node without TypeScript support gets tsx's loader
+// Starts a training worker (wasm_worker.ts). Node without TypeScript support gets tsx's loader
 // first (the caller passes where tsx/esm/api resolves); Deno and Bun import the entry as is.
 // A failure is printed and flagged in the shared buffer, where the caller's wait sees it.
 import { workerData } from "node:worker_threads";

@@ -14,9 +14,9 @@
  */
 import process from "node:process";
 import { Worker } from "node:worker_threads";
-import type { StepHyper, TwinStepRunner, TwinStepSpec } from "../backend.ts";
+import { checkStep, type StepHyper, type TwinStepRunner, type TwinStepSpec } from "./step.ts";
 import { ShapeError, SpikeproofError } from "../../errors.ts";
-import { checkStep, stepResult, TwinCore, type TwinShare } from "./twin_core.ts";
+import { stepResult, TwinCore, type TwinShare } from "./wasm_core.ts";
 
 const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4;
 
@@ -125,7 +125,7 @@ function readShare(v: ReturnType<typeof views>, w: number): TwinShare {
   };
 }
 
-/** A worker's loop (run by twin_worker.ts): wait for a step, compute its rows, exchange. */
+/** A worker's loop (run by wasm_worker.ts): wait for a step, compute its rows, exchange. */
 export function runWorker(init: WorkerInit): void {
   const { sab, w, n, cap, sizes } = init;
   const core = new TwinCore(sizes, init.adam);
@@ -171,9 +171,9 @@ export function createWorkerTwinStep(
     const sab = new SharedArrayBuffer(views(null, n, cap, sizes, core.length).bytes);
     const v = views(sab, n, cap, sizes, core.length), params = core.view(core.P).slice();
     const boot = new URL("./worker_boot.mjs", import.meta.url);
-    // dist/ (npm run build) holds twin_worker.js beside this file as .js; the sources are .ts
+    // dist/ (npm run build) holds wasm_worker.js beside this file as .js; the sources are .ts
     const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
-    const entry = new URL(`./twin_worker.${ext}`, import.meta.url).href;
+    const entry = new URL(`./wasm_worker.${ext}`, import.meta.url).href;
     const api = ext === "ts" ? tsxApi() : undefined;
     const workers = Array.from({ length: n - 1 }, (_, i) => {
       const init: WorkerInit = { sab, w: i + 1, n, cap, sizes, adam: spec.adam, t: core.t, params };
@@ -206,7 +206,7 @@ export function createWorkerTwinStep(
       return stepResult(shares, batch, core.gradNorms(sum));
     },
     forward: (x, batch) => core.forward(x, batch), // the caller's replica is as good as any
-    read: (snn, twin) => core.read(snn, twin),
+    read: ({ snn, twin }) => core.read(snn, twin),
     close() {
       closed = true;
       if (pool) Atomics.store(pool.v.ctl, SEQ, -1), Atomics.notify(pool.v.ctl, SEQ);

@@ -1,8 +1,8 @@
 /**
- * The WebGPU backend's own training step (`AsyncBackend.createTwinStep`): a dense B = 1
+ * The TTFS training step on the WebGPU backend (the reference's sibling: `ref.ts`): a dense B = 1
  * network and its ReLU twin, trained in float32 with their parameters, gradients and Adam
- * moments resident on the GPU (layout: twin_layout.ts). The math is the wasm step's
- * (wasm/twin_core.ts): both models run the same kernels, the SNN on x = tmin - t0 with input
+ * moments resident on the GPU (layout: webgpu_layout.ts). The math is the wasm step's
+ * (wasm_core.ts): both models run the same kernels, the SNN on x = tmin - t0 with input
  * spike times t0 = 1 - pixel (A2, decoded in float64 on the CPU), the twin on the pixels; the
  * SNN carries a = tmax - t between layers (SPEC A5).
  *
@@ -17,23 +17,27 @@
  *
  * @module
  */
-import type { AsyncTwinStepRunner, TwinStepResult, TwinStepSpec } from "../backend.ts";
 import { ShapeError } from "../../errors.ts";
 import { adamStepSize } from "../../nn/optim.ts";
-import { checkStep } from "../wasm/twin_core.ts";
-import { ADAM_GROUP, ADAM_WGSL } from "./adam.ts";
-import { type GpuContext, workgroupGrid } from "./device.ts";
+import {
+  type AsyncTwinStepRunner,
+  checkStep,
+  type TwinStepResult,
+  type TwinStepSpec,
+} from "./step.ts";
+import { ADAM_GROUP, ADAM_WGSL } from "../../backend/webgpu/adam.ts";
+import { type GpuContext, workgroupGrid } from "../../backend/webgpu/device.ts";
 import {
   densePipeline,
   type Epilogue,
   matmulGrid,
   type MatmulLayout,
   type MatmulVersion,
-} from "./matmul.ts";
-import { packParams } from "./params.ts";
-import { COLUMN_GROUP, COLUMN_SUM_WGSL, reduceWgsl } from "./reduce.ts";
-import { SOFTMAX_XENT_WGSL } from "./softmax.ts";
-import { packTwin, twinLayout, unpackTwin } from "./twin_layout.ts";
+} from "../../backend/webgpu/matmul.ts";
+import { packParams } from "../../backend/webgpu/params.ts";
+import { COLUMN_GROUP, COLUMN_SUM_WGSL, reduceWgsl } from "../../backend/webgpu/reduce.ts";
+import { SOFTMAX_XENT_WGSL } from "../../backend/webgpu/softmax.ts";
+import { packTwin, twinLayout, unpackTwin } from "./webgpu_layout.ts";
 
 type Op = [GPUComputePipeline, GPUBindGroup, [number, number?]];
 
@@ -56,22 +60,22 @@ const PLANS = 4;
  *
  * @example
  * ```ts
- * import { GpuContext } from "./device.ts";
- * import { createGpuTwinStep } from "./twin_step.ts";
+ * import { GpuContext } from "../../backend/webgpu/device.ts";
+ * import { TWIN_STEP_ADAM } from "./step.ts";
+ * import { createWebGpuTwinStep } from "./webgpu.ts";
  * const ctx = await GpuContext.create();
  * const W = () => [new Float64Array([0.5, -0.5]), new Float64Array(1), new Float64Array([1, -1]), new Float64Array(2)];
- * const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
- * const run = await createGpuTwinStep(ctx, { sizes: [2, 1, 2], snn: W(), twin: W(), adam, t: 0 }, 3);
+ * const run = await createWebGpuTwinStep({ context: ctx, version: 3 }, { sizes: [2, 1, 2], snn: W(), twin: W(), adam: TWIN_STEP_ADAM, t: 0 });
  * console.log((await run.step(new Float64Array([1, 0]), [0], 1)).loss > 0); // true
  * run.close();
  * ctx.destroy();
  * ```
  */
-export async function createGpuTwinStep(
-  ctx: GpuContext,
+export async function createWebGpuTwinStep(
+  gpu: { readonly context: GpuContext; readonly version: MatmulVersion },
   spec: TwinStepSpec,
-  version: MatmulVersion,
 ): Promise<AsyncTwinStepRunner> {
+  const { context: ctx, version } = gpu;
   const layout = twinLayout(spec), { layers, per } = layout, L = layers.length;
   const { sizes } = spec, classes = sizes[L], total = 2 * per;
   const mm = (lay: MatmulLayout, epi: Epilogue) => densePipeline(ctx, version, lay, epi);
@@ -237,7 +241,7 @@ export async function createGpuTwinStep(
       };
     },
 
-    async read(snn, twin): Promise<void> {
+    async read({ snn, twin }): Promise<void> {
       live();
       unpackTwin(layout, await ctx.read(P, total), snn, twin);
     },

@@ -7,7 +7,7 @@
  * @module
  */
 import type { LifNetwork } from "../../lif/network.ts";
-import type { GpuContext } from "./device.ts";
+import type { GpuContext } from "../../backend/webgpu/device.ts";
 
 /** The GPU buffers of a runner (activations sized for its largest batch so far). */
 export interface LifBuffers {
@@ -72,7 +72,7 @@ export interface LifParamBuffers {
  *
  * @example
  * ```ts
- * import { lifParamOffsets } from "./lif_buffers.ts";
+ * import { lifParamOffsets } from "./webgpu_buffers.ts";
  * const l = { w: new Float64Array(6), b: new Float64Array(2) };
  * console.log(lifParamOffsets({ layers: [l, l] })); // { offsets: [ 0, 8 ], total: 16 }
  * ```
@@ -153,7 +153,7 @@ export function lifActivations(
  *
  * @example
  * ```ts
- * import { splitLifParams } from "./lif_buffers.ts";
+ * import { splitLifParams } from "./webgpu_buffers.ts";
  * const net = { layers: [{ w: new Float64Array(2), b: new Float64Array(1) }] };
  * console.log(splitLifParams(new Float32Array([1, 2, 3]), net)[1][0]); // 3
  * ```

@@ -23,8 +23,8 @@ import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import { type AdamOptions, adamSettings, adamStepSize } from "../../nn/optim.ts";
 import { LIF_MSE_WEIGHT } from "../../lif/loss.ts";
-import { GpuContext } from "./device.ts";
-import { type LifPipelines, lifPipelines } from "./lif_pipelines.ts";
+import { GpuContext } from "../../backend/webgpu/device.ts";
+import { type LifPipelines, lifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
 import {
   type LifActivations,
   lifActivations,
@@ -33,8 +33,8 @@ import {
   lifParamBuffers,
   lifParamOffsets,
   splitLifParams,
-} from "./lif_buffers.ts";
-import { buildLifPlan, lifAdamParams, type LifPlan, type LifPlanMode } from "./lif_plan.ts";
+} from "./webgpu_buffers.ts";
+import { buildLifPlan, lifAdamParams, type LifPlan, type LifPlanMode } from "./webgpu_plan.ts";
 
 /** What {@link createWebGpuLifStep} starts from. */
 export interface WebGpuLifSpec {
@@ -104,7 +104,7 @@ function denseSizes(net: LifNetwork): number[] {
  *
  * @example
  * ```ts ignore
- * import { createWebGpuLifStep } from "./lif_step.ts";
+ * import { createWebGpuLifStep } from "./webgpu.ts";
  * const gpu = await createWebGpuLifStep({ net, adam: { lr: 3e-4 } });
  * const { loss, correct } = await gpu.step(codeInput(x, 6), labels, 64);
  * await gpu.read(net);

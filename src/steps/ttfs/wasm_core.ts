@@ -1,8 +1,8 @@
 /**
  * One WASM core holding a dense B = 1 network and its ReLU twin resident in float32: their
  * weights, gradients and Adam moments stay in the core's memory from step to step, so a
- * training step converts nothing but the batch. `twin_step.ts` drives one of these in the
- * calling thread, `twin_workers.ts` one per worker.
+ * training step converts nothing but the batch. `wasm.ts` drives one of these in the
+ * calling thread, `wasm_workers.ts` one per worker.
  *
  * Layout: one block per model (SNN first, then the twin), each holding per layer W^T
  * [nIn, nOut] (the kernels' forward layout, see core-as/assembly/step.ts) then D [nOut], every
@@ -19,10 +19,9 @@
  *
  * @module
  */
-import type { StepHyper, TwinStepResult } from "../backend.ts";
-import { ShapeError, ValueError } from "../../errors.ts";
+import type { StepHyper, TwinStepResult } from "./step.ts";
 import { adamStepSize } from "../../nn/optim.ts";
-import { WasmCore } from "./core.ts";
+import { WasmCore } from "../../backend/wasm/core.ts";
 
 /** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
 export interface TwinShare {
@@ -66,7 +65,7 @@ export class TwinCore {
    * @param sizes Dense layer sizes, input first, e.g. [784, 340, 10].
    * @example
    * ```ts
-   * import { TwinCore } from "./twin_core.ts";
+   * import { TwinCore } from "./wasm_core.ts";
    * const hyper = { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 };
    * console.log(new TwinCore([4, 3, 2], hyper).length); // 2 x (12 + 4 + 8 + 4) = 56
    * ```
@@ -235,29 +234,6 @@ export class TwinCore {
         Math.sqrt(ex.sumSquares(g + (m * this.#per + wt) * 4, nIn * nOut))
       );
     return { snn: norms(0), twin: norms(1) };
-  }
-}
-
-/** Checks a step's arguments against the layer sizes (labels must be classes). */
-export function checkStep(
-  sizes: number[],
-  x: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  batch: number,
-): void {
-  const nIn = sizes[0], classes = sizes[sizes.length - 1];
-  if (!Number.isInteger(batch) || batch < 1) {
-    throw new ShapeError(`batch must be >= 1, got ${batch}`);
-  }
-  if (x.length < batch * nIn) {
-    throw new ShapeError(`x has ${x.length} entries; expected ${batch}x${nIn}`);
-  }
-  if (labels.length < batch) throw new ShapeError(`${labels.length} labels for batch ${batch}`);
-  for (let b = 0; b < batch; b++) {
-    const v = labels[b];
-    if (!(Number.isInteger(v) && v >= 0 && v < classes)) {
-      throw new ValueError(`label[${b}] = ${v} is not a class in 0..${classes - 1}`);
-    }
   }
 }
 

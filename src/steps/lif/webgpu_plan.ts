@@ -17,15 +17,19 @@
  *
  * @module
  */
-import type { GpuContext } from "./device.ts";
-import { packParams } from "./params.ts";
-import { workgroupGrid } from "./device.ts";
-import type { LifBuffers } from "./lif_buffers.ts";
-import { ADAM_GROUP } from "./adam.ts";
-import { matmulGrid } from "./matmul.ts";
-import { LIF_MATMUL } from "./lif_wgsl.ts";
-import type { LifPipelines } from "./lif_pipelines.ts";
-import { LIF_UNIFORM_BYTES, type LifUniform, lifUniform } from "./lif_uniform.ts";
+import type { GpuContext } from "../../backend/webgpu/device.ts";
+import { packParams } from "../../backend/webgpu/params.ts";
+import { workgroupGrid } from "../../backend/webgpu/device.ts";
+import type { LifBuffers } from "./webgpu_buffers.ts";
+import { ADAM_GROUP } from "../../backend/webgpu/adam.ts";
+import { matmulGrid } from "../../backend/webgpu/matmul.ts";
+import { LIF_MATMUL } from "../../backend/webgpu/lif_wgsl.ts";
+import type { LifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
+import {
+  LIF_UNIFORM_BYTES,
+  type LifUniform,
+  lifUniform,
+} from "../../backend/webgpu/lif_uniform.ts";
 
 /** What a batch runs: a training step, the summed gradients only, or the forward only. */
 export type LifPlanMode = "train" | "gradients" | "forward";
@@ -36,7 +40,7 @@ export type LifPlanMode = "train" | "gradients" | "forward";
  *
  * @example
  * ```ts
- * import { lifAdamParams } from "./lif_plan.ts";
+ * import { lifAdamParams } from "./webgpu_plan.ts";
  * console.log(lifAdamParams(10, 1e-3, { beta1: 0.9, beta2: 0.999, eps: 1e-7 })[0]); // 10
  * ```
  */
@@ -111,13 +115,13 @@ const cdiv = (a: number, b: number): number => Math.ceil(a / b);
  *
  * @example
  * ```ts
- * import type { GpuContext } from "./device.ts";
- * import type { LifBuffers } from "./lif_buffers.ts";
- * import { buildLifPlan, lifAdamParams, type LifPlanShape } from "./lif_plan.ts";
- * import type { LifPipelines } from "./lif_pipelines.ts";
+ * import type { GpuContext } from "../../backend/webgpu/device.ts";
+ * import type { LifBuffers } from "./webgpu_buffers.ts";
+ * import { buildLifPlan, lifAdamParams, type LifPlanShape } from "./webgpu_plan.ts";
+ * import type { LifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
  *
  * // Record a batch once, then per batch: set each Adam update's lr_t and replay the dispatches
- * // (lif_step.ts does this, with lr_t from the decay schedule and the bias corrections).
+ * // (webgpu.ts does this, with lr_t from the decay schedule and the bias corrections).
  * function runBatch(ctx: GpuContext, pipes: LifPipelines, buf: LifBuffers, shape: LifPlanShape) {
  *   const plan = buildLifPlan(ctx, pipes, buf, shape), n = buf.theta.size / 4; // float32s
  *   for (const u of plan.adamUniforms) ctx.write(u, lifAdamParams(n, 1e-3, shape.adam));
