@@ -141,6 +141,14 @@ export {
 export { createRefTwinStep } from "./src/steps/ttfs/ref.ts";
 export { createWasmTwinStep } from "./src/steps/ttfs/wasm.ts";
 export { createWebGpuTwinStep } from "./src/steps/ttfs/webgpu.ts";
+export { createAlphaFixedStep } from "./src/steps/ttfs/alpha_fixed.ts";
+export {
+  createFineTuneStep,
+  type FineTuneBatch,
+  type FineTuneFigures,
+  type Realise,
+  type RealisedNetwork,
+} from "./src/steps/ttfs/fine_tune.ts";
 export {
   createTwinStep,
   openTwinStep,
@@ -400,12 +408,28 @@ export {
   type TrainLifResult,
 } from "./src/experiments/train_lif.ts";
 export {
-  type LifBatchOutcome,
-  type LifLoopRequest,
+  lifEpochs,
+  lifResult,
   type LifSetup,
-  lifTrainingLoop,
+  type LifTally,
   prepareLif,
 } from "./src/experiments/train_lif.ts";
+export {
+  driveAsync,
+  driveSync,
+  type EpochBase,
+  type EpochHooks,
+  type EpochRequest,
+  type EpochsDone,
+  runEpochs,
+  type StepFigures,
+} from "./src/experiments/run_epochs.ts";
+export {
+  createRefLifStep,
+  type LifStepFigures,
+  type RefLifSpec,
+  type RefLifStep,
+} from "./src/steps/lif/ref.ts";
 export {
   trainLifWebGpu,
   type TrainLifWebGpuOptions,

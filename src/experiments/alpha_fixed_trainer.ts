@@ -10,28 +10,19 @@
  *
  * @module
  */
-import { l2Norm, maxAbsDifference } from "../nn/linalg.ts";
-import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
-import { type ReluMlp, reluMlpBackward, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
-import { Adam, type AdamOptions } from "../nn/optim.ts";
+import { maxAbsDifference } from "../nn/linalg.ts";
+import { argmaxRows } from "../nn/loss.ts";
+import { type ReluMlp, reluMlpForward } from "../nn/mlp.ts";
+import type { AdamOptions } from "../nn/optim.ts";
+import { type AlphaFixedStep, createAlphaFixedStep } from "../steps/ttfs/alpha_fixed.ts";
+import type { TrainingStep } from "../steps/step.ts";
+import type { TwinParams } from "../steps/ttfs/step.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
-import { generalBackward, generalForward, type GeneralNetwork } from "../ttfs/general.ts";
+import { generalForward, type GeneralNetwork } from "../ttfs/general.ts";
 import { mapReluExactly, reverseMapTtfs } from "../ttfs/mapping.ts";
 import { naiveInit } from "../ttfs/naive_init.ts";
 
-/** Losses and per-layer gradient norms of one step. */
-export interface AlphaFixedStep {
-  /** The SNN's mean cross-entropy on the batch, before the update. */
-  loss: number;
-  /** The ReLU twin's mean cross-entropy on the same batch, before its update. */
-  twinLoss: number;
-  /** ||dL/dJ(n)|| for each hidden layer n, then ||dL/dW|| of the readout. */
-  gradNorms: number[];
-  /** ||dL/dw(n)|| of the twin, same layers. */
-  twinGradNorms: number[];
-  /** Samples of the batch the SNN classified correctly (a count). */
-  correct: number;
-}
+export type { AlphaFixedStep };
 
 /** Options of {@link AlphaFixedTrainer}: Adam's, and where the SNN starts. */
 export interface AlphaFixedOptions extends AdamOptions {
@@ -60,8 +51,7 @@ export class AlphaFixedTrainer {
   readonly snn: GeneralNetwork;
   /** The rescaled ReLU network it was mapped from (naive: the ReLU network), trained as one. */
   readonly twin: ReluMlp;
-  readonly #snnOpt: Adam;
-  readonly #twinOpt: Adam;
+  readonly #step: TrainingStep<Float64Array, TwinParams, AlphaFixedStep>;
 
   /**
    * Maps `relu` exactly onto general neurons (alpha = 1), copies the rescaled network as the
@@ -87,30 +77,12 @@ export class AlphaFixedTrainer {
     this.twin = {
       layers: start.rescaled.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })),
     };
-    const snn = this.snn;
-    const trainable = [...snn.hidden.flatMap((l) => [l.J, l.theta]), snn.readout.W, snn.readout.D];
-    this.#snnOpt = new Adam(trainable, adam);
-    this.#twinOpt = new Adam(reluMlpParams(this.twin), adam);
+    this.#step = createAlphaFixedStep(this.snn, this.twin, adam);
   }
 
-  /** One step on x [batch, nIn] (values in [0, 1]) for both networks. */
+  /** One step on x [batch, nIn] (values in [0, 1]) for both networks (`steps/ttfs/alpha_fixed.ts`). */
   step(x: Float64Array, labels: ArrayLike<number>, batch: number): AlphaFixedStep {
-    const classes = this.snn.readout.nOut, H = this.snn.hidden.length;
-    const f = generalForward(this.snn, encodeInput(x), batch);
-    const loss = softmaxCrossEntropy(f.logits, labels, batch, classes);
-    const g = generalBackward(this.snn, f, loss.dLogits); // [da1, dJ1, dth1, ..., dW, dD]
-    this.#snnOpt.step(g.filter((_, k) => k >= 3 * H || k % 3 !== 0)); // alpha is held fixed
-    const tf = reluMlpForward(this.twin, x, batch);
-    const tl = softmaxCrossEntropy(tf.logits, labels, batch, classes);
-    const tg = reluMlpBackward(this.twin, tf, tl.dLogits);
-    this.#twinOpt.step(tg);
-    return {
-      loss: loss.loss,
-      twinLoss: tl.loss,
-      correct: loss.correct,
-      gradNorms: [...this.snn.hidden.map((_, n) => l2Norm(g[3 * n + 1])), l2Norm(g[3 * H])],
-      twinGradNorms: tg.filter((_, k) => k % 2 === 0).map(l2Norm),
-    };
+    return this.#step.step(x, labels, batch);
   }
 
   /**

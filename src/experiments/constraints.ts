@@ -15,10 +15,10 @@
 import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
-import { argmaxRows, softmaxCrossEntropy } from "../nn/loss.ts";
-import { Adam } from "../nn/optim.ts";
+import { argmaxRows } from "../nn/loss.ts";
 import { Rng } from "../nn/rng.ts";
-import { b1Backward, b1Forward, type B1Hardware, type B1Network, b1Params } from "../ttfs/b1.ts";
+import { createFineTuneStep } from "../steps/ttfs/fine_tune.ts";
+import { b1Forward, type B1Hardware, type B1Network } from "../ttfs/b1.ts";
 import { encodeInput } from "../ttfs/encoding.ts";
 import { chainLengths, type CodingIntervals, intervalLengths } from "../ttfs/intervals.ts";
 import { calibrateIntervals, reluFromB1 } from "../ttfs/mapping.ts";
@@ -168,18 +168,21 @@ export function constraintsExperiment(
       ...base,
       layers: base.layers.map((l) => ({ ...l, W: l.W.slice(), D: l.D.slice() })),
     };
-    const opt = new Adam(b1Params(tuned), { lr: o.lr }), rng = new Rng(o.seed + 1 + index);
-    const classes = tuned.layers[tuned.layers.length - 1].nOut;
+    const step = createFineTuneStep(
+      tuned,
+      { lr: o.lr },
+      (net, seed) => realise(net, s, ranges, seed),
+    );
+    const rng = new Rng(o.seed + 1 + index);
     for (let epoch = 0; epoch < o.finetuneEpochs; epoch++) {
       const order = rng.permutation(train.count);
       for (let at = 0; at < train.count; at += o.batch) {
         const batch = gatherBatch(train, order, at, o.batch);
-        const r = realise(tuned, s, ranges, o.seed + 7919 * (epoch + 1) + at);
-        const f = b1Forward(r.net, encodeInput(batch.x), batch.size, undefined, r.hardware);
-        const loss = softmaxCrossEntropy(f.logits, batch.labels, batch.size, classes);
-        opt.step(b1Backward(r.net, f, loss.dLogits)); // straight-through: gradients of the realised net
+        const seed = o.seed + 7919 * (epoch + 1) + at;
+        step.step({ x: batch.x, seed }, batch.labels, batch.size); // straight-through (A10.2)
       }
     }
+    step.close();
     const after = realise(tuned, s, ranges, o.seed);
     const a = evaluate(after.net, after.hardware, testX, test.labels, test.count);
     const row = {
