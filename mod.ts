@@ -408,28 +408,12 @@ export {
   type TrainLifResult,
 } from "./src/experiments/train_lif.ts";
 export {
-  lifEpochs,
-  lifResult,
+  type LifBatchOutcome,
+  type LifLoopRequest,
   type LifSetup,
-  type LifTally,
+  lifTrainingLoop,
   prepareLif,
 } from "./src/experiments/train_lif.ts";
-export {
-  driveAsync,
-  driveSync,
-  type EpochBase,
-  type EpochHooks,
-  type EpochRequest,
-  type EpochsDone,
-  runEpochs,
-  type StepFigures,
-} from "./src/experiments/run_epochs.ts";
-export {
-  createRefLifStep,
-  type LifStepFigures,
-  type RefLifSpec,
-  type RefLifStep,
-} from "./src/steps/lif/ref.ts";
 export {
   trainLifWebGpu,
   type TrainLifWebGpuOptions,
