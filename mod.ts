@@ -42,6 +42,7 @@ export {
   adamSettings,
   adamStepSize,
   exponentialDecay,
+  type TrainingSchedule,
 } from "./src/nn/optim.ts";
 export { l2Norm, matmul, maxAbsDifference, singularValues } from "./src/nn/linalg.ts";
 export { type Eigenvalues, eigenvalues } from "./src/nn/eigen.ts";
@@ -117,6 +118,7 @@ export { asAsync } from "./src/backend/async.ts";
 
 // WebGPU backend (WGSL kernels; Deno and browsers: navigator.gpu)
 export { createWebGpuBackend, type WebGpuBackendOptions } from "./src/backend/webgpu.ts";
+export type { MatmulVersion } from "./src/backend/webgpu/matmul.ts";
 export {
   GpuContext,
   type GpuOptions,
@@ -214,7 +216,12 @@ export {
   rescaleReluMlp,
   reverseMapTtfs,
 } from "./src/ttfs/mapping.ts";
-export { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "./src/ttfs/models.ts";
+export {
+  TTFS_MODEL_SUMMARIES,
+  TTFS_SUBSET_TRAINING,
+  TTFS_TRAINING,
+  ttfsModelLayers,
+} from "./src/ttfs/models.ts";
 export {
   countSpikes,
   type SpikeConventions,
@@ -393,7 +400,13 @@ export { otttGradients } from "./src/lif/ottt.ts";
 export { safEGradients, safFGradients, SafForward, type SafStep } from "./src/lif/saf.ts";
 export { spikeRepGradients } from "./src/lif/spikerep.ts";
 export { safOutputs, safToLif } from "./src/lif/convert.ts";
-export { type GradientFn, LIF_METHODS, type LifMethod, lifMethod } from "./src/lif/methods.ts";
+export {
+  type GradientFn,
+  LIF_METHODS,
+  LIF_TRAINING,
+  type LifMethod,
+  lifMethod,
+} from "./src/lif/methods.ts";
 export {
   lifTensorPrefix,
   lifTensors,
@@ -408,12 +421,29 @@ export {
   type TrainLifResult,
 } from "./src/experiments/train_lif.ts";
 export {
-  type LifBatchOutcome,
-  type LifLoopRequest,
+  lifEpochs,
+  type LifEvaluation,
+  lifResult,
   type LifSetup,
-  lifTrainingLoop,
+  type LifTally,
   prepareLif,
 } from "./src/experiments/train_lif.ts";
+export {
+  driveAsync,
+  driveSync,
+  type EpochBase,
+  type EpochHooks,
+  type EpochRequest,
+  type EpochsDone,
+  runEpochs,
+  type StepFigures,
+} from "./src/experiments/run_epochs.ts";
+export {
+  createRefLifStep,
+  type LifStepFigures,
+  type RefLifSpec,
+  type RefLifStep,
+} from "./src/steps/lif/ref.ts";
 export {
   trainLifWebGpu,
   type TrainLifWebGpuOptions,

@@ -6,7 +6,7 @@
  */
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { trainTtfs } from "../experiments/train_ttfs.ts";
-import { ttfsModelLayers } from "../ttfs/models.ts";
+import { TTFS_SUBSET_TRAINING, ttfsModelLayers } from "../ttfs/models.ts";
 import { type CommandSpec, numberOption, optionsOf, type ParsedOptions } from "./args.ts";
 import { stderrEpoch, stderrProgress } from "./progress.ts";
 import { runtimeName, summarize } from "./train.ts";
@@ -17,7 +17,12 @@ export const demoSpec: CommandSpec = {
   summary: "Train ttfs-fc2 (784-340-10) and its ReLU twin on the embedded Fashion-MNIST subset " +
     "(2,500 train / 1,000 test images) and print accuracy and spikes per neuron.",
   options: {
-    epochs: { type: "string", value: "N", default: "12", help: "epochs" },
+    epochs: {
+      type: "string",
+      value: "N",
+      default: String(TTFS_SUBSET_TRAINING.epochs),
+      help: "epochs",
+    },
     seed: { type: "string", value: "N", default: "0", help: "seed" },
   },
 };
@@ -43,12 +48,8 @@ export async function runDemo(argv: string[] | ParsedOptions): Promise<void> {
   const data = await loadFashionMnist({ dir: "embedded" });
   const { network: _, ...r } = trainTtfs(data.train, data.test, {
     layers: ttfsModelLayers("ttfs-fc2", { h: 28, w: 28, c: 1 }, 10),
+    ...TTFS_SUBSET_TRAINING, // the subset is small: the rate decays every 100 steps
     epochs: numberOption(o, "epochs", { integer: true, min: 1 }),
-    batch: 64,
-    // the subset is small: a larger step that decays faster (x0.9 every 100 steps) than SPEC A10's
-    lr: 1e-3,
-    decayRate: 0.9,
-    decaySteps: 100,
     seed: numberOption(o, "seed", { integer: true, min: 0, max: 2 ** 32 - 1 }),
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,

@@ -23,6 +23,7 @@ import { depthSigmaChart, eigenvalueCharts } from "../plot/init_charts.ts";
 import { depthTable, initTable, jacobianTable } from "./depth_tables.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { runtimeName } from "./train.ts";
+import { ADAM_DEFAULTS } from "../nn/optim.ts";
 
 const common: CommandSpec["options"] = {
   width: { type: "string", value: "N", default: "340", help: "width of every hidden layer" },
@@ -30,8 +31,8 @@ const common: CommandSpec["options"] = {
   lr: {
     type: "string",
     value: "X",
-    default: "5e-4",
-    help: "Adam learning rate (every run and its twin)",
+    default: String(ADAM_DEFAULTS.lr),
+    help: "Adam learning rate (every run and its twin; SPEC A10)",
   },
   seed: { type: "string", value: "N", default: "0", help: "seed of the init and the batch order" },
   init: {

@@ -12,7 +12,8 @@ import { trainTtfs, trainTtfsAsync, type TrainTtfsResult } from "../experiments/
 import { describeLayers } from "../nn/architecture.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
-import { TTFS_MODEL_SUMMARIES, ttfsModelLayers } from "../ttfs/models.ts";
+import { TTFS_MODEL_SUMMARIES, TTFS_TRAINING, ttfsModelLayers } from "../ttfs/models.ts";
+import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import {
   type CommandSpec,
   intListOption,
@@ -42,25 +43,25 @@ export const trainSpec: CommandSpec = {
       help: "hidden widths of ttfs-fc2, overriding 340 (e.g. 340,340)",
     },
     data: dataOption,
-    epochs: { type: "string", value: "N", default: "15", help: "epochs" },
-    batch: { type: "string", value: "N", default: "64", help: "batch size" },
+    epochs: { type: "string", value: "N", default: String(TTFS_TRAINING.epochs), help: "epochs" },
+    batch: { type: "string", value: "N", default: String(TTFS_TRAINING.batch), help: "batch size" },
     lr: {
       type: "string",
       value: "X",
-      default: "1e-3",
-      help: "initial Adam learning rate (SPEC A10: 5e-4)",
+      default: String(TTFS_TRAINING.lr),
+      help: `initial Adam learning rate (SPEC A10: ${ADAM_DEFAULTS.lr})`,
     },
     "decay-rate": {
       type: "string",
       value: "X",
-      default: "0.9",
+      default: String(TTFS_TRAINING.decayRate),
       help: "learning-rate factor per --decay-steps steps",
     },
     "decay-steps": {
       type: "string",
       value: "N",
-      default: "1000",
-      help: "steps per decay factor (SPEC A10: 5000)",
+      default: String(TTFS_TRAINING.decaySteps),
+      help: `steps per decay factor (SPEC A10: ${ADAM_DEFAULTS.decaySteps})`,
     },
     seed: {
       type: "string",

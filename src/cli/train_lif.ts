@@ -15,7 +15,8 @@ import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
 import type { InputCoding } from "../lif/coding.ts";
 import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
-import { LIF_METHODS } from "../lif/methods.ts";
+import { LIF_METHODS, LIF_TRAINING } from "../lif/methods.ts";
+import { SPEC_LIF } from "../lif/neuron.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
 import {
   type CommandSpec,
@@ -62,10 +63,14 @@ export const trainLifSpec: CommandSpec = {
       help: "lif-mlp hidden widths (e.g. 512 or 256,256)",
     },
     method: choice(Object.keys(LIF_METHODS).join("|"), "NAME", "saf-e"),
-    T: choice("time steps", "N", "6"),
-    lambda: choice("leak lambda = 1 - 1/tau (SPEC B1)", "X", "0.5"),
-    vth: choice("threshold V_th", "X", "1"),
-    "surrogate-slope": choice("slope a of the sigmoid surrogate", "X", "4"),
+    T: choice("time steps", "N", String(LIF_TRAINING.T)),
+    lambda: choice("leak lambda = 1 - 1/tau (SPEC B1)", "X", String(SPEC_LIF.lambda)),
+    vth: choice("threshold V_th", "X", String(SPEC_LIF.vth)),
+    "surrogate-slope": choice(
+      "slope a of the sigmoid surrogate",
+      "X",
+      String(SPEC_LIF.surrogateSlope),
+    ),
     coding: choice("input coding: direct|bernoulli|poisson", "NAME", "direct"),
     readout: choice(
       "readout weight gradient: trace (OTTT) | spike (SPEC B3 open point)",
@@ -79,11 +84,15 @@ export const trainLifSpec: CommandSpec = {
       String(LIF_MSE_WEIGHT),
     ),
     data: dataOption,
-    epochs: choice("epochs", "N", "8"),
-    batch: choice("batch size", "N", "64"),
-    lr: choice("initial Adam learning rate", "X", "3e-4"),
-    "decay-rate": choice("learning-rate factor per --decay-steps Adam steps", "X", "0.9"),
-    "decay-steps": choice("Adam steps per decay factor", "N", "5000"),
+    epochs: choice("epochs", "N", String(LIF_TRAINING.epochs)),
+    batch: choice("batch size", "N", String(LIF_TRAINING.batch)),
+    lr: choice("initial Adam learning rate", "X", String(LIF_TRAINING.lr)),
+    "decay-rate": choice(
+      "learning-rate factor per --decay-steps Adam steps",
+      "X",
+      String(LIF_TRAINING.decayRate),
+    ),
+    "decay-steps": choice("Adam steps per decay factor", "N", String(LIF_TRAINING.decaySteps)),
     seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
     backend: choice(
       "kernels: ref (float64) | wasm (float32 SIMD) | webgpu (saf-e, ottt-o, ottt-a; Deno)",

@@ -11,10 +11,9 @@
 import process from "node:process";
 import type { Backend } from "../backend/backend.ts";
 import { refBackend } from "../backend/ref.ts";
-import { gatherBatch, toFloatImages } from "../data/batching.ts";
+import { toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { checkImagesFit } from "../data/fit.ts";
-import { OptionError } from "../errors.ts";
 import { codeInput, type InputCoding } from "../lif/coding.ts";
 import { safToLif } from "../lif/convert.ts";
 import { type CostCount, CostCounter } from "../lif/cost.ts";
@@ -22,19 +21,22 @@ import { type LifMethod, lifMethod } from "../lif/methods.ts";
 import { initLifNetwork, type LifNetwork, lifParams } from "../lif/network.ts";
 import { SPEC_LIF } from "../lif/neuron.ts";
 import { neuronsOf } from "../nn/layer.ts";
-import { argmaxRows } from "../nn/loss.ts";
-import { Adam, ADAM_DEFAULTS } from "../nn/optim.ts";
+import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import {
-  checkInitialNetwork,
-  checkLifParameters,
-  checkLoss,
-  cloneLif,
-  runAt,
-  stepAt,
-} from "./divergence.ts";
+import { createRefLifStep } from "../steps/lif/ref.ts";
+import { checkInitialNetwork, checkLifParameters, cloneLif, runAt, stepAt } from "./divergence.ts";
 import { evaluateLif } from "./evaluate_lif.ts";
-import { checkPositiveInt, progressAt } from "./training_run.ts";
+import {
+  driveSync,
+  type EpochRequest,
+  type EpochsDone,
+  runEpochs,
+  type StepFigures,
+} from "./run_epochs.ts";
+import { checkPositiveInt } from "./training_run.ts";
+
+/** Accuracy and spikes per hidden neuron per step of plain LIF inference (`evaluateLif`). */
+export type LifEvaluation = ReturnType<typeof evaluateLif>;
 
 export { evaluateLif } from "./evaluate_lif.ts";
 
@@ -51,31 +53,6 @@ function perSample(c: CostCount, size: number, net: LifNetwork): TrainLifResult[
     perSynapse: c.synapseStateFloats / synapses,
     total: (c.neuronStateFloats + c.inputStateFloats) / size + c.synapseStateFloats,
   };
-}
-
-/** What the training loop asks its driver for (see {@link lifTrainingLoop}). */
-export type LifLoopRequest =
-  | {
-    kind: "batch";
-    /** The coded input, T steps of [size, nIn]. */
-    xs: Float64Array[];
-    labels: Int32Array;
-    size: number;
-    /** Set on the first batch: count the method's cost of this batch (or of one sample). */
-    counter?: CostCounter;
-    /** Where the run is ("epoch 2, step 17"), for `stepAt`. */
-    where: string;
-  }
-  | { kind: "sync" };
-
-/** The driver's answer to a batch request; nothing answers a "sync" request. */
-export interface LifBatchOutcome {
-  /** The batch's loss (as the method's `GradientResult.loss`). */
-  loss: number;
-  /** Samples predicted right (argmax of the method's scores). */
-  correct: number;
-  /** Samples the counter of the request counted (the batch, or 1). */
-  countedSize: number;
 }
 
 /** The checked setup every training driver starts from. */
@@ -107,78 +84,109 @@ export function prepareLif(train: ImageSet, test: ImageSet, options: TrainLifOpt
   return { method, net, coding };
 }
 
+/** A copy of the network (the cost count runs the method on it). */
+function cloneNet(net: LifNetwork): LifNetwork {
+  return { ...net, layers: net.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })) };
+}
+
 /**
- * The training schedule shared by every driver, as a generator: it yields a "batch" request
- * per step (the driver trains on it and answers with a {@link LifBatchOutcome}) and a "sync"
- * request before each evaluation (a driver that keeps the weights elsewhere, e.g. on a GPU,
- * copies them into `setup.net` then); evaluation runs on `evalBackend`. Returns the result.
+ * The method's counted cost (MACs, state floats) of one batch, run on one sample of a copy of
+ * the network (the counts are per sample and do not depend on the values), so every step,
+ * fused or not, reports the reference's figures.
+ */
+function countCost(
+  setup: LifSetup,
+  options: TrainLifOptions,
+  xs: Float64Array[],
+  labels: Int32Array,
+) {
+  const cost = new CostCounter(), nIn = setup.net.layers[0].nIn;
+  const { mseWeight, readout, variant } = options;
+  const one = xs.map((x) => x.slice(0, nIn));
+  setup.method.gradients(cloneNet(setup.net), one, labels.subarray(0, 1), 1, {
+    mseWeight,
+    readout,
+    variant,
+    cost,
+  });
+  return cost.snapshot();
+}
+
+/** Where the LIF hooks keep the run's cost and memory figures. */
+export interface LifTally {
+  /** The method's counted cost of one sample (set on the first batch). */
+  cost?: CostCount;
+  /** The largest resident set size seen so far, in bytes. */
+  peak: number;
+}
+
+/**
+ * The LIF hooks of the one loop (`runEpochs`): the input coded into T steps (a seed per
+ * batch), the cost counted on the first batch, the peak memory, the weights checked and
+ * checkpointed, and plain LIF inference on `test` per epoch (SAF weights converted first),
+ * with `evalBackend`. Every LIF driver (`trainLif`, `trainLifWebGpu`) runs these.
  *
  * @example
  * ```ts ignore
- * const loop = lifTrainingLoop(train, test, options, setup, refBackend);
- * for (let r = loop.next(); !r.done; r = loop.next(answer(r.value)));
+ * const done = driveSync(lifEpochs(train, test, options, setup, tally, refBackend), answer);
  * ```
  */
-export function* lifTrainingLoop(
+export function lifEpochs(
   train: ImageSet,
   test: ImageSet,
   options: TrainLifOptions,
   setup: LifSetup,
+  tally: LifTally,
   evalBackend: Backend,
-): Generator<LifLoopRequest, TrainLifResult, LifBatchOutcome | undefined> {
-  const { method: name, T, epochs, batch, lr, seed } = options, { method, net, coding } = setup;
-  const decayRate = options.decayRate ?? ADAM_DEFAULTS.decayRate;
-  const decaySteps = options.decaySteps ?? ADAM_DEFAULTS.decaySteps;
-  const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
-  const stepsPerEpoch = Math.ceil(train.count / batch);
-  const start = performance.now(), history: LifEpochRecord[] = [];
-  let cost: CostCount | undefined, firstSize = batch, peak = process.memoryUsage().rss;
-  options.onCheckpoint?.(cloneLif(net), 0);
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = rng.permutation(train.count), t0 = performance.now();
-    let loss = 0, correct = 0, seen = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const b = gatherBatch(train, order, step * batch, batch);
-      const counter = cost ? undefined : new CostCounter();
+): Generator<EpochRequest<Float64Array[]>, EpochsDone<LifEvaluation, LifEpochRecord>, unknown> {
+  const { T, seed } = options, { net, coding } = setup, testX = toFloatImages(test);
+  const saf = options.method.startsWith("saf-");
+  return runEpochs<Float64Array[], StepFigures, LifEvaluation, LifEpochRecord>(train, options, {
+    lossName: "the training loss",
+    input(b, epoch, step, stepsPerEpoch) {
       const xs = codeInput(b.x, T, coding, seed + (epoch - 1) * stepsPerEpoch + step);
-      const where = runAt(epoch, step);
-      const r = yield { kind: "batch", xs, labels: b.labels, size: b.size, counter, where };
-      if (!r) throw new OptionError("the training driver answered no batch outcome");
-      checkLoss(r.loss, "the training loss", where);
-      if (counter) (cost = counter.snapshot()), (firstSize = r.countedSize);
-      (loss += r.loss * b.size),
-        (correct += r.correct),
-        (seen += b.size),
-        (peak = Math.max(peak, process.memoryUsage().rss));
-      const at = { epoch, epochs, step, stepsPerEpoch };
-      options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
-    }
-    yield { kind: "sync" };
-    checkLifParameters(net, runAt(epoch));
-    options.onCheckpoint?.(cloneLif(net), epoch);
-    const evaluation = evaluateLif(
-      name.startsWith("saf-") ? safToLif(net) : net, // SAF weights run as LIF neurons
-      testX,
-      test.labels,
-      test.count,
-      T,
-      method.prediction,
-      coding,
-      evalBackend,
-    );
-    history.push({
-      epoch,
-      trainLoss: loss / seen,
-      trainAccuracy: correct / seen,
-      testAccuracy: evaluation.accuracy,
-      firingRate: evaluation.firingRate,
-      seconds: (performance.now() - t0) / 1000,
-    });
-    options.onEpoch?.(history[history.length - 1]);
-  }
-  const last = history[history.length - 1], c = cost!;
+      tally.cost ??= countCost(setup, options, xs, b.labels);
+      return xs;
+    },
+    stepped: () => void (tally.peak = Math.max(tally.peak, process.memoryUsage().rss)),
+    checkpoint(epoch) {
+      if (epoch > 0) checkLifParameters(net, runAt(epoch));
+      options.onCheckpoint?.(cloneLif(net), epoch);
+    },
+    evaluate: () =>
+      evaluateLif(
+        saf ? safToLif(net) : net, // SAF weights run as LIF neurons
+        testX,
+        test.labels,
+        test.count,
+        T,
+        setup.method.prediction,
+        coding,
+        evalBackend,
+      ),
+    record: (base, e) => ({ ...base, testAccuracy: e.accuracy, firingRate: e.firingRate }),
+  });
+}
+
+/**
+ * The run's report from the loop's end.
+ *
+ * @example
+ * ```ts ignore
+ * return lifResult(train, test, options, setup, tally, driveSync(loop, answer));
+ * ```
+ */
+export function lifResult(
+  train: ImageSet,
+  test: ImageSet,
+  options: TrainLifOptions,
+  { net, coding }: LifSetup,
+  { cost, peak }: LifTally,
+  { history, evaluation, seconds }: EpochsDone<LifEvaluation, LifEpochRecord>,
+): TrainLifResult {
+  const { method, T, epochs, batch, lr, seed } = options, c = cost!;
   return {
-    method: name,
+    method,
     T,
     lambda: net.lambda,
     vth: net.vth,
@@ -187,17 +195,17 @@ export function* lifTrainingLoop(
     epochs,
     batch,
     lr,
-    decayRate,
-    decaySteps,
+    decayRate: options.decayRate ?? ADAM_DEFAULTS.decayRate,
+    decaySteps: options.decaySteps ?? ADAM_DEFAULTS.decaySteps,
     seed,
     trainCount: train.count,
     testCount: test.count,
-    testAccuracy: last.testAccuracy,
-    firingRate: last.firingRate,
-    macsForward: c.macsForward / firstSize,
-    macsBackward: c.macsBackward / firstSize,
-    stateFloats: perSample(c, firstSize, net),
-    seconds: (performance.now() - start) / 1000,
+    testAccuracy: evaluation.accuracy,
+    firingRate: evaluation.firingRate,
+    macsForward: c.macsForward,
+    macsBackward: c.macsBackward,
+    stateFloats: perSample(c, 1, net),
+    seconds,
     peakMemoryBytes: peak,
     history,
     network: net,
@@ -205,7 +213,8 @@ export function* lifTrainingLoop(
 }
 
 /**
- * Train on `train`, evaluate on `test` after every epoch.
+ * Train on `train` with the method's reference step (`steps/lif/ref.ts`) on `options.backend`'s
+ * primitives, evaluate on `test` after every epoch.
  *
  * @example
  * ```ts
@@ -222,32 +231,13 @@ export function trainLif(
   options: TrainLifOptions,
 ): TrainLifResult {
   const setup = prepareLif(train, test, options), { method, net } = setup;
-  const backend = options.backend ?? refBackend;
-  const decayRate = options.decayRate ?? ADAM_DEFAULTS.decayRate;
-  const decaySteps = options.decaySteps ?? ADAM_DEFAULTS.decaySteps;
-  const adam = new Adam(lifParams(net), { lr: options.lr, decayRate, decaySteps });
+  const backend = options.backend ?? refBackend, tally = { peak: process.memoryUsage().rss };
   const { mseWeight, readout, variant } = options;
-  const classes = net.layers[net.layers.length - 1].nOut;
-  const loop = lifTrainingLoop(train, test, options, setup, backend);
-  for (let req = loop.next();;) {
-    if (req.done) return req.value;
-    if (req.value.kind === "sync") {
-      req = loop.next();
-      continue;
-    }
-    const { xs, labels, size, counter, where } = req.value;
-    const r = stepAt(where, () =>
-      method.gradients(net, xs, labels, size, {
-        mseWeight,
-        readout,
-        variant,
-        backend,
-        cost: counter,
-        onStep: method.update === "step" ? (g) => adam.step(g) : undefined,
-      }));
-    if (method.update === "batch") adam.step(r.grads);
-    let correct = 0;
-    argmaxRows(r.scores, size, classes).forEach((p, k) => (correct += +(p === labels[k])));
-    req = loop.next({ loss: r.loss, correct, countedSize: size });
-  }
+  const adam = { lr: options.lr, decayRate: options.decayRate, decaySteps: options.decaySteps };
+  const step = createRefLifStep({ net, method, adam, mseWeight, readout, variant, backend });
+  const loop = lifEpochs(train, test, options, setup, tally, backend);
+  const done = driveSync(loop, (q) => {
+    if (q.kind === "step") return stepAt(q.where, () => step.step(q.x, q.labels, q.size));
+  });
+  return lifResult(train, test, options, setup, tally, done);
 }

@@ -1,6 +1,6 @@
 /**
- * `trainLifWebGpu`: `trainLif`'s schedule (`lifTrainingLoop`: batches, codes, seeds, progress,
- * per-epoch LIF evaluation, report) with the training step on the GPU
+ * `trainLifWebGpu`: `trainLif`'s loop (`runEpochs` with the LIF hooks `lifEpochs`: batches,
+ * codes, seeds, progress, per-epoch LIF evaluation, report) with the training step on the GPU
  * (`src/steps/lif/webgpu.ts`): the weights, accumulations, gradients and Adam's moments
  * stay in GPU buffers for the whole run; each batch reads back its loss and correct count;
  * the weights come back to the CPU once per epoch, for the evaluation (LIF inference on the
@@ -14,17 +14,17 @@
  *
  * @module
  */
-import type { Backend } from "../backend/backend.ts";
-import { createWasmBackend } from "../backend/wasm.ts";
+import process from "node:process";
+import { backendByName } from "../backend/select.ts";
 import type { GpuOptions } from "../backend/webgpu/device.ts";
-import { createWebGpuLifStep } from "../steps/lif/webgpu.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
-import type { LifNetwork } from "../lif/network.ts";
+import { createWebGpuLifStep } from "../steps/lif/webgpu.ts";
 import { stepAt } from "./divergence.ts";
+import { driveAsync } from "./run_epochs.ts";
 import {
-  type LifBatchOutcome,
-  lifTrainingLoop,
+  lifEpochs,
+  lifResult,
   prepareLif,
   type TrainLifOptions,
   type TrainLifResult,
@@ -49,17 +49,6 @@ export const WEBGPU_LIF_METHODS: Readonly<Record<string, "saf" | "ottt">> = {
 export interface TrainLifWebGpuOptions extends TrainLifOptions {
   /** Device request and readback timeouts (default 120 s: a llvmpipe batch can take a while). */
   gpu?: GpuOptions;
-}
-
-/** One sample of a batch request (the cost count is per sample). */
-function firstSample(xs: Float64Array[], nIn: number): Float64Array[] {
-  const one = xs[0].slice(0, nIn);
-  return xs.map((x) => (x === xs[0] ? one : x.slice(0, nIn)));
-}
-
-/** A copy of the network (the cost count runs the CPU method on it, one sample). */
-function cloneNet(net: LifNetwork): LifNetwork {
-  return { ...net, layers: net.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })) };
 }
 
 /**
@@ -102,29 +91,14 @@ export async function trainLifWebGpu(
     timeoutMs: options.gpu?.timeoutMs ?? 120000,
   });
   try {
-    const evalBackend: Backend = options.backend ?? createWasmBackend();
-    const loop = lifTrainingLoop(train, test, options, setup, evalBackend);
-    const nIn = net.layers[0].nIn;
-    for (let req = loop.next();;) {
-      if (req.done) return req.value;
-      if (req.value.kind === "sync") {
-        await runner.read(net);
-        req = loop.next();
-        continue;
-      }
-      const { xs, labels, size, counter } = req.value;
-      if (counter) { // the cost figures: the CPU method on one sample of a copy
-        const { mseWeight, readout } = options;
-        method.gradients(cloneNet(net), firstSample(xs, nIn), labels.subarray(0, 1), 1, {
-          mseWeight,
-          readout,
-          cost: counter,
-        });
-      }
-      const r = await stepAt(req.value.where, () => runner.step(xs, labels, size));
-      const outcome: LifBatchOutcome = { loss: r.loss, correct: r.correct, countedSize: 1 };
-      req = loop.next(outcome);
-    }
+    const evalBackend = options.backend ?? backendByName("wasm");
+    const tally = { peak: process.memoryUsage().rss };
+    const loop = lifEpochs(train, test, options, setup, tally, evalBackend);
+    const done = await driveAsync(loop, async (q) => {
+      if (q.kind === "step") return await stepAt(q.where, () => runner.step(q.x, q.labels, q.size));
+      await runner.read(net);
+    });
+    return lifResult(train, test, options, setup, tally, done);
   } finally {
     runner.close();
   }

@@ -11,13 +11,12 @@
  * @module
  */
 import type { AsyncBackend } from "../backend/backend.ts";
-import { gatherBatch, toFloatImages } from "../data/batching.ts";
+import { toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
 import { denseLayers, describeLayers, layerSizes } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
-import { Rng } from "../nn/rng.ts";
 import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { TwinStepChoice } from "../steps/ttfs/select.ts";
@@ -25,8 +24,14 @@ import type { CodingIntervals } from "../ttfs/intervals.ts";
 import { SPIKES_PER_NEURON_CONVENTION } from "../ttfs/spikes.ts";
 import { checkB1Parameters, checkLoss, cloneB1, runAt, stepAt } from "./divergence.ts";
 import {
+  driveAsync,
+  driveSync,
+  type EpochRequest,
+  type EpochsDone,
+  runEpochs,
+} from "./run_epochs.ts";
+import {
   checkPositiveInt,
-  progressAt,
   type TrainingRunOptions,
   type TrainingRunSummary,
 } from "./training_run.ts";
@@ -141,66 +146,62 @@ function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared
   return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init, step } };
 }
 
-/** What the schedule asks its driver to do (synchronously or not) with the trainer. */
-type Request =
-  | { kind: "step"; x: Float64Array; labels: ArrayLike<number>; size: number; where: string }
-  | { kind: "evaluate"; x: Float64Array; labels: ArrayLike<number>; count: number }
-  | { kind: "pull" };
+/** The TTFS hooks of the one loop (`runEpochs`), and the result from its end. */
+function ttfsEpochs(
+  train: ImageSet,
+  test: ImageSet,
+  options: RunOptions,
+  prepared: Prepared,
+  trainer: TwinTrainer,
+): Generator<EpochRequest<Float64Array>, TrainTtfsResult, TwinStep | undefined> {
+  const testX = toFloatImages(test);
+  return (function* () {
+    let twinLoss = 0;
+    const done = yield* runEpochs<Float64Array, TwinStep, TwinEvaluation, EpochRecord>(
+      train,
+      options,
+      {
+        lossName: "the SNN's training loss",
+        input: (b) => b.x,
+        stepped(s, size, where) {
+          checkLoss(s.twinLoss, "the ReLU twin's training loss", where);
+          twinLoss += s.twinLoss * size;
+        },
+        checkpoint(epoch) {
+          if (epoch > 0) checkB1Parameters(trainer.snn, trainer.twin, runAt(epoch));
+          options.onCheckpoint?.(cloneB1(trainer.snn), epoch);
+        },
+        evaluate: () => trainer.evaluate(testX, test.labels, test.count),
+        record(base, e) {
+          const reluTwinTrainLoss = twinLoss / train.count;
+          twinLoss = 0;
+          const { epoch, trainLoss, trainAccuracy, seconds } = base;
+          return {
+            epoch,
+            trainLoss,
+            trainAccuracy,
+            reluTwinTrainLoss,
+            testAccuracy: e.accuracy,
+            reluTwinTestAccuracy: e.twinAccuracy,
+            seconds,
+          };
+        },
+      },
+    );
+    return ttfsResult(train, test, options, prepared, trainer, done);
+  })();
+}
 
-/** The epochs, batches, evaluations and report of a run, as a generator of requests. */
-function* schedule(
+/** The run's report from the loop's end. */
+function ttfsResult(
   train: ImageSet,
   test: ImageSet,
   options: RunOptions,
   { layers, sizes }: Prepared,
   trainer: TwinTrainer,
-): Generator<Request, TrainTtfsResult, TwinStep & TwinEvaluation> {
+  { history, evaluation, seconds }: EpochsDone<TwinEvaluation, EpochRecord>,
+): TrainTtfsResult {
   const { epochs, batch, lr, seed } = options;
-  const rng = new Rng(seed ^ 0x6a09e667), testX = toFloatImages(test);
-  const stepsPerEpoch = Math.ceil(train.count / batch);
-  const start = performance.now(), history: EpochRecord[] = [];
-  const evaluations: TwinEvaluation[] = [];
-  options.onCheckpoint?.(cloneB1(trainer.snn), 0);
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    const order = rng.permutation(train.count), t0 = performance.now();
-    let loss = 0, twinLoss = 0, correct = 0, seen = 0;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const b = gatherBatch(train, order, step * batch, batch);
-      const where = runAt(epoch, step);
-      const s: TwinStep = yield { kind: "step", x: b.x, labels: b.labels, size: b.size, where };
-      checkLoss(s.loss, "the SNN's training loss", where);
-      checkLoss(s.twinLoss, "the ReLU twin's training loss", where);
-      loss += s.loss * b.size;
-      twinLoss += s.twinLoss * b.size;
-      correct += s.correct;
-      seen += b.size;
-      const at = { epoch, epochs, step, stepsPerEpoch };
-      options.onProgress?.(progressAt(at, loss / seen, correct / seen, start));
-    }
-    yield { kind: "pull" }; // the parameters back from a GPU step, to check them
-    checkB1Parameters(trainer.snn, trainer.twin, runAt(epoch));
-    options.onCheckpoint?.(cloneB1(trainer.snn), epoch);
-    const evaluation: TwinEvaluation = yield {
-      kind: "evaluate",
-      x: testX,
-      labels: test.labels,
-      count: test.count,
-    };
-    evaluations.push(evaluation);
-    history.push({
-      epoch,
-      trainLoss: loss / seen,
-      trainAccuracy: correct / seen,
-      reluTwinTrainLoss: twinLoss / seen,
-      testAccuracy: evaluation.accuracy,
-      reluTwinTestAccuracy: evaluation.twinAccuracy,
-      seconds: (performance.now() - t0) / 1000,
-    });
-    options.onEpoch?.(history[history.length - 1]);
-  }
-  yield { kind: "pull" };
-  trainer.close();
-  const evaluation = evaluations[evaluations.length - 1];
   return {
     sizes,
     architecture: describeLayers(layers),
@@ -223,7 +224,7 @@ function* schedule(
     intervals: trainer.snn.intervals,
     network: trainer.snn,
     history,
-    seconds: (performance.now() - start) / 1000,
+    seconds,
   };
 }
 
@@ -249,20 +250,12 @@ export function trainTtfs(
     ...prepared.trainer,
     backend: options.backend,
   });
-  const run = schedule(train, test, options, prepared, trainer);
   try {
-    for (let r = run.next();;) {
-      if (r.done) return r.value;
-      const q = r.value;
-      if (q.kind === "step") {
-        r = run.next(stepAt(q.where, () => trainer.step(q.x, q.labels, q.size)) as never);
-      } else if (q.kind === "evaluate") {
-        r = run.next(trainer.evaluate(q.x, q.labels, q.count) as never);
-      } else r = run.next(undefined as never);
-    }
-  } catch (e) {
+    return driveSync(ttfsEpochs(train, test, options, prepared, trainer), (q) => {
+      if (q.kind === "step") return stepAt(q.where, () => trainer.step(q.x, q.labels, q.size));
+    });
+  } finally {
     trainer.close(); // the wasm step's workers, if any
-    throw e;
   }
 }
 
@@ -291,20 +284,14 @@ export async function trainTtfsAsync(
   const trainer = options.backend
     ? await TwinTrainer.open(prepared.layers, options.backend, prepared.trainer)
     : new TwinTrainer(prepared.layers, prepared.trainer);
-  const run = schedule(train, test, options, prepared, trainer);
   try {
-    for (let r = run.next();;) {
-      if (r.done) return r.value;
-      const q = r.value;
+    return await driveAsync(ttfsEpochs(train, test, options, prepared, trainer), async (q) => {
       if (q.kind === "step") {
-        const s = await stepAt(q.where, () => trainer.stepAsync(q.x, q.labels, q.size));
-        r = run.next(s as never);
-      } else if (q.kind === "evaluate") {
-        r = run.next(await trainer.evaluateAsync(q.x, q.labels, q.count) as never);
-      } else r = run.next(await trainer.pull() as never);
-    }
-  } catch (e) {
+        return await stepAt(q.where, () => trainer.stepAsync(q.x, q.labels, q.size));
+      }
+      await trainer.pull();
+    });
+  } finally {
     trainer.close();
-    throw e;
   }
 }

@@ -12,6 +12,7 @@
  * @module
  */
 import { OptionError } from "../errors.ts";
+import { ADAM_DEFAULTS, type TrainingSchedule } from "../nn/optim.ts";
 import { bpttGradients } from "./bptt.ts";
 import type { GradientResult, MethodOptions } from "./method.ts";
 import type { LifNetwork } from "./network.ts";
@@ -74,3 +75,23 @@ export function lifMethod(name: string): LifMethod {
   }
   return m;
 }
+
+/**
+ * The schedule `train --model lif-*` gives the LIF methods: T = 6 steps, 8 epochs of batch 64,
+ * lr 3e-4 with SPEC A10's decay (x0.9 every 5000 steps). `results/` was trained with it
+ * (docs/results.md).
+ *
+ * @example
+ * ```ts
+ * import { LIF_TRAINING } from "./methods.ts";
+ * console.log(LIF_TRAINING.T, LIF_TRAINING.lr); // 6 0.0003
+ * ```
+ */
+export const LIF_TRAINING: Readonly<TrainingSchedule & { T: number }> = Object.freeze({
+  T: 6,
+  epochs: 8,
+  batch: 64,
+  lr: 3e-4,
+  decayRate: ADAM_DEFAULTS.decayRate,
+  decaySteps: ADAM_DEFAULTS.decaySteps,
+});

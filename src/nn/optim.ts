@@ -47,6 +47,20 @@ export const ADAM_DEFAULTS: Readonly<Required<AdamOptions>> = Object.freeze({
   decaySteps: 5000,
 });
 
+/** A training schedule: epochs, batch and Adam's learning rate with its decay (SPEC A10 form). */
+export interface TrainingSchedule {
+  /** Passes over the training set. */
+  epochs: number;
+  /** Samples per step. */
+  batch: number;
+  /** Initial Adam learning rate. */
+  lr: number;
+  /** Learning-rate factor per `decaySteps` steps. */
+  decayRate: number;
+  /** Steps per decay factor. */
+  decaySteps: number;
+}
+
 /**
  * Adam's options with every unset one at its SPEC A10 default (lr 5e-4, beta1 0.9, beta2 0.999,
  * epsilon 1e-7, decay x0.9 per 5000 steps), checked: each finite and >= 0, lr > 0. Every Adam,

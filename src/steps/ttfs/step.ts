@@ -10,14 +10,15 @@
  */
 import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import { ADAM_DEFAULTS, type AdamOptions } from "../../nn/optim.ts";
+import { TTFS_TRAINING } from "../../ttfs/models.ts";
 import type { AsyncTrainingStep, TrainingStep } from "../step.ts";
 
 /** Adam and its schedule, every setting given (`nn/optim.ts`'s `AdamOptions`, all required). */
 export type StepHyper = Required<AdamOptions>;
 
 /**
- * The Adam settings the twin-step tests and benchmarks start from: lr 1e-3, with `nn/optim.ts`'s
- * other defaults (beta1 0.9, beta2 0.999, epsilon 1e-7, x0.9 every 5000 steps).
+ * The Adam settings the twin-step tests and benchmarks start from: `TTFS_TRAINING`'s lr (1e-3),
+ * with `nn/optim.ts`'s other defaults (beta1 0.9, beta2 0.999, epsilon 1e-7, x0.9 every 5000 steps).
  *
  * @example
  * ```ts
@@ -25,7 +26,10 @@ export type StepHyper = Required<AdamOptions>;
  * console.log(TWIN_STEP_ADAM.lr, TWIN_STEP_ADAM.decaySteps); // 0.001 5000
  * ```
  */
-export const TWIN_STEP_ADAM: Readonly<StepHyper> = Object.freeze({ ...ADAM_DEFAULTS, lr: 1e-3 });
+export const TWIN_STEP_ADAM: Readonly<StepHyper> = Object.freeze({
+  ...ADAM_DEFAULTS,
+  lr: TTFS_TRAINING.lr,
+});
 
 /**
  * What a fused step (wasm, WebGPU) starts from: a dense B = 1 network (input interval [0, 1],
