@@ -8,7 +8,6 @@
  *
  * @module
  */
-import { createWasmBackend } from "../src/backend/wasm.ts";
 import { WasmCore } from "../src/backend/wasm/core.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
 import type { GpuContext } from "../src/backend/webgpu/device.ts";

@@ -12,7 +12,6 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createWasmBackend } from "../../src/backend/wasm.ts";
 import { createWasmTwinStep, loadedCore } from "../../src/steps/ttfs/wasm.ts";
 import { TWIN_STEP_ADAM as ADAM, type TwinStepSpec } from "../../src/steps/ttfs/step.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
