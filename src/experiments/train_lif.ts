@@ -21,7 +21,6 @@ import { type LifMethod, lifMethod } from "../lif/methods.ts";
 import { initLifNetwork, type LifNetwork, lifParams } from "../lif/network.ts";
 import { SPEC_LIF } from "../lif/neuron.ts";
 import { neuronsOf } from "../nn/layer.ts";
-import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
 import { createRefLifStep } from "../steps/lif/ref.ts";
 import { checkInitialNetwork, checkLifParameters, cloneLif, runAt, stepAt } from "./divergence.ts";
@@ -33,7 +32,7 @@ import {
   runEpochs,
   type StepFigures,
 } from "./run_epochs.ts";
-import { checkPositiveInt } from "./training_run.ts";
+import { checkPositiveInt, runSummary } from "./training_run.ts";
 
 /** Accuracy and spikes per hidden neuron per step of plain LIF inference (`evaluateLif`). */
 export type LifEvaluation = ReturnType<typeof evaluateLif>;
@@ -184,7 +183,7 @@ export function lifResult(
   { cost, peak }: LifTally,
   { history, evaluation, seconds }: EpochsDone<LifEvaluation, LifEpochRecord>,
 ): TrainLifResult {
-  const { method, T, epochs, batch, lr, seed } = options, c = cost!;
+  const { method, T } = options, c = cost!;
   return {
     method,
     T,
@@ -192,14 +191,7 @@ export function lifResult(
     vth: net.vth,
     surrogateSlope: net.surrogateSlope,
     coding,
-    epochs,
-    batch,
-    lr,
-    decayRate: options.decayRate ?? ADAM_DEFAULTS.decayRate,
-    decaySteps: options.decaySteps ?? ADAM_DEFAULTS.decaySteps,
-    seed,
-    trainCount: train.count,
-    testCount: test.count,
+    ...runSummary(options, train.count, test.count),
     testAccuracy: evaluation.accuracy,
     firingRate: evaluation.firingRate,
     macsForward: c.macsForward,

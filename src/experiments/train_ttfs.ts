@@ -17,7 +17,6 @@ import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
 import { denseLayers, describeLayers, layerSizes } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
-import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import type { TwinStepChoice } from "../steps/ttfs/select.ts";
 import type { CodingIntervals } from "../ttfs/intervals.ts";
@@ -32,6 +31,7 @@ import {
 } from "./run_epochs.ts";
 import {
   checkPositiveInt,
+  runSummary,
   type TrainingRunOptions,
   type TrainingRunSummary,
 } from "./training_run.ts";
@@ -201,18 +201,10 @@ function ttfsResult(
   trainer: TwinTrainer,
   { history, evaluation, seconds }: EpochsDone<TwinEvaluation, EpochRecord>,
 ): TrainTtfsResult {
-  const { epochs, batch, lr, seed } = options;
   return {
     sizes,
     architecture: describeLayers(layers),
-    epochs,
-    batch,
-    lr,
-    decayRate: options.decayRate ?? ADAM_DEFAULTS.decayRate,
-    decaySteps: options.decaySteps ?? ADAM_DEFAULTS.decaySteps,
-    seed,
-    trainCount: train.count,
-    testCount: test.count,
+    ...runSummary(options, train.count, test.count),
     testAccuracy: evaluation.accuracy,
     reluTwinTestAccuracy: evaluation.twinAccuracy,
     agreementWithReluTwin: evaluation.agreement,

@@ -6,6 +6,7 @@
  */
 import type { Backend } from "../backend/backend.ts";
 import { OptionError } from "../errors.ts";
+import { ADAM_DEFAULTS } from "../nn/optim.ts";
 
 /**
  * Options shared by the training drivers; `N` is the network type, `E` the epoch record.
@@ -131,5 +132,36 @@ export function progressAt(
     accuracy,
     elapsedSeconds: elapsed,
     etaSeconds: (elapsed / done) * (total - done),
+  };
+}
+
+/**
+ * The schedule and data sizes of a run, its defaults filled in (`ADAM_DEFAULTS`' decay).
+ *
+ * @example
+ * ```ts
+ * import { runSummary } from "./training_run.ts";
+ * const s = runSummary({ epochs: 1, batch: 8, lr: 1e-3, seed: 0 }, 100, 10);
+ * console.log(s.decaySteps, s.trainCount); // 5000 100
+ * ```
+ */
+export function runSummary(
+  options: Pick<
+    TrainingRunOptions<never, never>,
+    "epochs" | "batch" | "lr" | "seed" | "decayRate" | "decaySteps"
+  >,
+  trainCount: number,
+  testCount: number,
+): TrainingRunSummary {
+  const { epochs, batch, lr, seed } = options;
+  return {
+    epochs,
+    batch,
+    lr,
+    decayRate: options.decayRate ?? ADAM_DEFAULTS.decayRate,
+    decaySteps: options.decaySteps ?? ADAM_DEFAULTS.decaySteps,
+    seed,
+    trainCount,
+    testCount,
   };
 }
