@@ -5,11 +5,25 @@
  * one invocation per parameter, 256 per workgroup, the grid folded into two dimensions
  * (`workgroupGrid`): k = (wid.x + wid.y * nwg.x) * 256 + lid.
  *
- * Bindings: 0 params {n, lrT, b1, b2, eps} (uniform; n u32, the rest f32), 1 p, 2 g, 3 m, 4 v
- * (p, m, v read_write).
+ * Bindings: 0 params {n, lrT, b1, b2, eps} (uniform ADAM_PARAMS; n u32, the rest f32), 1 p, 2 g,
+ * 3 m, 4 v (p, m, v read_write).
  *
  * @module
  */
+import { uniformWgsl } from "./params.ts";
+
+/**
+ * Adam's uniform (params.ts): n parameters, lrT (lr_t with both bias corrections) and Adam's
+ * constants.
+ *
+ * @example
+ * ```ts
+ * import { ADAM_PARAMS } from "./adam.ts";
+ * import { packUniform } from "./params.ts";
+ * console.log(packUniform(ADAM_PARAMS, { n: 10, lrT: 1e-3 })[0]); // 10
+ * ```
+ */
+export const ADAM_PARAMS = { n: "u32", lrT: "f32", b1: "f32", b2: "f32", eps: "f32" } as const;
 
 /** Invocations per workgroup of {@link ADAM_WGSL}. */
 export const ADAM_GROUP = 256;
@@ -23,8 +37,7 @@ export const ADAM_GROUP = 256;
  * console.log(ADAM_WGSL.includes("sqrt(vk)")); // true
  * ```
  */
-export const ADAM_WGSL = `struct Params { n: u32, lrT: f32, b1: f32, b2: f32, eps: f32 }
-@group(0) @binding(0) var<uniform> P: Params;
+export const ADAM_WGSL = `${uniformWgsl(ADAM_PARAMS)}
 @group(0) @binding(1) var<storage, read_write> p: array<f32>;
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<storage, read_write> m: array<f32>;

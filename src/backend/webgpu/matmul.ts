@@ -13,7 +13,7 @@
  * {@link matmulKernel} joins a prelude (uniform and bindings), the two loads, an epilogue
  * body and a numbered main loop (matmul_kernels.ts: 1 plain, 2 16x16 shared tiles, 3 64x64
  * register tiles). {@link matmulWgsl} is its dense instance: the epilogues of {@link Epilogue}
- * over the bindings 0 params {M, N, K, tmax} (uniform), 1 A, 2 B, 3 C (read_write), then
+ * over the bindings 0 params {M, N, K, tmax} (uniform MATMUL_PARAMS), 1 A, 2 B, 3 C (read_write), then
  * 4 bias (bias, relu, ttfs) or mask (mask), 5 t (ttfs). The LIF kernels (lif_wgsl.ts,
  * lif_ottt_wgsl.ts) are its other instances, with the SAF / LIF neuron fused as the epilogue.
  *
@@ -21,6 +21,7 @@
  */
 import type { GpuContext } from "./device.ts";
 import { matmulBlock, type MatmulDims, matmulLoop, type MatmulVersion } from "./matmul_kernels.ts";
+import { uniformWgsl } from "./params.ts";
 
 export { matmulBlock, type MatmulDims, type MatmulVersion } from "./matmul_kernels.ts";
 
@@ -163,6 +164,19 @@ fn mask_inactive(i: u32, n: u32, v: f32) { C[i] = select(0.0, v, mask[i] > 0.0);
 const DENSE_DIMS: MatmulDims = ["P.M", "P.N", "P.K"];
 
 /**
+ * The uniform of the dense kernels (params.ts): C is M x N, the sum K long; tmax is the TTFS
+ * epilogue's t = tmax - a.
+ *
+ * @example
+ * ```ts
+ * import { MATMUL_PARAMS } from "./matmul.ts";
+ * import { packUniform } from "./params.ts";
+ * console.log(packUniform(MATMUL_PARAMS, { M: 2, N: 3, K: 4 })[2]); // 4
+ * ```
+ */
+export const MATMUL_PARAMS = { M: "u32", N: "u32", K: "u32", tmax: "f32" } as const;
+
+/**
  * The WGSL source of one dense matrix-product kernel (entry point "main"; module doc).
  *
  * @example
@@ -184,8 +198,7 @@ export function matmulWgsl(
     }> ${name}: array<f32>;`
   );
   const [loadA, loadB] = layoutLoads(layout, DENSE_DIMS, { a: "A", b: "B" });
-  const prelude = `struct Params { M: u32, N: u32, K: u32, tmax: f32 }
-@group(0) @binding(0) var<uniform> P: Params;
+  const prelude = `${uniformWgsl(MATMUL_PARAMS)}
 @group(0) @binding(1) var<storage, read> A: array<f32>;
 @group(0) @binding(2) var<storage, read> B: array<f32>;
 @group(0) @binding(3) var<storage, read_write> C: array<f32>;

@@ -12,11 +12,12 @@
  * Also the bias gradient, a column sum: dbias[n] += sum_m dz[m * N + n] (one invocation per
  * column, 64 per workgroup).
  *
- * Bindings: reduce: 0 params {n, offset, slot} (uniform), 1 X, 2 out (read_write);
- * column sum: 0 params {M, N}, 1 dz, 2 dbias (read_write).
+ * Bindings: reduce: 0 params {n, offset, slot} (uniform REDUCE_PARAMS), 1 X, 2 out
+ * (read_write); column sum: 0 params {M, N} (COLUMN_SUM_PARAMS), 1 dz, 2 dbias (read_write).
  *
  * @module
  */
+import { uniformWgsl } from "./params.ts";
 
 /** The reductions of {@link reduceWgsl}. */
 export type ReduceOp = "max" | "sum" | "sumsq";
@@ -26,6 +27,28 @@ const OPS: Record<ReduceOp, { init: string; fold: string; combine: string }> = {
   sum: { init: "0.0", fold: "acc + v", combine: "x + y" },
   sumsq: { init: "0.0", fold: "acc + v * v", combine: "x + y" },
 };
+
+/**
+ * The uniform of a reduction (params.ts): X[offset .. offset + n) into out[slot].
+ *
+ * @example
+ * ```ts
+ * import { REDUCE_PARAMS } from "./reduce.ts";
+ * console.log(Object.keys(REDUCE_PARAMS)); // [ "n", "offset", "slot" ]
+ * ```
+ */
+export const REDUCE_PARAMS = { n: "u32", offset: "u32", slot: "u32" } as const;
+
+/**
+ * The uniform of the column sum (params.ts): dz is M x N.
+ *
+ * @example
+ * ```ts
+ * import { COLUMN_SUM_PARAMS } from "./reduce.ts";
+ * console.log(Object.keys(COLUMN_SUM_PARAMS)); // [ "M", "N" ]
+ * ```
+ */
+export const COLUMN_SUM_PARAMS = { M: "u32", N: "u32" } as const;
 
 /** Invocations of a reduction's single workgroup. */
 export const REDUCE_SIZE = 256;
@@ -41,8 +64,7 @@ export const REDUCE_SIZE = 256;
  */
 export function reduceWgsl(op: ReduceOp): string {
   const { init, fold, combine } = OPS[op];
-  return `struct Params { n: u32, offset: u32, slot: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+  return `${uniformWgsl(REDUCE_PARAMS)}
 @group(0) @binding(1) var<storage, read> X: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;
 var<workgroup> part: array<f32, ${REDUCE_SIZE}>;
@@ -77,8 +99,7 @@ export const COLUMN_GROUP = 64;
  * console.log(COLUMN_SUM_WGSL.includes("dbias")); // true
  * ```
  */
-export const COLUMN_SUM_WGSL = `struct Params { M: u32, N: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+export const COLUMN_SUM_WGSL = `${uniformWgsl(COLUMN_SUM_PARAMS)}
 @group(0) @binding(1) var<storage, read> dz: array<f32>;
 @group(0) @binding(2) var<storage, read_write> dbias: array<f32>;
 // spec A7, B2

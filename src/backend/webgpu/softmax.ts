@@ -7,11 +7,24 @@
  * then a tree reduction writes out[slot] = sum_b loss_b and out[slot + 1] = sum_b right_b.
  * float32 throughout (WGSL has no float64; the wasm core sums these in float64).
  *
- * Bindings: 0 params {batch, classes, denom (f32), slot} (uniform), 1 logits, 2 labels (u32),
- * 3 dl (read_write), 4 out (read_write).
+ * Bindings: 0 params {batch, classes, denom (f32), slot} (uniform SOFTMAX_PARAMS), 1 logits,
+ * 2 labels (u32), 3 dl (read_write), 4 out (read_write).
  *
  * @module
  */
+import { uniformWgsl } from "./params.ts";
+
+/**
+ * The softmax's uniform (params.ts): the batch, the classes, the divisor of dl, the first of
+ * the two output slots.
+ *
+ * @example
+ * ```ts
+ * import { SOFTMAX_PARAMS } from "./softmax.ts";
+ * console.log(SOFTMAX_PARAMS.denom); // f32
+ * ```
+ */
+export const SOFTMAX_PARAMS = { batch: "u32", classes: "u32", denom: "f32", slot: "u32" } as const;
 
 /** Invocations of the softmax's single workgroup. */
 export const SOFTMAX_SIZE = 64;
@@ -25,8 +38,7 @@ export const SOFTMAX_SIZE = 64;
  * console.log(SOFTMAX_XENT_WGSL.includes("exp(")); // true
  * ```
  */
-export const SOFTMAX_XENT_WGSL = `struct Params { batch: u32, classes: u32, denom: f32, slot: u32 }
-@group(0) @binding(0) var<uniform> P: Params;
+export const SOFTMAX_XENT_WGSL = `${uniformWgsl(SOFTMAX_PARAMS)}
 @group(0) @binding(1) var<storage, read> Y: array<f32>;
 @group(0) @binding(2) var<storage, read> labels: array<u32>;
 @group(0) @binding(3) var<storage, read_write> dl: array<f32>;
