@@ -11,30 +11,22 @@
  * its input accumulation ("trace", the default) or its input spikes ("spike").
  *
  * With `method: "ottt"` the same runner trains OTTT (lif/ottt.ts, its default Replace
- * two-matmul forward and trace variant, every layer wrapped): OTTT_O with update "step", OTTT_A with "batch"; the backward
- * kernels are shared, since OTTT's presynaptic trace is SAF's accumulation.
+ * two-matmul forward and trace variant, every layer wrapped): OTTT_O with update "step", OTTT_A
+ * with "batch"; the backward kernels are shared, since OTTT's presynaptic trace is SAF's
+ * accumulation.
  *
- * Float32 throughout (the kernels' header comments give the equations and layout).
+ * Float32 throughout (the kernels' header comments give the equations and layout). The op list
+ * of a batch is webgpu_plan.ts's; the buffers and recorded batches are webgpu_session.ts's.
  *
  * @module
  */
-import { OptionError, ShapeError, ValueError } from "../../errors.ts";
+import { OptionError, ShapeError } from "../../errors.ts";
 import type { LifNetwork } from "../../lif/network.ts";
-import { constantTraces } from "../../lif/neuron.ts";
-import { type AdamOptions, adamSettings, adamStepSize } from "../../nn/optim.ts";
+import { type AdamOptions, adamSettings } from "../../nn/optim.ts";
 import { LIF_MSE_WEIGHT } from "../../lif/loss.ts";
-import { GpuContext } from "../../backend/webgpu/device.ts";
-import { type LifPipelines, lifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
-import {
-  type LifActivations,
-  lifActivations,
-  type LifBuffers,
-  type LifParamBuffers,
-  lifParamBuffers,
-  lifParamOffsets,
-  splitLifParams,
-} from "./webgpu_buffers.ts";
-import { buildLifPlan, lifAdamParams, type LifPlan, type LifPlanMode } from "./webgpu_plan.ts";
+import type { GpuContext } from "../../backend/webgpu/device.ts";
+import { lifParamOffsets, splitLifParams } from "./webgpu_buffers.ts";
+import { type LifFixed, LifSession, openLifGpu } from "./webgpu_session.ts";
 
 /** What {@link createWebGpuLifStep} starts from. */
 export interface WebGpuLifSpec {
@@ -112,161 +104,46 @@ function denseSizes(net: LifNetwork): number[] {
  * ```
  */
 export async function createWebGpuLifStep(spec: WebGpuLifSpec): Promise<LifStepRunner> {
-  const { net } = spec, sizes = denseSizes(net), H = sizes.length - 2;
-  const { t: t0 = 0, ...options } = spec.adam ?? {}, mseWeight = spec.mseWeight ?? LIF_MSE_WEIGHT;
-  const settings = adamSettings(options), { beta1, beta2, epsilon: eps } = settings;
-  if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
-  const ctx = spec.context ?? await GpuContext.create({ timeoutMs: spec.timeoutMs ?? 120000 });
-  const own = !spec.context;
-  let pipes: LifPipelines, params: LifParamBuffers;
-  try {
-    (pipes = await lifPipelines(ctx)), (params = lifParamBuffers(ctx, net));
-  } catch (e) {
-    if (own) ctx.destroy();
-    throw e;
-  }
-  const { offsets, total } = lifParamOffsets(net);
-  let acts: LifActivations | null = null, actBatch = 0, actX = 0, actBufs: GPUBuffer[] = [];
-  const plans = new Map<string, LifPlan>();
-  const dropPlans = () => {
-    for (const p of plans.values()) for (const u of p.uniforms) u.destroy();
-    plans.clear();
-  };
-  const ensure = (B: number, xFloats: number): LifBuffers => {
-    if (!acts || B > actBatch || xFloats > actX) {
-      for (const b of actBufs) b.destroy();
-      dropPlans();
-      (actBatch = Math.max(B, actBatch)), (actX = Math.max(xFloats, actX));
-      acts = lifActivations(ctx, sizes, actBatch, actX, spec.method === "ottt");
-      actBufs = Object.values(acts).flat();
-    }
-    return { ...params, ...acts };
-  };
-  let t = t0, closed = false;
-  const c = new Map<number, Float64Array>();
-  const run = async (
-    xs: Float64Array[],
-    labels: ArrayLike<number> | null,
-    B: number,
-    mode: LifPlanMode,
-  ): Promise<{ result: LifStepResult; buf: LifBuffers; plan: LifPlan }> => {
-    if (closed) throw new OptionError("the WebGPU LIF step was closed");
-    if (!Number.isInteger(B) || B < 1) throw new ShapeError(`batch ${B}; need an integer >= 1`);
-    const T = xs.length, n0 = sizes[0], K = sizes[H + 1];
-    if (T < 1) throw new ShapeError("the input has no time steps");
-    xs.forEach((x, i) => {
-      if (x.length !== B * n0) {
-        throw new ShapeError(`input step ${i} has ${x.length} values; need ${B * n0}`);
-      }
-    });
-    const shared = xs.every((x) => x === xs[0]);
-    const buf = ensure(B, (shared ? 1 : T) * B * n0);
-    if (labels) {
-      if (labels.length < B) throw new ShapeError(`${labels.length} labels for batch ${B}`);
-      const lab = new Uint32Array(B);
-      for (let b = 0; b < B; b++) {
-        const y = labels[b];
-        if (!(Number.isInteger(y) && y >= 0 && y < K)) {
-          throw new ValueError(`label[${b}] = ${y} is not a class in 0..${K - 1}`);
-        }
-        lab[b] = y;
-      }
-      ctx.write(buf.labels, lab);
-    }
-    const x32 = new Float32Array((shared ? 1 : T) * B * n0);
-    (shared ? [xs[0]] : xs).forEach((x, i) => x32.set(x, i * B * n0));
-    ctx.write(buf.x, x32);
-    const key = `${B}/${T}/${mode}/${shared}`;
-    let plan = plans.get(key);
-    if (!plan) {
-      if (!c.has(T)) c.set(T, constantTraces(net.lambda, T));
-      plan = buildLifPlan(ctx, pipes, buf, {
-        sizes,
-        offsets,
-        batch: B,
-        T,
-        c: c.get(T)!,
-        lambda: net.lambda,
-        vth: net.vth,
-        slope: net.surrogateSlope,
-        mseWeight,
-        readout: spec.readout ?? "trace",
-        update: spec.update ?? "step",
-        sharedInput: shared,
-        mode,
-        method: spec.method ?? "saf",
-        adam: { beta1, beta2, eps },
-      });
-      plans.set(key, plan);
-    }
-    for (const u of plan.adamUniforms) { // lr_t of each Adam update, in float64 (nn/optim.ts)
-      t++;
-      const lrT = adamStepSize(settings, t); // nn/optim.ts: the one lr_t
-      ctx.write(u, lifAdamParams(total, lrT, { beta1, beta2, eps }));
-    }
-    ctx.clear(buf.stats);
-    return { result: await execute(plan, buf, mode), buf, plan };
-  };
-  let record: GPUBuffer | null = null;
-  const execute = async (plan: LifPlan, buf: LifBuffers, mode: LifPlanMode) => {
-    const { batch: B, T } = plan.shape, hidden = sizes.slice(1, -1).map((n) => n * B);
-    const perStep = hidden.reduce((s, n) => s + n, 0);
-    if (mode === "forward") {
-      record?.destroy();
-      record = ctx.storage(Math.max(1, T * perStep) * 4, "lif spike record");
-    }
-    plan.steps.forEach((list, step) => {
-      for (const d of list) ctx.dispatch(d.pipeline, d.group, d.groups);
-      let at = step * perStep;
-      if (record && mode === "forward") {
-        hidden.forEach((n, l) => (ctx.copy(buf.spikes[l], record!, n * 4, 0, at * 4), (at += n)));
-      }
-    });
-    for (const d of plan.tail) ctx.dispatch(d.pipeline, d.group, d.groups);
-    ctx.copy(buf.stats, buf.result, 4, 0, 8);
-    const bytes = await ctx.readBytes(buf.result, 12);
-    const f = new Float32Array(bytes), u = new Uint32Array(bytes);
-    return { loss: f[0], correct: f[1], spikes: u[2] };
-  };
-  const split = (flat: Float32Array): Float64Array[] => splitLifParams(flat, net);
+  const { t = 0, ...options } = spec.adam ?? {}, settings = adamSettings(options);
+  const fixed = lifFixed(spec, settings), { net } = spec, sizes = fixed.sizes;
+  const gpu = await openLifGpu(net, spec.context, spec.timeoutMs ?? 120000);
+  const s = new LifSession(gpu, fixed, settings, t), ctx = s.ctx;
   return {
     get t() {
-      return t;
+      return s.t;
     },
-    step: async (xs, labels, B) => (await run(xs, labels, B, "train")).result,
+    step: async (xs, labels, B) => (await s.run(xs, labels, B, "train")).result,
     gradients: async (xs, labels, B) => {
-      const { result, buf } = await run(xs, labels, B, "gradients");
-      return { ...result, grads: split(await ctx.read(buf.grad, total)) };
+      const { result } = await s.run(xs, labels, B, "gradients");
+      return { ...result, grads: splitLifParams(await ctx.read(s.params.grad, s.total), net) };
     },
-    forward: async (xs, B) => {
-      const { plan } = await run(xs, null, B, "forward");
-      const flat = await ctx.read(record!);
-      const out: Float64Array[][] = [];
-      let at = 0;
-      for (let s = 0; s < plan.shape.T; s++) {
-        out.push(
-          sizes.slice(1, -1).map((n) => {
-            const v = Float64Array.from(flat.subarray(at, at + n * B));
-            return (at += n * B), v;
-          }),
-        );
-      }
-      return out;
-    },
+    forward: async (xs, B) => s.spikes((await s.run(xs, null, B, "forward")).plan, xs.length, B),
     read: async (into) => {
       if (denseSizes(into).join() !== sizes.join()) {
         throw new ShapeError(`network ${denseSizes(into).join("-")} is not ${sizes.join("-")}`);
       }
-      const p = split(await ctx.read(params.theta, total));
+      const p = splitLifParams(await ctx.read(s.params.theta, s.total), net);
       into.layers.forEach((l, i) => (l.w.set(p[2 * i]), l.b.set(p[2 * i + 1])));
     },
-    close: () => {
-      if (closed) return;
-      closed = true;
-      dropPlans();
-      for (const b of [...Object.values(params), ...actBufs]) b.destroy();
-      record?.destroy();
-      if (own) ctx.destroy();
-    },
+    close: () => s.close(),
+  };
+}
+
+/** The settings every plan of a runner shares, from the spec (checked). */
+function lifFixed(spec: WebGpuLifSpec, settings: ReturnType<typeof adamSettings>): LifFixed {
+  const { net } = spec, sizes = denseSizes(net), mseWeight = spec.mseWeight ?? LIF_MSE_WEIGHT;
+  if (!(mseWeight >= 0 && mseWeight <= 1)) throw new OptionError(`MSE weight ${mseWeight}`);
+  const { beta1, beta2, epsilon: eps } = settings;
+  return {
+    sizes,
+    offsets: lifParamOffsets(net).offsets,
+    lambda: net.lambda,
+    vth: net.vth,
+    slope: net.surrogateSlope,
+    mseWeight,
+    readout: spec.readout ?? "trace",
+    update: spec.update ?? "step",
+    method: spec.method ?? "saf",
+    adam: { beta1, beta2, eps },
   };
 }

@@ -2,12 +2,13 @@
  * The GPU buffers of the LIF step (layout in lif_wgsl.ts): the parameters, their gradients and
  * Adam's moments, one f32 buffer each holding every layer ([W_l | b_l] at offset off_w of
  * layer l), which live as long as the runner; and the activations, sized for the largest
- * batch seen so far (re-allocated when a larger one comes).
+ * batch seen so far (re-allocated when a larger one comes). Each set is allocated on a GpuPlan
+ * (backend/webgpu/plan.ts) that owns it: closing the plan frees the set.
  *
  * @module
  */
 import type { LifNetwork } from "../../lif/network.ts";
-import type { GpuContext } from "../../backend/webgpu/device.ts";
+import type { GpuPlan } from "../../backend/webgpu/plan.ts";
 
 /** The GPU buffers of a runner (activations sized for its largest batch so far). */
 export interface LifBuffers {
@@ -87,26 +88,27 @@ export function lifParamOffsets(
 }
 
 /**
- * The parameter buffers of `net`, its weights uploaded as float32, Adam's moments zero.
+ * The parameter buffers of `net` on `plan`, its weights uploaded as float32, Adam's moments
+ * zero.
  *
  * @example
  * ```ts ignore
- * const params = lifParamBuffers(ctx, net);
+ * const params = lifParamBuffers(new GpuPlan(ctx, "lif parameters"), net);
  * ```
  */
-export function lifParamBuffers(ctx: GpuContext, net: LifNetwork): LifParamBuffers {
+export function lifParamBuffers(plan: GpuPlan, net: LifNetwork): LifParamBuffers {
   const { offsets, total } = lifParamOffsets(net), theta = new Float32Array(total);
   net.layers.forEach((l, i) => {
     theta.set(l.w, offsets[i]);
     theta.set(l.b, offsets[i] + l.w.length);
   });
   return {
-    theta: ctx.storage(theta, "lif theta"),
-    grad: ctx.storage(total * 4, "lif grad"),
-    m1: ctx.storage(total * 4, "lif adam m"),
-    m2: ctx.storage(total * 4, "lif adam v"),
-    stats: ctx.storage(4, "lif stats"),
-    result: ctx.storage(12, "lif result"),
+    theta: plan.storage(theta, "lif theta"),
+    grad: plan.storage(total * 4, "lif grad"),
+    m1: plan.storage(total * 4, "lif adam m"),
+    m2: plan.storage(total * 4, "lif adam v"),
+    stats: plan.storage(4, "lif stats"),
+    result: plan.storage(12, "lif result"),
   };
 }
 
@@ -114,22 +116,22 @@ export function lifParamBuffers(ctx: GpuContext, net: LifNetwork): LifParamBuffe
 export type LifActivations = Omit<LifBuffers, keyof LifParamBuffers>;
 
 /**
- * Activation buffers for `batch` samples of a net of `sizes` [n_0, ..., n_L], with room for
- * `xFloats` input floats (T steps, or one for direct coding); `ottt` adds OTTT's state.
+ * Activation buffers on `plan` for `batch` samples of a net of `sizes` [n_0, ..., n_L], with
+ * room for `xFloats` input floats (T steps, or one for direct coding); `ottt` adds OTTT's state.
  *
  * @example
  * ```ts ignore
- * const acts = lifActivations(ctx, [784, 512, 10], 64, 64 * 784);
+ * const acts = lifActivations(new GpuPlan(ctx, "lif activations"), [784, 512, 10], 64, 64 * 784);
  * ```
  */
 export function lifActivations(
-  ctx: GpuContext,
+  plan: GpuPlan,
   sizes: number[],
   batch: number,
   xFloats: number,
   ottt = false,
 ): LifActivations {
-  const K = sizes[sizes.length - 1], s = (n: number, label: string) => ctx.storage(n * 4, label);
+  const K = sizes[sizes.length - 1], s = (n: number, label: string) => plan.storage(n * 4, label);
   const hid = (label: string) => sizes.slice(1, -1).map((n) => s(batch * n, label));
   return {
     x: s(xFloats, "lif x"),
