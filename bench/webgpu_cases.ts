@@ -11,8 +11,13 @@
 import { WasmCore } from "../src/backend/wasm/core.ts";
 import { createWebGpuBackend } from "../src/backend/webgpu.ts";
 import type { GpuContext } from "../src/backend/webgpu/device.ts";
-import { matmulGrid, type MatmulVersion, matmulWgsl } from "../src/backend/webgpu/matmul.ts";
-import { packParams } from "../src/backend/webgpu/params.ts";
+import {
+  MATMUL_PARAMS,
+  matmulGrid,
+  type MatmulVersion,
+  matmulWgsl,
+} from "../src/backend/webgpu/matmul.ts";
+import { packUniform } from "../src/backend/webgpu/params.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
 import { TWIN_STEP_ADAM, type TwinStepSpec } from "../src/steps/ttfs/step.ts";
 import { createWasmTwinStep } from "../src/steps/ttfs/wasm.ts";
@@ -49,7 +54,7 @@ export async function matmulGflops(
     const data = () => Float32Array.from({ length: n * n }, () => rng.uniform());
     const [x, W, z] = [ctx.storage(data()), ctx.storage(data()), ctx.storage(n * n * 4)];
     const bias = ctx.storage(new Float32Array(n));
-    const params = ctx.uniform(packParams({ M: n, N: n, K: n, tmax: 0 }, ["tmax"]));
+    const params = ctx.uniform(packUniform(MATMUL_PARAMS, { M: n, N: n, K: n, tmax: 0 }));
     for (const version of [1, 2, 3] as const) {
       const p = await ctx.pipeline(
         matmulWgsl(version, "forward", "bias"),

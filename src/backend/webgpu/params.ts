@@ -64,22 +64,3 @@ export function packUniform<F extends string>(
   });
   return words;
 }
-
-/**
- * {@link packUniform} with the layout read from `fields` (their order; `floats` names the f32
- * fields). Kept for callers that build a uniform ad hoc (bench/webgpu_cases.ts); kernels' own
- * callers pass the kernel's layout to packUniform.
- *
- * @example
- * ```ts
- * import { packParams } from "./params.ts";
- * const words = packParams({ M: 2, N: 3, K: 4, tmax: 1.5 }, ["tmax"]);
- * console.log(words.length, new Float32Array(words.buffer)[3]); // 4 1.5
- * ```
- */
-export function packParams(fields: Record<string, number>, floats: string[] = []): Uint32Array {
-  const layout = Object.fromEntries(
-    Object.keys(fields).map((name) => [name, floats.includes(name) ? "f32" : "u32"] as const),
-  );
-  return packUniform(layout, fields);
-}
