@@ -14,6 +14,15 @@ export {
   denseScratchBytes,
   transpose,
 } from "./dense";
+export {
+  denseBackwardInput3,
+  denseBackwardWeights3,
+  denseForward3,
+  gemmPacked,
+  gemmScratchBytes,
+  packedBytes,
+  packPanels,
+} from "./gemm";
 export { maskInactive, ttfsDenseForward, ttfsDenseForwardT } from "./ttfs";
 export { adamStep, addInto, denseBackwardWeightsT, softmaxCrossEntropy, sumSquares } from "./step";
 export { peakFlops } from "./peak";

@@ -21,8 +21,8 @@ import { WasmCore } from "./wasm/core.ts";
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
-  /** Kernel version (default 2). */
-  version?: 1 | 2;
+  /** Kernel version (default 2): 1 plain rows, 2 zero-skipping rows, 3 the 4x8 GEMM tiles. */
+  version?: 1 | 2 | 3;
   /**
    * Threads of a training step on this backend (`src/steps/ttfs/wasm.ts`, version 2 only): 1 = the
    * calling thread (default), n > 1 = the caller and n - 1 worker threads, each a batch share.
@@ -62,6 +62,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const core = new WasmCore(), ex = core.exports;
   const scratch = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
     core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
+  const packing = (K: number, n: number): number => core.alloc(ex.gemmScratchBytes(K, n));
   return {
     name: version === 2 ? "wasm" : `wasm-v${version}`,
 
@@ -73,7 +74,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn);
       const pb = core.put(bias, nOut), pz = core.alloc(batch * nOut * 4);
       if (version === 1) ex.denseForward1(px, pW, pb, pz, batch, nIn, nOut);
-      else ex.denseForward2(px, pW, pb, pz, batch, nIn, nOut, scratch(batch, nIn, nOut, true));
+      else if (version === 3) {
+        ex.denseForward3(px, pW, pb, pz, batch, nIn, nOut, packing(nIn, nOut));
+      } else ex.denseForward2(px, pW, pb, pz, batch, nIn, nOut, scratch(batch, nIn, nOut, true));
       core.get(pz, z, batch * nOut);
     },
 
@@ -85,7 +88,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const pdz = core.put(dz, batch * nOut), px = core.put(x, batch * nIn);
       const pdW = core.put(dW, nOut * nIn), pdb = core.put(dbias, nOut);
       if (version === 1) ex.denseBackwardWeights1(pdz, px, pdW, pdb, batch, nIn, nOut);
-      else {
+      else if (version === 3) {
+        ex.denseBackwardWeights3(pdz, px, pdW, pdb, batch, nIn, nOut, packing(batch, nIn));
+      } else {
         const s = scratch(nOut, nIn, nOut, false);
         ex.denseBackwardWeights2(pdz, px, pdW, pdb, batch, nIn, nOut, s);
       }
@@ -101,7 +106,17 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       const pdz = core.put(dz, batch * nOut), pW = core.put(W, nOut * nIn);
       const pdx = core.alloc(batch * nIn * 4);
       if (version === 1) ex.denseBackwardInput1(pdz, pW, pdx, batch, nIn, nOut);
-      else ex.denseBackwardInput2(pdz, pW, pdx, batch, nIn, nOut, scratch(batch, nIn, nOut, false));
+      else if (version === 3) {
+        ex.denseBackwardInput3(pdz, pW, pdx, batch, nIn, nOut, packing(nOut, nIn));
+      } else {ex.denseBackwardInput2(
+          pdz,
+          pW,
+          pdx,
+          batch,
+          nIn,
+          nOut,
+          scratch(batch, nIn, nOut, false),
+        );}
       core.get(pdx, dx, batch * nIn);
     },
 

@@ -66,7 +66,7 @@ export const BACKEND_CLAIMS: Claim[] = [
     statement: "denseForward, denseBackwardWeights and denseBackwardInput equal the float64 " +
       "reference within the float32 bound gamma_{K+2}",
     testName:
-      "wasm kernels v1 and v2: denseForward, denseBackwardWeights and denseBackwardInput equal the float64 reference within the float32 bound",
+      "wasm kernels v1, v2 and v3: denseForward, denseBackwardWeights and denseBackwardInput equal the float64 reference within the float32 bound",
     defaultRuns: 60,
     /** The error is measured in units of the bound (module doc): at most 1. */
     tolerance: 1,

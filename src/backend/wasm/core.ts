@@ -39,6 +39,16 @@ export interface CoreExports {
   denseBackwardInput1(...a: [number, number, number, number, number, number]): void;
   /** (dz, W, dx, batch, nIn, nOut, scratch): dx = dz W, blocked, zeros skipped. */
   denseBackwardInput2(...a: [number, number, number, number, number, number, number]): void;
+  /** Scratch bytes version 3 needs to pack B [K, n] (core-as/assembly/gemm.ts). */
+  gemmScratchBytes(K: number, n: number): number;
+  /** (x, W, bias, z, batch, nIn, nOut, scratch): z = x W^T + bias, 4x8 register tiles. */
+  denseForward3(...a: [number, number, number, number, number, number, number, number]): void;
+  /** (dz, x, dW, dbias, batch, nIn, nOut, scratch): dW += dz^T x, 4x8 register tiles. */
+  denseBackwardWeights3(
+    ...a: [number, number, number, number, number, number, number, number]
+  ): void;
+  /** (dz, W, dx, batch, nIn, nOut, scratch): dx = dz W, 4x8 register tiles. */
+  denseBackwardInput3(...a: [number, number, number, number, number, number, number]): void;
   /**
    * (x, W, D, t, a, batch, nIn, nOut, tmax, scratch): the fused TTFS layer, a = ReLU(x W^T + D)
    * and t = tmax - a; W^T goes into scratch. Returns the largest activation.
