@@ -108,7 +108,7 @@ export type Awaitable<T> = {
 
 /** A synchronous backend: the {@link DensePrimitives} and a name. */
 export interface Backend extends DensePrimitives {
-  /** A short name: "ref", "wasm" (kernel version 2) or "wasm-v1". */
+  /** A short name: "ref", "wasm" (kernels chosen per call), "wasm-v1", "wasm-v2" or "wasm-v3". */
   readonly name: string;
   /**
    * Threads a training step on this backend may use (the wasm backend's `workers`; 1 when

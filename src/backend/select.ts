@@ -68,7 +68,7 @@ export function backendByName(name: string, options: WasmBackendOptions = {}): B
  * ```
  */
 export function openBackend(name: string, options: OpenBackendOptions = {}): Promise<AsyncBackend> {
-  if (name === "webgpu") return createWebGpuBackend(options);
+  if (name === "webgpu") return createWebGpuBackend({ ...options, version: undefined });
   try {
     return Promise.resolve(asAsync(backendByName(name, options)));
   } catch (e) {

@@ -3,14 +3,15 @@
  * `wasm/core.ts`). Each call copies its float64 operands into the core's arena as float32,
  * runs one kernel and copies the result back, so the models run unchanged on either backend.
  *
- * Kernel versions (core-as/assembly/dense.ts): 1 = one row at a time, SIMD along the
- * contiguous axis; 2 = zero-skipping row accumulations, 32 columns in registers, K tiled
- * (the default). Both are checked against `refBackend` within the float32 bound by the
- * registry's backend claims (src/claims/backend.ts), which tests/claims/backend.test.ts runs on
- * each version; tests/backend/models.test.ts and twin_step.test.ts compare training steps and
+ * Kernel versions: 1 = one row at a time, SIMD along the contiguous axis; 2 = zero-skipping
+ * row accumulations, 32 columns in registers, K tiled (core-as/assembly/dense.ts); 3 = 4x8
+ * register tiles over packed panels (core-as/assembly/gemm.ts); "auto" (the default) picks 2 or
+ * 3 per call from the density of A (`ZERO_SKIP_DENSITY`). Each is checked against `refBackend`
+ * within the float32 bound by the registry's backend claims (src/claims/backend.ts), which
+ * tests/claims/backend.test.ts runs on each version; tests/backend/models.test.ts and twin_step.test.ts compare training steps and
  * an epoch with the reference (tests/backend/wasm.test.ts checks only the ShapeErrors).
  *
- * The TTFS training step on this backend (`src/steps/ttfs/wasm.ts`, version 2 only) keeps a
+ * The TTFS training step on this backend (`src/steps/ttfs/wasm.ts`, "auto" only) keeps a
  * dense B = 1 network and its twin resident in float32 in its own core, over `workers` threads.
  *
  * @module
@@ -21,13 +22,37 @@ import { WasmCore } from "./wasm/core.ts";
 
 /** Options of {@link createWasmBackend}. */
 export interface WasmBackendOptions {
-  /** Kernel version (default 2): 1 plain rows, 2 zero-skipping rows, 3 the 4x8 GEMM tiles. */
-  version?: 1 | 2 | 3;
   /**
-   * Threads of a training step on this backend (`src/steps/ttfs/wasm.ts`, version 2 only): 1 = the
+   * Kernel version: 1 plain rows, 2 zero-skipping rows, 3 the 4x8 GEMM tiles, or "auto" (the
+   * default): per call, 2 where A (x, or dz) has fewer than {@link ZERO_SKIP_DENSITY} non-zero
+   * entries, else 3.
+   */
+  version?: 1 | 2 | 3 | "auto";
+  /**
+   * Threads of a training step on this backend (`src/steps/ttfs/wasm.ts`, "auto" only): 1 = the
    * calling thread (default), n > 1 = the caller and n - 1 worker threads, each a batch share.
    */
   workers?: number;
+}
+
+/**
+ * The fraction of non-zero entries of A below which version 2's zero skipping beats version 3's
+ * register tiles. Measured for ttfs-fc2's first layer (64 x 784 by 784 x 340, forward, Node, one
+ * thread): v2 / v3 time 1.49 at density 1, 1.18 at 0.5, 0.79 at 0.3, 0.36 at 0.1.
+ *
+ * @example
+ * ```ts
+ * import { ZERO_SKIP_DENSITY } from "./wasm.ts";
+ * console.log(ZERO_SKIP_DENSITY); // 0.4
+ * ```
+ */
+export const ZERO_SKIP_DENSITY = 0.4;
+
+/** The fraction of the first n entries of a that are not 0. */
+function density(a: ArrayLike<number>, n: number): number {
+  let nz = 0;
+  for (let i = 0; i < n; i++) nz += +(a[i] !== 0);
+  return n ? nz / n : 1;
 }
 
 function checkDims(name: string, dims: [number, number, number]): void {
@@ -55,7 +80,7 @@ function checkLength(name: string, a: ArrayLike<number>, n: number): void {
  * ```
  */
 export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
-  const version = options.version ?? 2, workers = options.workers ?? 1;
+  const version = options.version ?? "auto", workers = options.workers ?? 1;
   if (!Number.isInteger(workers) || workers < 1) {
     throw new OptionError(`workers must be an integer >= 1, got ${workers}`);
   }
@@ -63,8 +88,10 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   const scratch = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
     core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
   const packing = (K: number, n: number): number => core.alloc(ex.gemmScratchBytes(K, n));
+  const pick = (a: ArrayLike<number>, n: number): 1 | 2 | 3 =>
+    version !== "auto" ? version : density(a, n) < ZERO_SKIP_DENSITY ? 2 : 3;
   return {
-    name: version === 2 ? "wasm" : `wasm-v${version}`,
+    name: version === "auto" ? "wasm" : `wasm-v${version}`,
 
     denseForward(x, W, bias, z, batch, nIn, nOut): void {
       checkDims("denseForward", [batch, nIn, nOut]);
@@ -73,8 +100,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn);
       const pb = core.put(bias, nOut), pz = core.alloc(batch * nOut * 4);
-      if (version === 1) ex.denseForward1(px, pW, pb, pz, batch, nIn, nOut);
-      else if (version === 3) {
+      const v = pick(x, batch * nIn);
+      if (v === 1) ex.denseForward1(px, pW, pb, pz, batch, nIn, nOut);
+      else if (v === 3) {
         ex.denseForward3(px, pW, pb, pz, batch, nIn, nOut, packing(nIn, nOut));
       } else ex.denseForward2(px, pW, pb, pz, batch, nIn, nOut, scratch(batch, nIn, nOut, true));
       core.get(pz, z, batch * nOut);
@@ -87,8 +115,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const pdz = core.put(dz, batch * nOut), px = core.put(x, batch * nIn);
       const pdW = core.put(dW, nOut * nIn), pdb = core.put(dbias, nOut);
-      if (version === 1) ex.denseBackwardWeights1(pdz, px, pdW, pdb, batch, nIn, nOut);
-      else if (version === 3) {
+      const v = pick(dz, batch * nOut);
+      if (v === 1) ex.denseBackwardWeights1(pdz, px, pdW, pdb, batch, nIn, nOut);
+      else if (v === 3) {
         ex.denseBackwardWeights3(pdz, px, pdW, pdb, batch, nIn, nOut, packing(batch, nIn));
       } else {
         const s = scratch(nOut, nIn, nOut, false);
@@ -105,8 +134,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const pdz = core.put(dz, batch * nOut), pW = core.put(W, nOut * nIn);
       const pdx = core.alloc(batch * nIn * 4);
-      if (version === 1) ex.denseBackwardInput1(pdz, pW, pdx, batch, nIn, nOut);
-      else if (version === 3) {
+      const v = pick(dz, batch * nOut);
+      if (v === 1) ex.denseBackwardInput1(pdz, pW, pdx, batch, nIn, nOut);
+      else if (v === 3) {
         ex.denseBackwardInput3(pdz, pW, pdx, batch, nIn, nOut, packing(nOut, nIn));
       } else {ex.denseBackwardInput2(
           pdz,
