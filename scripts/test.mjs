@@ -44,7 +44,16 @@ const last = (output, re) => {
 };
 
 const checks = [
-  ["deno check", bin("deno"), ["check", "--doc", "mod.ts", "src/", "tests/", "scripts/", "bench/", "web/"]],
+  ["deno check", bin("deno"), [
+    "check",
+    "--doc",
+    "mod.ts",
+    "src/",
+    "tests/",
+    "scripts/",
+    "bench/",
+    "web/",
+  ]],
   ["deno lint", bin("deno"), ["lint"]],
   ["deno fmt --check", bin("deno"), ["fmt", "--check"]],
   ["deno publish --dry-run", bin("deno"), ["publish", "--dry-run", "--allow-dirty"]],
