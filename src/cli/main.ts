@@ -22,10 +22,17 @@ import { parseTrain, trainHelp } from "./train_options.ts";
 import { experimentCostSpec, runExperimentCost } from "./lif_cost.ts";
 import { gradSpec, runGrad } from "./grad.ts";
 import { runVerify, verifySpec } from "./verify.ts";
+import { exportSpec, runExport } from "./export.ts";
+import { importSpec, parseImport, runImport } from "./import_nir.ts";
 
 const COMMANDS: Record<
   string,
-  { spec: CommandSpec; run: (options: ParsedOptions) => Promise<unknown> }
+  {
+    spec: CommandSpec;
+    run: (options: ParsedOptions) => Promise<unknown>;
+    /** A parser of its own (a command with a positional argument). */
+    parse?: (argv: string[]) => { spec: CommandSpec; options: ParsedOptions };
+  }
 > = {
   train: {
     spec: trainSpec, // its help and parsing: train_options.ts (two families, one parse)
@@ -40,6 +47,8 @@ const COMMANDS: Record<
   grad: { spec: gradSpec, run: runGrad },
   "analyze jacobian": { spec: analyzeJacobianSpec, run: runAnalyzeJacobian },
   verify: { spec: verifySpec, run: (a) => runVerify(a) },
+  export: { spec: exportSpec, run: runExport },
+  import: { spec: importSpec, run: runImport, parse: parseImport },
 };
 
 /** Commands of two words ("experiment depth") are looked up by both words. */
@@ -116,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     // parsed once; every output checked before any work, so that no result is lost
     const { spec, options } = name === "train"
       ? parseTrain(rest)
-      : { spec: command.spec, options: parseCommand(command.spec, rest) };
+      : command.parse?.(rest) ?? { spec: command.spec, options: parseCommand(command.spec, rest) };
     await checkOutputs(spec, options);
     await command.run(options);
     return 0;
