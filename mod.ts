@@ -451,6 +451,27 @@ export {
 } from "./src/experiments/train_lif_webgpu.ts";
 export { type LifCostOptions, type LifCostRow, lifCostTable } from "./src/experiments/lif_cost.ts";
 
+// NIR: LIF networks to and from the Neuromorphic Intermediate Representation (docs/nir.md)
+export {
+  isNirArray,
+  isNirGraph,
+  NIR_VERSION,
+  type NirArray,
+  nirArray,
+  type NirArrayData,
+  nirChain,
+  type NirDocument,
+  type NirDtype,
+  type NirGraph,
+  nirInt64,
+  type NirNode,
+  type NirRecord,
+  type NirValue,
+} from "./src/io/nir.ts";
+export { decodeNir, encodeNir, readNir, writeNir } from "./src/io/nir_hdf5.ts";
+export { lifToNir, type LifToNirOptions, NIR_DT } from "./src/lif/nir.ts";
+export { nirToLif, type NirToLifOptions } from "./src/lif/nir_import.ts";
+
 // The registry of numerical claims (`CLAIMS`, `runClaim`, ...) is its own entry point,
 // `src/claims/mod.ts` (`@spikeproof/spikeproof/claims`, npm `spikeproof/claims`): it needs
 // fast-check, which this module does not, so mod.ts still imports from a bare URL.
