@@ -22,6 +22,8 @@
  * lengths, plus nIn * nOut * 4 for W^T in the forward pass.
  */
 
+import { accumulateAuto } from "./gemm";
+
 const KC: i32 = 128;
 const PW: i32 = 32;
 
@@ -238,7 +240,27 @@ export function transpose(src: usize, dst: usize, rows: i32, cols: i32): void {
   }
 }
 
-/** z[b,i] = bias[i] + sum_j W[i,j] x[b,j] from W^T [nIn, nOut] (Wt[j,i] = W_ij). */
+/** Version 2's z = bias + x Wt, zeros of x skipped (denseForward2's product). */
+function forwardRowsT(
+  x: usize,
+  Wt: usize,
+  bias: usize,
+  z: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  scratch: usize,
+): void {
+  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
+  const ldz = <usize> nOut * 4;
+  accumulateRows(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, batch, nIn, nOut, scratch);
+}
+
+/**
+ * z[b,i] = bias[i] + sum_j W[i,j] x[b,j] from W^T [nIn, nOut] (Wt[j,i] = W_ij), for the
+ * resident training step: version 2's rows or version 3's tiles, whichever x's density favours
+ * (`accumulateAuto`; scratch: denseScratchBytes(batch, 0, 0, 0) + gemmScratchBytes(nIn, nOut)).
+ */
 // spec A5, B1
 export function denseForwardT(
   x: usize,
@@ -252,7 +274,7 @@ export function denseForwardT(
 ): void {
   for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
   const ldz = <usize> nOut * 4;
-  accumulateRows(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, batch, nIn, nOut, scratch);
+  accumulateAuto(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, 4, batch, nIn, nOut, scratch);
 }
 
 /** z[b,i] = bias[i] + sum_j W[i,j] x[b,j];  `scratch` holds W^T and the lists. */
@@ -269,7 +291,7 @@ export function denseForward2(
 ): void {
   const wt = (scratch + 15) & ~15;
   transpose(W, wt, nOut, nIn);
-  denseForwardT(x, wt, bias, z, batch, nIn, nOut, wt + <usize> (nIn * nOut) * 4);
+  forwardRowsT(x, wt, bias, z, batch, nIn, nOut, wt + <usize> (nIn * nOut) * 4);
 }
 
 /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */

@@ -24,7 +24,14 @@ export {
   packPanels,
 } from "./gemm";
 export { maskInactive, ttfsDenseForward, ttfsDenseForwardT } from "./ttfs";
-export { adamStep, addInto, denseBackwardWeightsT, softmaxCrossEntropy, sumSquares } from "./step";
+export {
+  adamStep,
+  addInto,
+  denseBackwardInputT,
+  denseBackwardWeightsT,
+  softmaxCrossEntropy,
+  sumSquares,
+} from "./step";
 export { peakFlops } from "./peak";
 
 /** First free byte: the host's arrays start here (16-byte aligned). */

@@ -3,7 +3,8 @@
  * (src/steps/ttfs/wasm.ts). Weights live transposed, Wt [nIn, nOut], so the forward
  * pass needs no copy (`denseForwardT`) and the weight gradient is accumulated as dW^T.
  */
-import { accumulateRows } from "./dense";
+import { transpose } from "./dense";
+import { accumulateAuto, nonzeroFraction } from "./gemm";
 
 /**
  * dWt[j,i] += sum_b x[b,j] dz[b,i];  dbias[i] += sum_b dz[b,i]. The row accumulation runs
@@ -22,7 +23,31 @@ export function denseBackwardWeightsT(
 ): void {
   for (let b = 0; b < batch; b++) addInto(dbias, dz + <usize> (b * nOut) * 4, nOut);
   const ldo = <usize> nOut * 4;
-  accumulateRows(dWt, ldo, x, 4, <usize> nIn * 4, dz, ldo, nIn, batch, nOut, scratch);
+  accumulateAuto(dWt, ldo, x, 4, <usize> nIn * 4, dz, ldo, 4, nIn, batch, nOut, scratch);
+}
+
+/**
+ * dx[b,j] = sum_i dz[b,i] Wt[j,i]  (overwrites dx) from the resident W^T: the packed tiles read
+ * B = W straight out of W^T (no transpose) where dz is dense; where dz is sparse (silent
+ * neurons) W is transposed into `w` ([nOut, nIn] floats) for version 2's zero-skipping rows.
+ */
+// spec A7, B2
+export function denseBackwardInputT(
+  dz: usize,
+  Wt: usize,
+  dx: usize,
+  batch: i32,
+  nIn: i32,
+  nOut: i32,
+  w: usize,
+  scratch: usize,
+): void {
+  memory.fill(dx, 0, <usize> (batch * nIn) * 4);
+  const ldx = <usize> nIn * 4, ldz = <usize> nOut * 4;
+  if (nonzeroFraction(dz, ldz, 4, batch, nOut) < 0.4) {
+    transpose(Wt, w, nIn, nOut);
+    accumulateAuto(dx, ldx, dz, ldz, 4, w, ldx, 4, batch, nOut, nIn, scratch);
+  } else accumulateAuto(dx, ldx, dz, ldz, 4, Wt, 4, ldz, batch, nOut, nIn, scratch);
 }
 
 /** dst[0..n) += src[0..n). */

@@ -158,7 +158,9 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn), pD = core.put(D, nOut);
       const pt = core.alloc(batch * nOut * 4), pa = core.alloc(batch * nOut * 4);
-      const s = scratch(batch, nIn, nOut, true);
+      const s = core.alloc(
+        ex.denseScratchBytes(batch, nIn, nOut, 1) + ex.gemmScratchBytes(nIn, nOut),
+      );
       const max = ex.ttfsDenseForward(px, pW, pD, pt, pa, batch, nIn, nOut, tmax, s);
       core.get(pt, t, batch * nOut);
       core.get(pa, a, batch * nOut);

@@ -73,6 +73,13 @@ export interface CoreExports {
   denseBackwardWeightsT(
     ...a: [number, number, number, number, number, number, number, number]
   ): void;
+  /**
+   * (dz, Wt, dx, batch, nIn, nOut, w, scratch): dx = dz W from the resident W^T (overwrites dx);
+   * `w` holds nIn x nOut floats for a transpose when dz is sparse.
+   */
+  denseBackwardInputT(
+    ...a: [number, number, number, number, number, number, number, number]
+  ): void;
   /** dst[k] += src[k] for n floats. */
   addInto(dst: number, src: number, n: number): void;
   /**

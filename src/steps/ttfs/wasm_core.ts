@@ -135,7 +135,10 @@ export class TwinCore {
     // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
     // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
     for (let k = 0; k < n; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
-    const scratch = c.alloc(c.exports.denseScratchBytes(Math.max(rows, ...this.sizes), 0, 0, 0));
+    const widest = Math.max(rows, ...this.sizes), ex = c.exports; // rows or K of any product
+    const scratch = c.alloc(
+      ex.denseScratchBytes(widest, 0, 0, 0) + ex.gemmScratchBytes(widest, widest),
+    );
     return { inputs: [ps, px], scratch };
   }
 
@@ -208,9 +211,8 @@ export class TwinCore {
         const { wt, d, nIn, nOut } = this.#slots[l], G = (o: number) => this.#at(this.G, m, o);
         ex.denseBackwardWeightsT(dz, inputs[l], G(wt), G(d), rows, nIn, nOut, scratch);
         if (l === 0) break;
-        const W = c.alloc(nIn * nOut * 4), dx = c.alloc(rows * nIn * 4);
-        ex.transpose(this.#at(this.P, m, wt), W, nIn, nOut);
-        ex.denseBackwardInput2(dz, W, dx, rows, nIn, nOut, scratch);
+        const w = c.alloc(nIn * nOut * 4), dx = c.alloc(rows * nIn * 4);
+        ex.denseBackwardInputT(dz, this.#at(this.P, m, wt), dx, rows, nIn, nOut, w, scratch);
         ex.maskInactive(dx, inputs[l], rows * nIn); // silent neurons pass no gradient (A7)
         dz = dx;
       }
