@@ -67,6 +67,40 @@ function checkLength(name: string, a: ArrayLike<number>, n: number): void {
   if (a.length < n) throw new ShapeError(`${name} has ${a.length} entries; expected >= ${n}`);
 }
 
+/** Pointers (byte offsets into the core) of one product's operands, and its sizes. */
+type Product = [number, number, number, number, number, number, number];
+
+/** The three products of each kernel version over `core`, each allocating its own scratch. */
+function kernels(core: WasmCore) {
+  const ex = core.exports;
+  const lists = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
+    core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
+  const packing = (K: number, n: number): number => core.alloc(ex.gemmScratchBytes(K, n));
+  return {
+    /** (x, W, bias, z, batch, nIn, nOut) */
+    forward(v: 1 | 2 | 3, ...p: Product): void {
+      const [, , , , batch, nIn, nOut] = p;
+      if (v === 1) ex.denseForward1(...p);
+      else if (v === 3) ex.denseForward3(...p, packing(nIn, nOut));
+      else ex.denseForward2(...p, lists(batch, nIn, nOut, true));
+    },
+    /** (dz, x, dW, dbias, batch, nIn, nOut) */
+    weights(v: 1 | 2 | 3, ...p: Product): void {
+      const [, , , , batch, nIn, nOut] = p;
+      if (v === 1) ex.denseBackwardWeights1(...p);
+      else if (v === 3) ex.denseBackwardWeights3(...p, packing(batch, nIn));
+      else ex.denseBackwardWeights2(...p, lists(nOut, nIn, nOut, false));
+    },
+    /** (dz, W, dx, batch, nIn, nOut) */
+    input(v: 1 | 2 | 3, ...p: [number, number, number, number, number, number]): void {
+      const [, , , batch, nIn, nOut] = p;
+      if (v === 1) ex.denseBackwardInput1(...p);
+      else if (v === 3) ex.denseBackwardInput3(...p, packing(nOut, nIn));
+      else ex.denseBackwardInput2(...p, lists(batch, nIn, nOut, false));
+    },
+  };
+}
+
 /**
  * A Backend running the float32 WASM SIMD core (one instance, its own memory).
  *
@@ -84,10 +118,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
   if (!Number.isInteger(workers) || workers < 1) {
     throw new OptionError(`workers must be an integer >= 1, got ${workers}`);
   }
-  const core = new WasmCore(), ex = core.exports;
-  const scratch = (rows: number, nIn: number, nOut: number, wt: boolean): number =>
-    core.alloc(ex.denseScratchBytes(rows, nIn, nOut, wt ? 1 : 0));
-  const packing = (K: number, n: number): number => core.alloc(ex.gemmScratchBytes(K, n));
+  const core = new WasmCore(), ex = core.exports, k = kernels(core);
   const pick = (a: ArrayLike<number>, n: number): 1 | 2 | 3 =>
     version !== "auto" ? version : density(a, n) < ZERO_SKIP_DENSITY ? 2 : 3;
   return {
@@ -100,11 +131,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const px = core.put(x, batch * nIn), pW = core.put(W, nOut * nIn);
       const pb = core.put(bias, nOut), pz = core.alloc(batch * nOut * 4);
-      const v = pick(x, batch * nIn);
-      if (v === 1) ex.denseForward1(px, pW, pb, pz, batch, nIn, nOut);
-      else if (v === 3) {
-        ex.denseForward3(px, pW, pb, pz, batch, nIn, nOut, packing(nIn, nOut));
-      } else ex.denseForward2(px, pW, pb, pz, batch, nIn, nOut, scratch(batch, nIn, nOut, true));
+      k.forward(pick(x, batch * nIn), px, pW, pb, pz, batch, nIn, nOut);
       core.get(pz, z, batch * nOut);
     },
 
@@ -115,14 +142,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const pdz = core.put(dz, batch * nOut), px = core.put(x, batch * nIn);
       const pdW = core.put(dW, nOut * nIn), pdb = core.put(dbias, nOut);
-      const v = pick(dz, batch * nOut);
-      if (v === 1) ex.denseBackwardWeights1(pdz, px, pdW, pdb, batch, nIn, nOut);
-      else if (v === 3) {
-        ex.denseBackwardWeights3(pdz, px, pdW, pdb, batch, nIn, nOut, packing(batch, nIn));
-      } else {
-        const s = scratch(nOut, nIn, nOut, false);
-        ex.denseBackwardWeights2(pdz, px, pdW, pdb, batch, nIn, nOut, s);
-      }
+      k.weights(pick(dz, batch * nOut), pdz, px, pdW, pdb, batch, nIn, nOut);
       core.get(pdW, dW, nOut * nIn);
       core.get(pdb, dbias, nOut);
     },
@@ -134,19 +154,7 @@ export function createWasmBackend(options: WasmBackendOptions = {}): Backend {
       core.reset();
       const pdz = core.put(dz, batch * nOut), pW = core.put(W, nOut * nIn);
       const pdx = core.alloc(batch * nIn * 4);
-      const v = pick(dz, batch * nOut);
-      if (v === 1) ex.denseBackwardInput1(pdz, pW, pdx, batch, nIn, nOut);
-      else if (v === 3) {
-        ex.denseBackwardInput3(pdz, pW, pdx, batch, nIn, nOut, packing(nOut, nIn));
-      } else {ex.denseBackwardInput2(
-          pdz,
-          pW,
-          pdx,
-          batch,
-          nIn,
-          nOut,
-          scratch(batch, nIn, nOut, false),
-        );}
+      k.input(pick(dz, batch * nOut), pdz, pW, pdx, batch, nIn, nOut);
       core.get(pdx, dx, batch * nIn);
     },
 
