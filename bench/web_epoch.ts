@@ -42,8 +42,7 @@ async function pageEpoch(url: string): Promise<number> {
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(() => document.body.dataset.ttfsAccuracy, { timeout: 300000 });
-    const cell = await page.$eval("#epochs-table tbody tr td:last-child", (e) => e.textContent);
-    return Number(cell);
+    return Number((await page.evaluate(() => document.body.dataset.epochSeconds))!.split(",")[0]);
   } finally {
     await browser.close();
   }

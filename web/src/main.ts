@@ -53,6 +53,7 @@ function onTrain(m: TrainMessage): void {
     drawCurves();
   } else if (m.kind === "epoch") {
     history.push(m.record);
+    document.body.dataset.epochSeconds = history.map((h) => h.seconds).join(",");
     const r = m.record, row = document.createElement("tr");
     row.innerHTML =
       `<td>${r.epoch}</td><td>${r.trainLoss.toFixed(4)}</td><td>${pct(r.testAccuracy)}</td>` +
