@@ -62,3 +62,19 @@ export interface AsyncTrainingStep<X, P, F> {
   /** As `TrainingStep.close`. */
   close(): void;
 }
+
+/**
+ * Copies `from` into `to`, array by array, unless they are the same arrays: `read` of a step
+ * whose parameters live in the model's own arrays (the reference steps).
+ *
+ * @example
+ * ```ts
+ * import { copyParams } from "./step.ts";
+ * const to = [new Float64Array(2)];
+ * copyParams([new Float64Array([1, 2])], to);
+ * console.log(to[0][1]); // 2
+ * ```
+ */
+export function copyParams(from: Float64Array[], to: Float64Array[]): void {
+  from.forEach((a, k) => a !== to[k] && to[k].set(a));
+}

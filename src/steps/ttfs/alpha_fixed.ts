@@ -25,6 +25,7 @@ import {
 } from "../../ttfs/general.ts";
 import type { TrainingStep } from "../step.ts";
 import type { TwinParams } from "./step.ts";
+import { copyParams } from "../step.ts";
 
 /** Losses and per-layer gradient norms of one step. */
 export interface AlphaFixedStep {
@@ -38,11 +39,6 @@ export interface AlphaFixedStep {
   twinGradNorms: number[];
   /** Samples of the batch the SNN classified correctly (a count). */
   correct: number;
-}
-
-/** Copies `from` into `to`, array by array, unless they are the same arrays. */
-function copyParams(from: Float64Array[], to: Float64Array[]): void {
-  from.forEach((a, k) => a !== to[k] && to[k].set(a));
 }
 
 /**

@@ -18,6 +18,7 @@ import { Adam, type AdamOptions } from "../../nn/optim.ts";
 import { b1Backward, b1Forward, type B1Hardware, type B1Network, b1Params } from "../../ttfs/b1.ts";
 import { encodeInput } from "../../ttfs/encoding.ts";
 import type { TrainingStep } from "../step.ts";
+import { copyParams } from "../step.ts";
 
 /** A constrained network realised from float weights, and the forward's hardware options. */
 export interface RealisedNetwork {
@@ -44,11 +45,6 @@ export interface FineTuneFigures {
   loss: number;
   /** Samples of the batch the realised network classified correctly (a count). */
   correct: number;
-}
-
-/** Copies `from` into `to`, array by array, unless they are the same arrays. */
-function copyParams(from: Float64Array[], to: Float64Array[]): void {
-  from.forEach((a, k) => a !== to[k] && to[k].set(a));
 }
 
 /**

@@ -21,11 +21,7 @@ import { Adam, type AdamOptions } from "../../nn/optim.ts";
 import { b1Backward, b1Forward, type B1Network, b1Params } from "../../ttfs/b1.ts";
 import { encodeInput } from "../../ttfs/encoding.ts";
 import type { TwinParams, TwinStepResult, TwinStepRunner } from "./step.ts";
-
-/** Copies `from` into `to`, array by array, unless they are the same arrays. */
-function copyParams(from: Float64Array[], to: Float64Array[]): void {
-  from.forEach((a, k) => a !== to[k] && to[k].set(a));
-}
+import { copyParams } from "../step.ts";
 
 /**
  * The reference step on `snn` and `twin` (trained in place), each with its own Adam.
