@@ -1,7 +1,8 @@
 #!/usr/bin/env sh
 # The WebGPU benchmarks (bench/webgpu.ts) on a real GPU, e.g. an H100, through Deno's WebGPU
-# (wgpu) over Vulkan: matmul GFLOP/s at 1024, 2048, 4096 (kernel versions 1, 2 and 3) and the
-# ttfs-fc2 twin step in images/s on ref, wasm and webgpu (kernel versions 3, 2, 1).
+# (wgpu) over Vulkan: matmul GFLOP/s at 1024, 2048, 4096 (kernel versions 1, 2 and 3), the
+# ttfs-fc2 twin step in images/s on ref, wasm and webgpu (kernel versions 3, 2, 1), and the
+# lif-mlp SAF-E and OTTT_O steps on webgpu beside the wasm core (bench/lif_webgpu.ts).
 #
 # Needs the NVIDIA driver's Vulkan ICD (check: `vulkaninfo --summary` lists the GPU; if not,
 # install libvulkan1 and the driver's Vulkan package, e.g. libnvidia-gl-<version>). Without it
@@ -26,4 +27,5 @@ case "$ADAPTER" in
     ;;
 esac
 uptime
-exec $DENO run -A bench/webgpu.ts
+$DENO run -A bench/webgpu.ts
+$DENO run -A bench/lif_webgpu.ts
