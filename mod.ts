@@ -445,6 +445,13 @@ export {
   type RefLifStep,
 } from "./src/steps/lif/ref.ts";
 export {
+  createWasmLifStep,
+  type WasmLifSpec,
+  type WasmLifStep,
+  wasmLifUnsupported,
+} from "./src/steps/lif/wasm.ts";
+export { createLifStep } from "./src/steps/lif/select.ts";
+export {
   trainLifWebGpu,
   type TrainLifWebGpuOptions,
   WEBGPU_LIF_METHODS,

@@ -32,6 +32,16 @@ export {
   softmaxCrossEntropy,
   sumSquares,
 } from "./step";
+export {
+  adamStepCompensated,
+  lifAccumulate,
+  lifCorrect,
+  lifCurrent,
+  lifMixedLoss,
+  lifMultiply,
+  lifWeightGrad,
+  safNeuron,
+} from "./lif";
 export { peakFlops } from "./peak";
 
 /** First free byte: the host's arrays start here (16-byte aligned). */

@@ -22,7 +22,7 @@ import { initLifNetwork, type LifNetwork, lifParams } from "../lif/network.ts";
 import { SPEC_LIF } from "../lif/neuron.ts";
 import { neuronsOf } from "../nn/layer.ts";
 import { Rng } from "../nn/rng.ts";
-import { createRefLifStep } from "../steps/lif/ref.ts";
+import { createLifStep } from "../steps/lif/select.ts";
 import { checkInitialNetwork, checkLifParameters, cloneLif, runAt, stepAt } from "./divergence.ts";
 import { evaluateLif } from "./evaluate_lif.ts";
 import {
@@ -205,8 +205,9 @@ export function lifResult(
 }
 
 /**
- * Train on `train` with the method's reference step (`steps/lif/ref.ts`) on `options.backend`'s
- * primitives, evaluate on `test` after every epoch.
+ * Train on `train` with the method's step for `options.backend` (`steps/lif/select.ts`: the fused
+ * wasm SAF-E step, or the reference step on the backend's primitives), evaluate on `test` after
+ * every epoch.
  *
  * @example
  * ```ts
@@ -226,10 +227,11 @@ export function trainLif(
   const backend = options.backend ?? refBackend, tally = { peak: process.memoryUsage().rss };
   const { mseWeight, readout, variant } = options;
   const adam = { lr: options.lr, decayRate: options.decayRate, decaySteps: options.decaySteps };
-  const step = createRefLifStep({ net, method, adam, mseWeight, readout, variant, backend });
+  const step = createLifStep(backend, { net, method, adam, mseWeight, readout, variant });
   const loop = lifEpochs(train, test, options, setup, tally, backend);
   const done = driveSync(loop, (q) => {
     if (q.kind === "step") return stepAt(q.where, () => step.step(q.x, q.labels, q.size));
+    step.read(net); // "pull": the fused step's weights into net (the reference's are net's own)
   });
   return lifResult(train, test, options, setup, tally, done);
 }

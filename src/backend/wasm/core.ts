@@ -94,6 +94,39 @@ export interface CoreExports {
   adamStep(...a: [number, number, number, number, number, number, number, number, number]): void;
   /** Sum of squares of n floats at p (summed in float64). */
   sumSquares(p: number, n: number): number;
+  /**
+   * (p, lo, g, m, v, n, lrT, b1, b2, eps): adamStep with 1 - b formed in float64 and the
+   * update summed compensated into p + lo (lo: what the float32 sum of p lost).
+   */
+  adamStepCompensated(
+    ...a: [number, number, number, number, number, number, number, number, number, number]
+  ): void;
+  /** (acc, x, n, lambda): acc = lambda acc + x for n floats (core-as/assembly/lif.ts). */
+  lifAccumulate(acc: number, x: number, n: number, lambda: number): void;
+  /** (A, Wt, bias, c, U, batch, nIn, nOut, scratch): U = A Wt + c bias (overwrites U). */
+  lifCurrent(
+    ...a: [number, number, number, number, number, number, number, number, number]
+  ): void;
+  /**
+   * (U, acc, s, g, n, lambda, vth, slope): the SAF neuron in place (spikes into s, surrogate
+   * factors into g, a_hat into acc); returns the spike count.
+   */
+  safNeuron(...a: [number, number, number, number, number, number, number, number]): number;
+  /** (d, g, n): d *= g elementwise. */
+  lifMultiply(d: number, g: number, n: number): void;
+  /**
+   * (o, labels, dO, scores, batch, classes, mseWeight, scale): the mixed CE + MSE loss of the
+   * logits o, dL/do into dO, o added into scores; returns the loss.
+   */
+  lifMixedLoss(
+    ...a: [number, number, number, number, number, number, number, number]
+  ): number;
+  /** (dz, p, dWt, dbias, batch, nIn, nOut, k, scratch): dWt += p^T dz, dbias += k colsum dz. */
+  lifWeightGrad(
+    ...a: [number, number, number, number, number, number, number, number, number]
+  ): void;
+  /** (scores, labels, batch, classes): rows whose argmax (first on ties) is the i32 label. */
+  lifCorrect(scores: number, labels: number, batch: number, classes: number): number;
   /** Runs `iters` iterations of 64 FLOP each on a 1 KiB buffer, for timing peak throughput. */
   peakFlops(buf: number, iters: number): number;
 }
