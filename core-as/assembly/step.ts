@@ -113,12 +113,15 @@ export function adamStep(
   v: usize,
   n: i32,
   lrT: f32,
-  b1: f32,
-  b2: f32,
+  beta1: f64,
+  beta2: f64,
   eps: f32,
 ): void {
+  // 1 - beta in float64, then rounded: 1 - f32(0.999) is 1.3e-5 off 0.001, which makes every
+  // update 6e-6 (relative) too large, always the same way
+  const b1 = <f32> beta1, b2 = <f32> beta2, d1 = <f32> (1 - beta1), d2 = <f32> (1 - beta2);
   const n4 = n & ~3, vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
-  const c1 = f32x4.splat(1 - b1), c2 = f32x4.splat(1 - b2);
+  const c1 = f32x4.splat(d1), c2 = f32x4.splat(d2);
   const vlr = f32x4.splat(lrT), ve = f32x4.splat(eps);
   for (let k = 0; k < n4; k += 4) {
     const o = <usize> k * 4, gk = v128.load(g + o);
@@ -131,8 +134,8 @@ export function adamStep(
   }
   for (let k = n4; k < n; k++) {
     const o = <usize> k * 4, gk = load<f32>(g + o);
-    const mk = b1 * load<f32>(m + o) + (1 - b1) * gk;
-    const vk = b2 * load<f32>(v + o) + (1 - b2) * gk * gk;
+    const mk = b1 * load<f32>(m + o) + d1 * gk;
+    const vk = b2 * load<f32>(v + o) + d2 * gk * gk;
     store<f32>(m + o, mk);
     store<f32>(v + o, vk);
     store<f32>(p + o, load<f32>(p + o) - (lrT * mk) / (Mathf.sqrt(vk) + eps));

@@ -7,7 +7,7 @@
  *   | model | ref            | wasm            | webgpu            |
  *   | ----- | -------------- | --------------- | ----------------- |
  *   | TTFS  | `ttfs/ref.ts`  | `ttfs/wasm.ts`  | `ttfs/webgpu.ts`  |
- *   | LIF   | `lif/ref.ts`   | (next)          | `lif/webgpu.ts`   |
+ *   | LIF   | `lif/ref.ts`   | `lif/wasm.ts`   | `lif/webgpu.ts`   |
  *
  * The training loop (`experiments/run_epochs.ts`) drives any of them the same way: `step` per
  * batch, `read` before an evaluation or a checkpoint, `close` at the end.

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { ADAM_GROUP, ADAM_PARAMS } from "../../backend/webgpu/adam.ts";
+import { ADAM_GROUP, ADAM_PARAMS, adamUniform } from "../../backend/webgpu/adam.ts";
 import type { GpuContext } from "../../backend/webgpu/device.ts";
 import { matmulGrid } from "../../backend/webgpu/matmul.ts";
 import { LIF_MATMUL } from "../../backend/webgpu/lif_wgsl.ts";
@@ -116,7 +116,7 @@ const tiles = (m: number, n: number): Grid => matmulGrid(m, n, LIF_MATMUL);
  * @example
  * ```ts
  * import type { GpuContext } from "../../backend/webgpu/device.ts";
- * import { ADAM_PARAMS } from "../../backend/webgpu/adam.ts";
+ * import { ADAM_PARAMS, adamUniform } from "../../backend/webgpu/adam.ts";
  * import type { LifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
  * import type { LifBuffers } from "./webgpu_buffers.ts";
  * import { buildLifPlan, type LifPlanShape } from "./webgpu_plan.ts";
@@ -125,8 +125,8 @@ const tiles = (m: number, n: number): Grid => matmulGrid(m, n, LIF_MATMUL);
  * // (webgpu.ts does this, with lr_t from the decay schedule and the bias corrections).
  * function runBatch(ctx: GpuContext, pipes: LifPipelines, buf: LifBuffers, shape: LifPlanShape) {
  *   const plan = buildLifPlan(ctx, pipes, buf, shape), n = buf.theta.size / 4; // float32s
- *   const { beta1: b1, beta2: b2, eps } = shape.adam;
- *   for (const u of plan.buffers("adam")) plan.write(u, ADAM_PARAMS, { n, lrT: 1e-3, b1, b2, eps });
+ *   const { beta1, beta2, eps: epsilon } = shape.adam;
+ *   for (const u of plan.buffers("adam")) plan.write(u, ADAM_PARAMS, adamUniform(n, 1e-3, { beta1, beta2, epsilon }));
  *   plan.run();
  * }
  * ```
@@ -253,8 +253,8 @@ function backward(r: Recording, { keepGrad, ct, offX }: StepAt): void {
 
 /** Adam on all parameters; its uniform (named "adam") gets lr_t before each batch. */
 function adam({ plan, pipes, buf, shape, H, K, nr }: Recording): void {
-  const total = shape.offsets[H] + K * (nr + 1), { beta1: b1, beta2: b2, eps } = shape.adam;
-  const u = plan.uniform(ADAM_PARAMS, { n: total, lrT: 0, b1, b2, eps }, "adam");
+  const total = shape.offsets[H] + K * (nr + 1), { beta1, beta2, eps: epsilon } = shape.adam;
+  const u = plan.uniform(ADAM_PARAMS, adamUniform(total, 0, { beta1, beta2, epsilon }), "adam");
   plan.dispatch(
     pipes.adam,
     [u, buf.theta, buf.grad, buf.m1, buf.m2],

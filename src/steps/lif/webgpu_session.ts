@@ -13,7 +13,7 @@ import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import { type adamSettings, adamStepSize } from "../../nn/optim.ts";
-import { ADAM_PARAMS } from "../../backend/webgpu/adam.ts";
+import { ADAM_PARAMS, adamUniform } from "../../backend/webgpu/adam.ts";
 import { GpuContext } from "../../backend/webgpu/device.ts";
 import { type LifPipelines, lifPipelines } from "../../backend/webgpu/lif_pipelines.ts";
 import { GpuPlan, PlanCache } from "../../backend/webgpu/plan.ts";
@@ -156,10 +156,10 @@ export class LifSession {
       `${B}/${T}/${mode}/${shared}`,
       () => this.#build({ batch: B, T, mode, sharedInput: shared }),
     );
-    const { beta1: b1, beta2: b2, epsilon: eps } = this.settings;
+
     for (const u of plan.buffers("adam")) { // lr_t of each Adam update, in float64
       const lrT = adamStepSize(this.settings, ++this.t); // nn/optim.ts: the one lr_t
-      plan.write(u, ADAM_PARAMS, { n: this.total, lrT, b1, b2, eps });
+      plan.write(u, ADAM_PARAMS, adamUniform(this.total, lrT, this.settings));
     }
     plan.run();
     const bytes = await this.ctx.readBytes(buf.result, 12);

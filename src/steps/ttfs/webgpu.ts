@@ -16,7 +16,7 @@
  */
 import { ShapeError } from "../../errors.ts";
 import { adamStepSize } from "../../nn/optim.ts";
-import { ADAM_PARAMS } from "../../backend/webgpu/adam.ts";
+import { ADAM_PARAMS, adamUniform } from "../../backend/webgpu/adam.ts";
 import type { GpuContext } from "../../backend/webgpu/device.ts";
 import type { MatmulVersion } from "../../backend/webgpu/matmul.ts";
 import { type GpuPlan, PlanCache } from "../../backend/webgpu/plan.ts";
@@ -71,9 +71,8 @@ export async function createWebGpuTwinStep(
       const p = plan(batch);
       uploadInputs(p, x, sizes[0], batch);
       ctx.write(p.buffer("labels"), Uint32Array.from({ length: batch }, (_, b) => labels[b]));
-      const { beta1: b1, beta2: b2, epsilon: eps } = spec.adam;
       const lrT = adamStepSize(spec.adam, ++t); // nn/optim.ts: the one lr_t
-      state.plan.write(state.adam, ADAM_PARAMS, { n: total, lrT, b1, b2, eps });
+      state.plan.write(state.adam, ADAM_PARAMS, adamUniform(total, lrT, spec.adam));
       p.run("forward", "train");
       return twinResult(await ctx.read(state.metrics, metricSlots(L).count), L, batch);
     },
