@@ -6,7 +6,8 @@
  *
  *   gemmVsTfjs         bench/gemm.ts in Node, Deno and Bun (kernel v3 vs tfjs-backend-wasm)
  *   ttfsFc2VsTorch     one ttfs-fc2 epoch (train + test, wasm) vs PyTorch's MLP epoch
- *   lifSafEVsTorch     one lif-mlp batch (784-512-10, T = 6, Adam every step), SAF-E on wasm,
+ *   lifSafEVsTorch     one lif-mlp batch (784-512-10, T = 6, Adam every step), SAF-E on wasm
+ *                      (the fused step, as trainLif runs it),
  *                      vs PyTorch SAF-E (and, reported beside it, PyTorch OTTT_O as the
  *                      authors' code runs it)
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
@@ -37,7 +38,7 @@ import { lifMethod } from "../src/lif/methods.ts";
 import { initLifNetwork } from "../src/lif/network.ts";
 import { buildLayers } from "../src/nn/architecture.ts";
 import { Rng } from "../src/nn/rng.ts";
-import { createRefLifStep } from "../src/steps/lif/ref.ts";
+import { createLifStep } from "../src/steps/lif/select.ts";
 import { TTFS_TRAINING, ttfsModelLayers } from "../src/ttfs/models.ts";
 import { LIF_MODELS } from "../src/cli/train_lif.ts";
 
@@ -175,20 +176,16 @@ async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
   }
 }
 
-/** Seconds per batch of a LIF method's reference step on wasm kernels (random input). */
+/** Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it: the fused
+ * wasm step for SAF-E on a dense net, else the reference step on the wasm kernels. */
 function lifBatch(model: "lif-mlp" | "lif-conv", method: string, variant?: "official") {
   const rng = new Rng(1), T = 6, B = 64;
   const layers = model === "lif-mlp"
     ? [784, 512, 10]
     : buildLayers({ h: 28, w: 28, c: 1 }, LIF_MODELS["lif-conv"]);
   const net = initLifNetwork(layers, rng);
-  const step = createRefLifStep({
-    net,
-    method: lifMethod(method),
-    adam: { lr: 3e-4 },
-    variant,
-    backend: backendByName("wasm"),
-  });
+  const spec = { net, method: lifMethod(method), adam: { lr: 3e-4 }, variant };
+  const step = createLifStep(backendByName("wasm"), spec); // trainLif's choice: fused where it can
   const x = Float64Array.from({ length: B * 784 }, () => rng.uniform());
   const xs = Array.from({ length: T }, () => x),
     labels = Int32Array.from({ length: B }, (_, k) => k % 10);
