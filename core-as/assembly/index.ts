@@ -40,6 +40,7 @@ export {
   lifMixedLoss,
   lifMultiply,
   lifWeightGrad,
+  otttNeuron,
   safNeuron,
 } from "./lif";
 export { peakFlops } from "./peak";

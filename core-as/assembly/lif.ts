@@ -13,6 +13,12 @@
  *
  * A_l = a_hat_l (dense layers pool nothing). The loss and the surrogate run in float64 inside
  * an element, everything else in float32.
+ *
+ * OTTT (SPEC B2) runs the LIF neuron itself on the spikes: I_l[t] = s_{l-1}[t] Wt_l + b_l
+ * (lifCurrent, k = 1; s_0 = x), then otttNeuron (u = lambda v + I, s = H(u - V_th), soft
+ * reset, a_hat_l[t] = lambda a_hat_l[t-1] + s_l, g = H'(u - V_th)); its backward is the same
+ * with each layer's presynaptic trace (or x[t] for layer 1 and bias factor 1 in the official
+ * variant).
  */
 import { accumulateAuto } from "./gemm";
 
@@ -77,6 +83,40 @@ export function safNeuron(
     store<f32>(g + o, <f32> (slope * sig * (1 - sig)));
     store<f32>(s + o, fire ? 1 : 0);
     store<f32>(acc + o, lambda * a + (fire ? 1 : 0));
+    spikes += i32(fire);
+  }
+  return spikes;
+}
+
+/**
+ * The OTTT neuron (LIF, soft reset) over n entries, in place: from the input current I[t]
+ * (in `U`) and the post-reset potential v[t-1] writes u[t] = lambda v[t-1] + I[t] into `U`,
+ * the spikes s = H(u - V_th), v[t] = u - V_th s, the surrogate factor g = H'(u - V_th) (a
+ * sig (1 - sig), in float64 from the float32 u) and the spikes' trace a_hat[t] = lambda
+ * a_hat[t-1] + s into `acc`. Returns the spikes.
+ */
+// spec B1, B2
+export function otttNeuron(
+  U: usize,
+  v: usize,
+  acc: usize,
+  s: usize,
+  g: usize,
+  n: i32,
+  lambda: f32,
+  vth: f32,
+  slope: f64,
+): i32 {
+  let spikes = 0;
+  for (let k = 0; k < n; k++) {
+    const o = <usize> k * 4, u = lambda * load<f32>(v + o) + load<f32>(U + o);
+    const fire = u >= vth; // H(u - V_th), H(0) = 1
+    const sig = 1 / (1 + Math.exp(-slope * (<f64> u - <f64> vth)));
+    store<f32>(U + o, u);
+    store<f32>(g + o, <f32> (slope * sig * (1 - sig)));
+    store<f32>(s + o, fire ? 1 : 0);
+    store<f32>(v + o, fire ? u - vth : u); // soft reset
+    store<f32>(acc + o, lambda * load<f32>(acc + o) + (fire ? 1 : 0));
     spikes += i32(fire);
   }
   return spikes;

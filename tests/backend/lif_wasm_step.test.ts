@@ -11,10 +11,7 @@
  * flip; later steps of that neuron may differ too); flips must stay under 1e-3 of the
  * neuron-steps. Read from the step's probe at lr 1e-30 (float32 weights do not move).
  *
- * One training batch (T steps of Adam): the loss within 1e-5 relative, the correct count and
- * the spike count equal (no flips on these batches). Adam's first updates are about lr sign(g),
- * so a weight whose gradient is within round-off of 0 may move by up to 2 lr per step either
- * way: 99.9% of the weights must end within 1e-2 lr of the reference's and all within 2 T lr.
+ * One training batch (T steps of Adam): as tests/backend/_lif_wasm.ts's `compareOneBatch`.
  *
  * One epoch of lif-mlp 784-128-10, T = 6 on the embedded subset through `trainLif` (which picks
  * the fused step on the wasm backend): test accuracy within 0.5 points of the reference's.
@@ -23,27 +20,19 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { refBackend } from "../../src/backend/ref.ts";
 import { createWasmBackend } from "../../src/backend/wasm.ts";
-import { gatherBatch } from "../../src/data/batching.ts";
 import { loadFashionMnist } from "../../src/data/fashion_mnist.ts";
 import { OptionError } from "../../src/errors.ts";
 import { trainLif } from "../../src/experiments/train_lif.ts";
-import { codeInput } from "../../src/lif/coding.ts";
 import { lifMethod } from "../../src/lif/methods.ts";
-import { initLifNetwork, type LifNetwork, lifParams } from "../../src/lif/network.ts";
+import { initLifNetwork } from "../../src/lif/network.ts";
 import { SafForward } from "../../src/lif/saf.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { createRefLifStep } from "../../src/steps/lif/ref.ts";
 import { createLifStep } from "../../src/steps/lif/select.ts";
 import { createWasmLifStep } from "../../src/steps/lif/wasm.ts";
+import { B, compareOneBatch, setup, smallCase, T } from "./_lif_wasm.ts";
 
 const U = 2 ** -24, gamma = (n: number) => (n * U) / (1 - n * U);
-const B = 64, T = 6, SAF_E = lifMethod("saf-e");
-
-async function setup(sizes: number[]) {
-  const { train } = await loadFashionMnist({ dir: "embedded" });
-  const b = gatherBatch(train, new Rng(5).permutation(train.count), 0, B);
-  return { b, xs: codeInput(b.x, T, "direct", 0), net: initLifNetwork(sizes, new Rng(6)) };
-}
+const SAF_E = lifMethod("saf-e");
 
 test("the fused wasm SAF-E step fires the reference's spikes on lif-mlp 784-64-10, except where a potential sits within float32 round-off of V_th, and such flips stay under 1e-3 of the neuron-steps", async () => {
   const { b, xs, net } = await setup([784, 64, 10]), l0 = net.layers[0];
@@ -77,65 +66,24 @@ test("the fused wasm SAF-E step fires the reference's spikes on lif-mlp 784-64-1
   assert.ok(spikes > 0.05 * neuronSteps, "the hidden layer fires");
 });
 
-/** One batch of both steps from `net`; checks the figures and the weights as the module says. */
-function compareOneBatch(
-  name: string,
-  net: LifNetwork,
-  xs: Float64Array[],
-  labels: ArrayLike<number>,
-  batch: number,
-  readout: "trace" | "spike",
-  lr: number,
-): void {
-  const trained = structuredClone(net), after = structuredClone(net), steps = xs.length;
-  const ref = createRefLifStep({ net: trained, method: SAF_E, adam: { lr }, readout });
-  const wasm = createWasmLifStep({
-    net: structuredClone(net),
-    method: SAF_E,
-    adam: { lr },
-    readout,
-  });
-  const r = ref.step(xs, labels, batch), g = wasm.step(xs, labels, batch);
-  wasm.read(after);
-  const lossRel = Math.abs(g.loss - r.loss) / r.loss;
-  assert.ok(lossRel <= 1e-5, `${name}: loss ${g.loss} vs ${r.loss}`);
-  assert.equal(g.correct, r.correct, `${name}: correct`);
-  assert.equal(g.spikes, r.spikes, `${name}: spikes`);
-  const want = lifParams(trained), have = lifParams(after);
-  let n = 0, off = 0, worst = 0;
-  want.forEach((w, k) => {
-    for (let i = 0; i < w.length; i++, n++) {
-      const d = Math.abs(w[i] - have[k][i]);
-      worst = Math.max(worst, d);
-      if (d > 1e-2 * lr) off++;
-    }
-  });
-  console.log(
-    `${name}: loss rel. diff ${
-      lossRel.toExponential(2)
-    }, spikes ${g.spikes}, correct ${g.correct}; ${off} of ${n} weights off by > 1e-2 lr, worst ${
-      worst.toExponential(2)
-    }`,
-  );
-  assert.ok(off <= 1e-3 * n, `${name}: ${off} of ${n} weights off by more than 1e-2 lr`);
-  assert.ok(worst <= 2 * steps * lr, `${name}: a weight off by ${worst}`);
-}
-
 test("one training batch of the fused wasm SAF-E step (T steps of Adam) gives the reference's loss within 1e-5 relative, its correct and spike counts, and its weights within 1e-2 lr (99.9%) and 2 T lr (all), on lif-mlp 784-64-10 and a small two-hidden-layer net with either readout", async () => {
   const { b, xs, net } = await setup([784, 64, 10]);
-  compareOneBatch("784-64-10 trace", net, xs, b.labels, B, "trace", 3e-4);
-  const rng = new Rng(3), small = initLifNetwork([20, 16, 12, 5], new Rng(1), undefined, 3);
-  const sx = Array.from(
-    { length: 4 },
-    () => Float64Array.from({ length: 8 * 20 }, () => rng.uniform()),
+  const method = SAF_E;
+  compareOneBatch(
+    { name: "784-64-10 trace", method, readout: "trace", lr: 3e-4 },
+    net,
+    xs,
+    b.labels,
+    B,
   );
-  const labels = Array.from({ length: 8 }, (_, i) => i % 5);
+  const small = smallCase();
   for (const readout of ["trace", "spike"] as const) {
-    compareOneBatch(`20-16-12-5 ${readout}`, small, sx, labels, 8, readout, 1e-3);
+    const c = { name: `20-16-12-5 ${readout}`, method, readout, lr: 1e-3 };
+    compareOneBatch(c, small.net, small.xs, small.labels, 8);
   }
 });
 
-test("createLifStep picks the fused step on the wasm backend for saf-e on a dense net (its weights stay in the core until read), the reference step otherwise; the fused step refuses other methods and conv nets", () => {
+test("createLifStep picks the fused step on the wasm backend for saf-e on a dense net (its weights stay in the core until read), the reference step otherwise; the fused step refuses other methods (bptt, saf-f) and conv nets", () => {
   const net = initLifNetwork([4, 3, 2], new Rng(1)), x = new Float64Array(8).fill(0.5);
   const before = net.layers[0].w.slice();
   const fused = createLifStep(createWasmBackend(), { net, method: SAF_E, adam: {} });
@@ -143,14 +91,13 @@ test("createLifStep picks the fused step on the wasm backend for saf-e on a dens
   assert.deepEqual(net.layers[0].w, before, "the fused step leaves net alone");
   fused.read(net);
   assert.notDeepEqual(net.layers[0].w, before, "read copies the trained weights");
-  const ref = createLifStep(createWasmBackend(), { net, method: lifMethod("ottt-o"), adam: {} });
+  const ref = createLifStep(createWasmBackend(), { net, method: lifMethod("bptt"), adam: {} });
   const w = net.layers[0].w.slice();
   ref.step([x, x], [0, 1], 2);
   assert.notDeepEqual(net.layers[0].w, w, "the reference step trains net in place");
-  assert.throws(
-    () => createWasmLifStep({ net, method: lifMethod("ottt-o"), adam: {} }),
-    OptionError,
-  );
+  for (const name of ["bptt", "saf-f", "spikerep"]) {
+    assert.throws(() => createWasmLifStep({ net, method: lifMethod(name), adam: {} }), OptionError);
+  }
   const conv = initLifNetwork(
     [{ nIn: 16, nOut: 8, conv: { inH: 4, inW: 4, inC: 1, outC: 2, k: 3, pad: 1 }, pool: 2 }, {
       nIn: 8,

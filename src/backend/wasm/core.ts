@@ -112,6 +112,14 @@ export interface CoreExports {
    * factors into g, a_hat into acc); returns the spike count.
    */
   safNeuron(...a: [number, number, number, number, number, number, number, number]): number;
+  /**
+   * (U, v, acc, s, g, n, lambda, vth, slope): the OTTT (LIF) neuron in place: u = lambda v + U
+   * into U, spikes into s, the soft reset into v, surrogate factors into g, the trace into acc;
+   * returns the spike count.
+   */
+  otttNeuron(
+    ...a: [number, number, number, number, number, number, number, number, number]
+  ): number;
   /** (d, g, n): d *= g elementwise. */
   lifMultiply(d: number, g: number, n: number): void;
   /**

@@ -1,9 +1,10 @@
 /**
- * One WASM core holding a dense LIF network resident in float32 for SAF-E (SPEC B3): its
- * weights, one time step's gradients and Adam's moments stay in the core's memory from step
- * to step and batch to batch; the SAF state of a batch (the input accumulation A_0, every
- * hidden layer's a_hat, U, spikes and surrogate factors) lives there for the batch's T steps.
- * `wasm.ts` drives it. The kernels and their equations: core-as/assembly/lif.ts.
+ * One WASM core holding a dense LIF network resident in float32 for SAF-E (SPEC B3) or OTTT
+ * (SPEC B2): its weights, the gradients and Adam's moments stay in the core's memory from step
+ * to step and batch to batch; the state of a batch (the input trace A_0, every hidden layer's
+ * a_hat, U, OTTT's post-reset potential v, spikes and surrogate factors) lives there for the
+ * batch's T steps. `wasm.ts` drives it. The kernels and their equations:
+ * core-as/assembly/lif.ts.
  *
  * Layout: per layer W^T [nIn, nOut] (the kernels' layout) then b [nOut], each array starting
  * on 16 bytes; the gradients (G) and Adam's moments (M, V) have the same layout, so Adam runs
@@ -16,6 +17,7 @@ import type { LifNetwork } from "../../lif/network.ts";
 import { constantTraces, type LifParams } from "../../lif/neuron.ts";
 import { type AdamOptions, adamStepSize } from "../../nn/optim.ts";
 import type { LifStepFigures } from "./ref.ts";
+import { type BatchBuffers, batchBuffers, type LifBatchOptions } from "./wasm_buffers.ts";
 
 interface Slot {
   wt: number; // float offset of W^T in the block
@@ -24,36 +26,9 @@ interface Slot {
   nOut: number;
 }
 
-/** How a batch's loss and readout gradient are formed (`lif/method.ts`), and a probe. */
-export interface LifBatchOptions {
-  /** Weight m of the MSE term (SPEC B2). */
-  mseWeight: number;
-  /** The readout's presynaptic factor: its input accumulation or its input spikes. */
-  readout: "trace" | "spike";
-  /** Called at every step after the forward with each hidden layer's U[t] and spikes (tests). */
-  probe?: (t: number, layers: { U: Float32Array; s: Float32Array }[]) => void;
-}
-
-/** A batch's buffers (byte offsets) above the resident block. */
-interface BatchBuffers {
-  x: number;
-  a0: number;
-  acc: number[];
-  U: number[];
-  s: number[];
-  g: number[];
-  dy: number[];
-  o: number;
-  dO: number;
-  scores: number;
-  labels: number;
-  w: number;
-  scratch: number;
-}
-
 const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
-/** A dense LIF network resident in one WASM core, trained by SAF-E. */
+/** A dense LIF network resident in one WASM core, trained by SAF-E, OTTT_O or OTTT_A. */
 export class LifCore {
   /** Floats in one parameter-shaped buffer (padded). */
   readonly length: number;
@@ -67,7 +42,7 @@ export class LifCore {
   readonly #lo: number;
   readonly #mark: number;
   readonly #hyper: Required<AdamOptions>;
-  /** Adam steps taken (one per time step). */
+  /** Adam steps taken (one per time step, or one per batch for update "batch"). */
   t = 0;
 
   /**
@@ -128,35 +103,8 @@ export class LifCore {
 
   /** The batch's buffers, allocated above the resident block (freed by the next batch). */
   #buffers(batch: number, labels: ArrayLike<number>): BatchBuffers {
-    const c = this.core, ex = c.exports, S = this.sizes, L = this.#slots.length;
-    c.reset(this.#mark);
-    const zeros = (n: number) => {
-      const p = c.alloc(n * 4);
-      c.f32().fill(0, p / 4, p / 4 + n);
-      return p;
-    };
-    const hidden = S.slice(1, L), layer = () => hidden.map((n) => zeros(batch * n));
-    const classes = S[L], widest = Math.max(batch, ...S);
-    const bufs: BatchBuffers = {
-      x: zeros(batch * S[0]),
-      a0: zeros(batch * S[0]),
-      acc: layer(),
-      U: layer(),
-      s: layer(),
-      g: layer(),
-      dy: layer(),
-      o: zeros(batch * classes),
-      dO: zeros(batch * classes),
-      scores: zeros(batch * classes),
-      labels: c.alloc(batch * 4),
-      w: c.alloc(4 * Math.max(1, ...this.#slots.map((s) => s.nIn * s.nOut))),
-      scratch: c.alloc(
-        ex.denseScratchBytes(widest, 0, 0, 0) + ex.gemmScratchBytes(widest, widest),
-      ),
-    };
-    const i32 = new Int32Array(ex.memory.buffer, bufs.labels, batch);
-    for (let b = 0; b < batch; b++) i32[b] = labels[b];
-    return bufs;
+    this.core.reset(this.#mark);
+    return batchBuffers(this.core, this.sizes, batch, labels);
   }
 
   /** Byte offset of float offset `off` of the block at byte `base`. */
@@ -181,8 +129,9 @@ export class LifCore {
   }
 
   /**
-   * One batch of SAF-E: per time step the forward, the loss (scale 1/T), the backward into G
-   * and one Adam update, as `safEGradients` with `onStep` Adam (lif/saf.ts).
+   * One batch: per time step the forward, the loss (scale 1/T) and the backward into G, with
+   * one Adam update per step (update "step", as `safEGradients` or `otttGradients` with
+   * `onStep` Adam) or one on G summed over the steps (update "batch").
    */
   // spec B2, B3
   train(
@@ -192,30 +141,64 @@ export class LifCore {
     net: LifParams,
     opts: LifBatchOptions,
   ): LifStepFigures {
-    const c = this.core, ex = c.exports, S = this.sizes, L = this.#slots.length, T = xs.length;
+    const c = this.core, ex = c.exports, L = this.#slots.length, T = xs.length;
     const bufs = this.#buffers(batch, labels), ct = constantTraces(net.lambda, T);
-    const { lambda, vth, surrogateSlope } = net, classes = S[L], scr = bufs.scratch;
+    const classes = this.sizes[L], perStep = opts.update === "step";
+    const official = opts.forward === "ottt" && opts.variant === "official";
     let loss = 0, spikes = 0;
+    this.#zeroGrads();
     for (let t = 0; t < T; t++) {
       c.f32().set(xs[t], bufs.x / 4); // the step's input, float32
-      ex.lifAccumulate(bufs.a0, bufs.x, batch * S[0], lambda); // A_0[t]
-      let A = bufs.a0, sIn = bufs.x;
-      for (let l = 0; l + 1 < L; l++) {
-        const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]];
-        this.#current(l, A, ct[t], U, batch, scr); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
-        const n = batch * this.#slots[l].nOut;
-        spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
-        (A = acc), (sIn = s);
-      }
-      this.#current(L - 1, sIn, 1, bufs.o, batch, scr); // o[t] = W_L s_{L-1}[t] + b_L
+      const f = this.#forward(bufs, batch, net, ct[t], opts.forward);
+      spikes += f.spikes;
+      this.#current(L - 1, f.sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
       opts.probe?.(t, this.#probed(bufs, batch));
       const m = opts.mseWeight;
       loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
-      this.#backward(bufs, batch, A, sIn, ct[t], opts.readout);
-      this.adam();
+      const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
+      const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
+      const hidden = bufs.acc.map((_, l) => ({ pre: l === 0 ? f.A0 : bufs.acc[l - 1], k }));
+      if (official && hidden.length > 0) hidden[0].pre = bufs.x; // layer 1 sees x[t]
+      this.#backward(bufs, batch, readout, hidden);
+      if (perStep) this.adam(), this.#zeroGrads();
     }
+    if (!perStep) this.adam();
     const correct = ex.lifCorrect(bufs.scores, bufs.labels, batch, classes);
     return { loss, correct, spikes };
+  }
+
+  /**
+   * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
+   * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l s_{l-1}[t] + b_l
+   * and LIF neuron. Returns the last hidden layer's trace A and spikes sIn (A_0 and x for none).
+   */
+  #forward(
+    bufs: BatchBuffers,
+    batch: number,
+    net: LifParams,
+    ct: number,
+    forward: "saf" | "ottt",
+  ): { A0: number; A: number; sIn: number; spikes: number } {
+    const ex = this.core.exports, { lambda, vth, surrogateSlope } = net;
+    ex.lifAccumulate(bufs.a0, bufs.x, batch * this.sizes[0], lambda); // A_0[t]
+    let A = bufs.a0, sIn = bufs.x, spikes = 0;
+    for (let l = 0; l < bufs.acc.length; l++) {
+      const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]];
+      const n = batch * this.#slots[l].nOut;
+      if (forward === "ottt") {
+        this.#current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+        spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
+      } else {
+        this.#current(l, A, ct, U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+        spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
+      }
+      (A = acc), (sIn = s);
+    }
+    return { A0: bufs.a0, A, sIn, spikes };
+  }
+
+  #zeroGrads(): void {
+    this.core.f32().fill(0, this.G / 4, this.G / 4 + this.length);
   }
 
   /** Copies of every hidden layer's U[t] and spikes, for `LifBatchOptions.probe`. */
@@ -227,28 +210,26 @@ export class LifCore {
     });
   }
 
-  /** The backward of one step into G (zeroed first), from dO and the forward's buffers. */
+  /**
+   * The backward of one step, added into G, from dO and the forward's buffers: each layer's
+   * presynaptic factor `pre` (a [batch, nIn] buffer) and bias factor k.
+   */
   #backward(
     bufs: BatchBuffers,
     batch: number,
-    readoutAcc: number,
-    readoutSpikes: number,
-    ct: number,
-    readout: "trace" | "spike",
+    readout: { pre: number; k: number },
+    hidden: { pre: number; k: number }[],
   ): void {
-    const ex = this.core.exports, L = this.#slots.length, G = this.G;
-    this.core.f32().fill(0, G / 4, G / 4 + this.length);
-    const top = this.#slots[L - 1], spike = readout === "spike";
-    const pre = spike ? readoutSpikes : readoutAcc, k = spike ? 1 : ct;
+    const ex = this.core.exports, L = this.#slots.length, G = this.G, top = this.#slots[L - 1];
     ex.lifWeightGrad(
       bufs.dO,
-      pre,
+      readout.pre,
       this.#at(G, top.wt),
       this.#at(G, top.b),
       batch,
       top.nIn,
       top.nOut,
-      k,
+      readout.k,
       bufs.scratch,
     );
     let dz = bufs.dO;
@@ -265,8 +246,8 @@ export class LifCore {
         bufs.scratch,
       );
       ex.lifMultiply(dy, bufs.g[l], batch * nOut); // delta = dL/ds H'(u - V_th)
-      const p = l === 0 ? bufs.a0 : bufs.acc[l - 1]; // A_{l-1}[t]
-      ex.lifWeightGrad(dy, p, this.#at(G, wt), this.#at(G, b), batch, nIn, nOut, ct, bufs.scratch);
+      const { pre, k } = hidden[l]; // A_{l-1}[t] (or x[t]) and c[t] (or 1)
+      ex.lifWeightGrad(dy, pre, this.#at(G, wt), this.#at(G, b), batch, nIn, nOut, k, bufs.scratch);
       dz = dy;
     }
   }
