@@ -93,6 +93,11 @@ export const trainSpec: CommandSpec = {
       default: "1",
       help: "threads of the wasm backend's training step (dense nets), each a share of the batch",
     },
+    twin: {
+      type: "boolean",
+      help: "also train the float32 ReLU twin on the wasm step (off there by default: its " +
+        "trajectory is the SNN's by construction; each epoch ends with a float64 replay instead)",
+    },
     plot: plotOption("the training curves of the SNN and its twin"),
     ...reportOptions,
   },
@@ -122,6 +127,18 @@ export function runtimeName(): string {
   return `node ${v.node}`;
 }
 
+/** The twin's weight line: trained beside the SNN, or mapped from it and checked by replay. */
+function twinLines(r: TrainReport): string[] {
+  if (r.reluTwin === "trained") {
+    return [`  max |weight SNN - twin|    ${r.maxAbsWeightDiffVsReluTwin.toExponential(2)}`];
+  }
+  const replay = r.history[r.history.length - 1]?.replayMaxAbsWeightDiff ?? NaN;
+  return [
+    "  ReLU twin                  mapped from the SNN (not trained on the wasm step; --twin trains it)",
+    `  float64 replay, 2 steps    max |weight SNN - twin| ${replay.toExponential(2)}`,
+  ];
+}
+
 /**
  * A few lines a person reads after training.
  *
@@ -141,7 +158,7 @@ export function summarize(r: TrainReport): string {
     `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}`,
     `  same prediction            ${pct(r.agreementWithReluTwin)} of test images`,
     `  max |logit SNN - twin|     ${r.maxAbsLogitDiffVsReluTwin.toExponential(2)}`,
-    `  max |weight SNN - twin|    ${r.maxAbsWeightDiffVsReluTwin.toExponential(2)}`,
+    ...twinLines(r),
     `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden neurons before pooling)`,
   ].join("\n");
 }
@@ -189,6 +206,7 @@ export async function runTrain(argv: string[] | ParsedOptions): Promise<TrainRep
     onProgress: stderrProgress(),
     onEpoch: stderrEpoch,
     init,
+    twin: o.twin === true,
   };
   const save = typeof o.save === "string" ? o.save : undefined;
   const result = await keepLastGood<B1Network, TrainTtfsResult>(

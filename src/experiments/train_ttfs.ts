@@ -11,7 +11,7 @@
  * @module
  */
 import type { AsyncBackend } from "../backend/backend.ts";
-import { toFloatImages } from "../data/batching.ts";
+import { gatherBatch, toFloatImages } from "../data/batching.ts";
 import type { ImageSet } from "../data/fashion_mnist.ts";
 import { checkImagesFit } from "../data/fit.ts";
 import { OptionError } from "../errors.ts";
@@ -68,6 +68,12 @@ export interface EpochRecord {
   reluTwinTestAccuracy: number;
   /** Wall time of the epoch, training and evaluation, in seconds. */
   seconds: number;
+  /**
+   * When the twin is not trained (the fused wasm step's default): the largest |W - w| after two
+   * float64 reference steps of the SNN and its ReLU twin from this epoch's end state
+   * (`TwinTrainer.replayTwin`): round-off while the B = 1 trajectories agree.
+   */
+  replayMaxAbsWeightDiff?: number;
 }
 
 /** What {@link trainTtfs} measured. */
@@ -84,7 +90,13 @@ export interface TrainTtfsResult extends TrainingRunSummary {
   agreementWithReluTwin: number;
   /** Largest |SNN logit - twin logit| on the test set. */
   maxAbsLogitDiffVsReluTwin: number;
-  /** Largest |W - w| and |D - b| between the trained SNN and its twin. */
+  /**
+   * "trained": the ReLU twin was trained beside the SNN (the reference step, or `twin: true`);
+   * "mapped": it was not (the fused wasm step's default) and its figures are the SNN's ReLU map
+   * at the final weights; `history[].replayMaxAbsWeightDiff` then shows the trajectories agree.
+   */
+  reluTwin: "trained" | "mapped";
+  /** Largest |W - w| and |D - b| between the trained SNN and its twin (NaN when "mapped"). */
   maxAbsWeightDiffVsReluTwin: number;
   /** Spikes per hidden neuron on the test set (SPEC A9: hidden layers only). */
   spikesPerNeuron: number;
@@ -142,8 +154,14 @@ function prepare(train: ImageSet, test: ImageSet, options: RunOptions): Prepared
       } network does not fit ${train.rows}x${train.cols} images in ${classes} classes`,
     );
   }
-  const { decayRate, decaySteps, init, step } = options;
-  return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init, step } };
+  const { decayRate, decaySteps, init, step, twin } = options;
+  return { layers, sizes, trainer: { seed, lr, decayRate, decaySteps, init, step, twin } };
+}
+
+/** The first batch of the training set in its own order: what the twin replay trains on. */
+function replayBatch(train: ImageSet, batch: number) {
+  const size = Math.min(batch, train.count);
+  return gatherBatch(train, Array.from({ length: size }, (_, k) => k), 0, size);
 }
 
 /** The TTFS hooks of the one loop (`runEpochs`), and the result from its end. */
@@ -154,9 +172,9 @@ function ttfsEpochs(
   prepared: Prepared,
   trainer: TwinTrainer,
 ): Generator<EpochRequest<Float64Array>, TrainTtfsResult, TwinStep | undefined> {
-  const testX = toFloatImages(test);
+  const testX = toFloatImages(test), replay = replayBatch(train, options.batch);
   return (function* () {
-    let twinLoss = 0;
+    let twinLoss = 0, replayDiff: number | undefined;
     const done = yield* runEpochs<Float64Array, TwinStep, TwinEvaluation, EpochRecord>(
       train,
       options,
@@ -164,16 +182,21 @@ function ttfsEpochs(
         lossName: "the SNN's training loss",
         input: (b) => b.x,
         stepped(s, size, where) {
+          if (!trainer.twinTrained) return;
           checkLoss(s.twinLoss, "the ReLU twin's training loss", where);
           twinLoss += s.twinLoss * size;
         },
         checkpoint(epoch) {
           if (epoch > 0) checkB1Parameters(trainer.snn, trainer.twin, runAt(epoch));
           options.onCheckpoint?.(cloneB1(trainer.snn), epoch);
+          // the twin not trained: the float64 reference replays a few steps from here instead
+          if (epoch > 0 && !trainer.twinTrained) {
+            replayDiff = trainer.replayTwin(replay.x, replay.labels, replay.size);
+          }
         },
         evaluate: () => trainer.evaluate(testX, test.labels, test.count),
         record(base, e) {
-          const reluTwinTrainLoss = twinLoss / train.count;
+          const reluTwinTrainLoss = trainer.twinTrained ? twinLoss / train.count : NaN;
           twinLoss = 0;
           const { epoch, trainLoss, trainAccuracy, seconds } = base;
           return {
@@ -184,6 +207,7 @@ function ttfsEpochs(
             testAccuracy: e.accuracy,
             reluTwinTestAccuracy: e.twinAccuracy,
             seconds,
+            ...(replayDiff === undefined ? {} : { replayMaxAbsWeightDiff: replayDiff }),
           };
         },
       },
@@ -209,7 +233,8 @@ function ttfsResult(
     reluTwinTestAccuracy: evaluation.twinAccuracy,
     agreementWithReluTwin: evaluation.agreement,
     maxAbsLogitDiffVsReluTwin: evaluation.maxAbsLogitDiff,
-    maxAbsWeightDiffVsReluTwin: trainer.maxAbsWeightDiff(),
+    reluTwin: trainer.twinTrained ? "trained" : "mapped",
+    maxAbsWeightDiffVsReluTwin: trainer.twinTrained ? trainer.maxAbsWeightDiff() : NaN,
     spikesPerNeuron: evaluation.spikesPerNeuron,
     spikesPerNeuronConvention: SPIKES_PER_NEURON_CONVENTION,
     spikesPerLayer: evaluation.spikesPerLayer,

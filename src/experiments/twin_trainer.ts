@@ -23,6 +23,7 @@ import { b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.t
 import { checkCodingRange, encodeInput } from "../ttfs/encoding.ts";
 import { INTERVAL_ZETA, widenIntervals } from "../ttfs/intervals.ts";
 import { reluFromB1 } from "../ttfs/mapping.ts";
+import { createRefTwinStep } from "../steps/ttfs/ref.ts";
 import { createTwinStep, openTwinStep, type TwinStepChoice } from "../steps/ttfs/select.ts";
 import type { AsyncTwinStepRunner, TwinStepResult, TwinStepRunner } from "../steps/ttfs/step.ts";
 import { countSpikes } from "../ttfs/spikes.ts";
@@ -96,6 +97,7 @@ export class TwinTrainer {
   #gpu: AsyncTwinStepRunner | undefined;
   #stale = false;
   readonly #backend: Backend;
+  readonly #adamOptions: AdamOptions;
 
   /**
    * A trainer on a synchronous backend: a fresh Glorot-initialized SNN (or a copy of `init`)
@@ -107,7 +109,8 @@ export class TwinTrainer {
   constructor(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions = {}) {
     const { snn, twin, backend } = TwinTrainer.#nets(sizes, options);
     (this.#snn = snn), (this.#twin = twin), (this.#backend = backend);
-    this.#step = createTwinStep(backend, { snn, twin }, TwinTrainer.#adam(options), options);
+    this.#adamOptions = TwinTrainer.#adam(options);
+    this.#step = createTwinStep(backend, { snn, twin }, this.#adamOptions, options);
   }
 
   static #nets(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions) {
@@ -146,6 +149,38 @@ export class TwinTrainer {
     trainer.#gpu = await openTwinStep(backend, nets, TwinTrainer.#adam(options), options);
     trainer.#step = undefined;
     return trainer;
+  }
+
+  /**
+   * Whether the step trains the ReLU twin: false on the fused wasm step unless `twin: true`
+   * (the twin is then the SNN's ReLU map at the current weights, and {@link replayTwin} shows
+   * that the trajectories still agree).
+   */
+  get twinTrained(): boolean {
+    return this.#gpu ? true : this.#step?.twinTrained ?? true;
+  }
+
+  /**
+   * From the current state, `steps` float64 reference steps of a copy of the SNN and of its ReLU
+   * twin (made from it, SPEC A5) on x [batch, nIn]: the largest |W - w| | |D - b| after them,
+   * float64 round-off when the B = 1 trajectories agree. Fresh Adam moments, the trainer's
+   * settings.
+   *
+   * @example
+   * ```ts
+   * import { TwinTrainer } from "./twin_trainer.ts";
+   * const tr = new TwinTrainer([4, 3, 2], { seed: 1, lr: 1e-2 });
+   * console.log(tr.replayTwin(new Float64Array(8).fill(0.5), [0, 1], 2) < 1e-12); // true
+   * ```
+   */
+  replayTwin(x: Float64Array, labels: ArrayLike<number>, batch: number, steps = 2): number {
+    const snn = cloneB1(this.snn), twin = reluFromB1(snn);
+    const step = createRefTwinStep(snn, twin, this.#adamOptions);
+    for (let k = 0; k < steps; k++) {
+      const r = step.step(checkCodingRange(x), labels, batch);
+      snn.intervals = widenIntervals(snn.intervals, r.maxActivation);
+    }
+    return maxAbsDifference(b1Params(snn), reluMlpParams(twin));
   }
 
   /** The spiking network. */

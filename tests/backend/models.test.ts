@@ -56,3 +56,23 @@ test("one epoch of ttfs-fc2 on the embedded subset: the wasm backend's own float
     assert.equal(wasm.agreementWithReluTwin, 1);
   }
 });
+
+test("the fused wasm step trains the ReLU twin only with twin: true; by default the twin is the SNN's map and each epoch ends with a float64 replay of both that stays within round-off", async () => {
+  const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
+  const opts = { hidden: [64], epochs: 2, batch: 64, lr: 1e-3, seed: 1 };
+  const mapped = trainTtfs(train, testSet, { ...opts, backend: createWasmBackend() });
+  assert.equal(mapped.reluTwin, "mapped");
+  assert.ok(Number.isNaN(mapped.maxAbsWeightDiffVsReluTwin));
+  assert.equal(mapped.agreementWithReluTwin, 1);
+  for (const h of mapped.history) {
+    assert.ok(Number.isNaN(h.reluTwinTrainLoss));
+    assert.ok(h.replayMaxAbsWeightDiff! < 1e-12, `replay ${h.replayMaxAbsWeightDiff}`);
+  }
+  const trained = trainTtfs(train, testSet, { ...opts, backend: createWasmBackend(), twin: true });
+  assert.equal(trained.reluTwin, "trained");
+  assert.equal(trained.maxAbsWeightDiffVsReluTwin, 0); // float32: the same operands, by construction
+  assert.equal(trained.history[0].replayMaxAbsWeightDiff, undefined);
+  assert.equal(trained.testAccuracy, mapped.testAccuracy); // the twin does not touch the SNN's path
+  const ref = trainTtfs(train, testSet, { ...opts, epochs: 1 });
+  assert.equal(ref.reluTwin, "trained");
+});

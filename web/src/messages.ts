@@ -19,6 +19,9 @@ export type TrainMessage =
     testAccuracy: number;
     reluTwinTestAccuracy: number;
     agreement: number;
+    /** "trained" beside the SNN, or "mapped" from it (the wasm step's default). */
+    reluTwin: string;
+    /** Trained: max |W - w|; mapped: the same after the last epoch's float64 replay. */
     maxAbsWeightDiff: number;
     spikesPerNeuron: number;
     seconds: number;

@@ -65,7 +65,10 @@ async function trainTtfsPage(r: Extract<TrainRequest, { kind: "ttfs" }>): Promis
     testAccuracy: res.testAccuracy,
     reluTwinTestAccuracy: res.reluTwinTestAccuracy,
     agreement: res.agreementWithReluTwin,
-    maxAbsWeightDiff: res.maxAbsWeightDiffVsReluTwin,
+    reluTwin: res.reluTwin,
+    maxAbsWeightDiff: res.reluTwin === "trained"
+      ? res.maxAbsWeightDiffVsReluTwin
+      : res.history[res.history.length - 1].replayMaxAbsWeightDiff ?? NaN,
     spikesPerNeuron: res.spikesPerNeuron,
     seconds: res.seconds,
     raster: { times: f.neuronTimes, ...res.intervals, label: one.labels[0] },

@@ -31,19 +31,21 @@ export interface TwinStepChoice {
    * "ref": always the reference step, on the backend's dense primitives.
    */
   step?: "fused" | "ref";
+  /**
+   * Train the ReLU twin beside the SNN on the fused wasm step (default false there: in float32
+   * both models see the same operands, so the twin's trajectory is the SNN's by construction and
+   * proves nothing; the float64 reference step, where it is the proof, always trains it, and the
+   * WebGPU step still does).
+   */
+  twin?: boolean;
 }
 
 const dense = (snn: B1Network): boolean => !snn.layers.some((l) => l.conv);
 
 /** What a fused step starts from: the current parameters (copied in) and Adam's settings. */
-function fusedSpec({ snn, twin }: TwinNets, adam: StepHyper): TwinStepSpec {
-  return {
-    sizes: layerSizes(snn.layers),
-    snn: b1Params(snn),
-    twin: reluMlpParams(twin),
-    adam,
-    t: 0,
-  };
+function fusedSpec({ snn, twin }: TwinNets, adam: StepHyper, trainTwin = true): TwinStepSpec {
+  const sizes = layerSizes(snn.layers), t = 0;
+  return { sizes, snn: b1Params(snn), twin: reluMlpParams(twin), adam, t, trainTwin };
 }
 
 /**
@@ -72,7 +74,7 @@ export function createTwinStep(
 ): TwinStepRunner {
   const hyper = adamSettings(adam);
   if (choice.step !== "ref" && backend.name === "wasm" && dense(nets.snn)) {
-    return createWasmTwinStep(fusedSpec(nets, hyper), backend.threads ?? 1);
+    return createWasmTwinStep(fusedSpec(nets, hyper, choice.twin ?? false), backend.threads ?? 1);
   }
   return createRefTwinStep(nets.snn, nets.twin, hyper, backend);
 }

@@ -47,17 +47,22 @@ export interface TwinStepSpec {
   adam: StepHyper;
   /** Adam steps already taken (0 for a fresh optimizer). */
   t: number;
+  /**
+   * Train the float32 twin beside the SNN (default true). False: only the SNN trains; the twin
+   * is read back as the SNN's ReLU map (its float32 trajectory would be identical anyway).
+   */
+  trainTwin?: boolean;
 }
 
 /** One step's figures (mean losses over the batch; norms of the weight gradients per layer). */
 export interface TwinStepResult {
   /** The SNN's mean softmax cross-entropy over the batch. */
   loss: number;
-  /** The ReLU twin's mean softmax cross-entropy over the batch. */
+  /** The ReLU twin's mean softmax cross-entropy over the batch (NaN when it is not trained). */
   twinLoss: number;
   /** Samples of the batch the SNN classified correctly (a count, not a fraction). */
   correct: number;
-  /** Samples of the batch the twin classified correctly (a count). */
+  /** Samples of the batch the twin classified correctly (a count; NaN when not trained). */
   twinCorrect: number;
   /** ||dL/dW(n)|| of the SNN's weights for every layer n = 1..L (the readout last). */
   gradNorms: number[];
@@ -87,6 +92,8 @@ export interface TwinForward {
 
 /** A TTFS training step (`TrainingStep`), with a forward-only pass where the step has one. */
 export interface TwinStepRunner extends TrainingStep<Float64Array, TwinParams, TwinStepResult> {
+  /** False when the step does not train the twin (its figures are then NaN); default true. */
+  readonly twinTrained?: boolean;
   /** Forward only, on x [batch, nIn], in the step's own arithmetic (fused steps only). */
   forward?(x: Float64Array, batch: number): TwinForward;
 }

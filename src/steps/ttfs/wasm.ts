@@ -22,7 +22,7 @@ import { createWorkerTwinStep } from "./wasm_workers.ts";
 export function loadedCore(spec: TwinStepSpec): TwinCore {
   checkTwinSpec(spec);
   const { sizes, snn, twin } = spec;
-  const core = new TwinCore(sizes, spec.adam);
+  const core = new TwinCore(sizes, spec.adam, spec.trainTwin ?? true);
   core.load(snn, twin);
   core.t = spec.t;
   return core;
@@ -47,6 +47,7 @@ export function createWasmTwinStep(spec: TwinStepSpec, workers = 1): TwinStepRun
   const core = loadedCore(spec);
   if (workers > 1) return createWorkerTwinStep(core, spec, workers);
   return {
+    twinTrained: core.twin,
     step(x, labels, batch): TwinStepResult {
       checkStep(spec.sizes, x, labels, batch);
       const share = core.gradients(x, labels, batch, batch);

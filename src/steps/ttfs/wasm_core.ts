@@ -15,7 +15,9 @@
  * times. In float32 the SNN carries a = tmax - t between layers (core-as/assembly/ttfs.ts);
  * the spike times are not read in training. Since both models then see the same float32
  * operands, their float32 trajectories are identical by construction: that is no evidence of
- * the equivalence, which the float64 reference shows (tests/ttfs/).
+ * the equivalence, which the float64 reference shows (tests/ttfs/). So the twin is off unless
+ * asked for (`twin`: false skips its forward, backward and Adam, half the step); evaluation and
+ * `read` then give the twin as the SNN's ReLU map at the current weights (W = w, D = b).
  *
  * @module
  */
@@ -70,7 +72,7 @@ export class TwinCore {
    * console.log(new TwinCore([4, 3, 2], hyper).length); // 2 x (12 + 4 + 8 + 4) = 56
    * ```
    */
-  constructor(readonly sizes: number[], hyper: StepHyper) {
+  constructor(readonly sizes: number[], hyper: StepHyper, readonly twin: boolean = true) {
     let per = 0;
     for (let l = 0; l + 1 < sizes.length; l++) {
       const nIn = sizes[l], nOut = sizes[l + 1], wt = per, d = wt + up4(nIn * nOut);
@@ -105,6 +107,7 @@ export class TwinCore {
   /** Copies both models out in `load`'s layout: the parameters, or the buffer at byte `from`
    * (G: the gradients of the last `gradients` call). */
   read(snn: Float64Array[], twin: Float64Array[], from: number = this.P): void {
+    if (from === this.P) this.#mapTwin();
     const f = this.core.f32();
     [snn, twin].forEach((params, m) =>
       this.#slots.forEach(({ wt, d, nIn, nOut }, l) => {
@@ -115,6 +118,16 @@ export class TwinCore {
         params[2 * l + 1].set(f.subarray(o + d, o + d + nOut));
       })
     );
+  }
+
+  /**
+   * With the twin off, sets the twin's block to the SNN's parameters: the twin is then the
+   * SNN's ReLU map (W = w, D = b) at the current weights, for evaluation and `read`.
+   */
+  #mapTwin(): void {
+    if (this.twin) return;
+    const p = this.P / 4;
+    this.core.f32().copyWithin(p + this.#per, p, p + this.#per);
   }
 
   /** A float32 view of `length` floats at byte offset p (valid until the memory grows). */
@@ -163,6 +176,7 @@ export class TwinCore {
     x: ArrayLike<number>,
     rows: number,
   ): { logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] } {
+    this.#mapTwin();
     const { inputs, scratch } = this.#prepare(x, rows), L = this.#slots.length;
     const [snn, twin] = inputs.map((input, m) => this.#forward(m, input, rows, scratch, []));
     const f = this.core.f32(),
@@ -199,7 +213,9 @@ export class TwinCore {
     const i32 = () => new Int32Array(ex.memory.buffer); // re-read: alloc may grow the memory
     const lab = i32();
     for (let b = 0; b < rows; b++) lab[plab / 4 + b] = labels[b];
+    if (!this.twin) (share.twinLoss = NaN), (share.twinCorrect = NaN);
     modelInputs.forEach((input, m) => {
+      if (m === 1 && !this.twin) return; // the twin off: only the SNN trains
       const inputs = this.#forward(m, input, rows, scratch, m === 0 ? share.maxActivation : []);
       let dz = c.alloc(rows * classes * 4);
       i32()[pc / 4] = 0;
@@ -225,7 +241,8 @@ export class TwinCore {
     const { beta1: b1, beta2: b2, epsilon } = this.#hyper;
     this.t++;
     const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
-    this.core.exports.adamStep(this.P, g, this.#M, this.#V, this.length, lrT, b1, b2, epsilon);
+    const n = this.twin ? this.length : this.#per; // the SNN's block comes first
+    this.core.exports.adamStep(this.P, g, this.#M, this.#V, n, lrT, b1, b2, epsilon);
   }
 
   /** ||dL/dW|| per layer of each model, from the gradients at byte offset `g`. */
@@ -235,7 +252,7 @@ export class TwinCore {
       this.#slots.map(({ wt, nIn, nOut }) =>
         Math.sqrt(ex.sumSquares(g + (m * this.#per + wt) * 4, nIn * nOut))
       );
-    return { snn: norms(0), twin: norms(1) };
+    return { snn: norms(0), twin: this.twin ? norms(1) : [] };
   }
 }
 

@@ -30,6 +30,8 @@ interface WorkerInit {
   adam: StepHyper;
   t: number;
   params: Float32Array;
+  /** Whether the twin trains (`TwinStepSpec.twin`). */
+  twin: boolean;
 }
 
 /** Typed views of the shared buffer (the same layout on every thread); without a buffer,
@@ -128,7 +130,7 @@ function readShare(v: ReturnType<typeof views>, w: number): TwinShare {
 /** A worker's loop (run by wasm_worker.ts): wait for a step, compute its rows, exchange. */
 export function runWorker(init: WorkerInit): void {
   const { sab, w, n, cap, sizes } = init;
-  const core = new TwinCore(sizes, init.adam);
+  const core = new TwinCore(sizes, init.adam, init.twin);
   core.view(core.P).set(init.params);
   core.t = init.t;
   const v = views(sab, n, cap, sizes, core.length), nIn = sizes[0];
@@ -176,7 +178,17 @@ export function createWorkerTwinStep(
     const entry = new URL(`./wasm_worker.${ext}`, import.meta.url).href;
     const api = ext === "ts" ? tsxApi() : undefined;
     const workers = Array.from({ length: n - 1 }, (_, i) => {
-      const init: WorkerInit = { sab, w: i + 1, n, cap, sizes, adam: spec.adam, t: core.t, params };
+      const init: WorkerInit = {
+        sab,
+        w: i + 1,
+        n,
+        cap,
+        sizes,
+        adam: spec.adam,
+        t: core.t,
+        params,
+        twin: core.twin,
+      };
       const worker = new Worker(boot, { workerData: { init, entry, tsxApi: api } });
       worker.unref();
       return worker;
@@ -185,6 +197,7 @@ export function createWorkerTwinStep(
     return { v, cap, workers };
   };
   return {
+    twinTrained: core.twin,
     step(x, labels, batch) {
       if (closed) throw new SpikeproofError("this training step runner is closed");
       checkStep(sizes, x, labels, batch);
