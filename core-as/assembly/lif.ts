@@ -1,6 +1,7 @@
 /**
- * Kernels of the fused float32 SAF-E step for dense LIF networks (src/steps/lif/wasm.ts),
- * SPEC B1-B3. Weights live transposed, Wt [nIn, nOut], as in step.ts. At one time step t:
+ * Kernels of the fused float32 SAF-E and OTTT steps for dense LIF networks
+ * (src/steps/lif/wasm.ts), SPEC B1-B3. Weights live transposed, Wt [nIn, nOut], as in step.ts.
+ * At one SAF-E time step t:
  *
  *   A_0[t] = lambda A_0[t-1] + x[t]                          (lifAccumulate)
  *   U_l[t] = A_{l-1}[t] Wt_l + c[t] b_l                      (lifCurrent)
@@ -18,7 +19,7 @@
  * (lifCurrent, k = 1; s_0 = x), then otttNeuron (u = lambda v + I, s = H(u - V_th), soft
  * reset, a_hat_l[t] = lambda a_hat_l[t-1] + s_l, g = H'(u - V_th)); its backward is the same
  * with each layer's presynaptic trace (or x[t] for layer 1 and bias factor 1 in the official
- * variant).
+ * variant); OTTT_A updates once per batch, on the gradients summed over the steps.
  */
 import { accumulateAuto } from "./gemm";
 
