@@ -206,8 +206,8 @@ export function lifResult(
 
 /**
  * Train on `train` with the method's step for `options.backend` (`steps/lif/select.ts`: the fused
- * wasm SAF-E step, or the reference step on the backend's primitives), evaluate on `test` after
- * every epoch.
+ * wasm step for SAF-E, OTTT_O and OTTT_A on dense nets, or the reference step on the backend's
+ * primitives), evaluate on `test` after every epoch.
  *
  * @example
  * ```ts

@@ -2,8 +2,8 @@
  * The reference LIF training step: one of the methods of `lif/methods.ts` (SAF-E, SAF-F,
  * OTTT_O, OTTT_A, BPTT, Spike Representation) in float64 on the dense primitives of any
  * synchronous backend, with Adam (`nn/optim.ts`, SPEC A10 schedule). Its siblings: `wasm.ts`
- * (SAF-E fused in float32 in the WASM core, dense nets) and `webgpu.ts` (SAF-E, OTTT_O, OTTT_A
- * on the GPU); `select.ts` picks one.
+ * (SAF-E, OTTT_O and OTTT_A fused in float32 in the WASM core, dense nets) and `webgpu.ts`
+ * (the same three on the GPU); `select.ts` picks one.
  *
  * One step on xs[t] [batch, nIn], t = 1..T (SPEC B1-B3):
  *   gradients = method.gradients(net, xs, labels)      (its forward and backward through time)
