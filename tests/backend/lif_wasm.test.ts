@@ -115,7 +115,7 @@ test("one lif-mlp training step (T = 6) on the wasm backend gives the reference'
   }
 });
 
-test("one epoch of a lif-mlp (784-128-10, T = 6) on the embedded subset: the wasm backend reaches the reference's LIF test accuracy within 0.3 points, for SAF-E and OTTT_O", async () => {
+test("one epoch of a lif-mlp (784-128-10, T = 6) on the embedded subset: the wasm backend (its fused SAF-E and OTTT_O steps) reaches the reference step's LIF test accuracy within 0.3 points", async () => {
   const { train, test: testSet } = await loadFashionMnist({ dir: "embedded" });
   for (const method of ["saf-e", "ottt-o"]) {
     const opts = { layers: [784, 128, 10], method, T: 6, epochs: 1, batch: 64, lr: 3e-4, seed: 0 };
