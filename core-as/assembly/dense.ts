@@ -294,6 +294,15 @@ export function denseForward2(
   forwardRowsT(x, wt, bias, z, batch, nIn, nOut, wt + <usize> (nIn * nOut) * 4);
 }
 
+/** dbias[i] += sum_b dz[b,i], each column summed in batch order. */
+export function addBiasGradient(dz: usize, dbias: usize, batch: i32, nOut: i32): void {
+  for (let i = 0; i < nOut; i++) {
+    let db: f32 = 0;
+    for (let b = 0; b < batch; b++) db += load<f32>(dz + <usize> (b * nOut + i) * 4);
+    store<f32>(dbias + <usize> i * 4, load<f32>(dbias + <usize> i * 4) + db);
+  }
+}
+
 /** dW[i,j] += sum_b dz[b,i] x[b,j];  dbias[i] += sum_b dz[b,i]. */
 // spec A7, B2
 export function denseBackwardWeights2(
@@ -306,11 +315,7 @@ export function denseBackwardWeights2(
   nOut: i32,
   scratch: usize,
 ): void {
-  for (let i = 0; i < nOut; i++) {
-    let db: f32 = 0;
-    for (let b = 0; b < batch; b++) db += load<f32>(dz + <usize> (b * nOut + i) * 4);
-    store<f32>(dbias + <usize> i * 4, load<f32>(dbias + <usize> i * 4) + db);
-  }
+  addBiasGradient(dz, dbias, batch, nOut);
   const ldx = <usize> nIn * 4;
   accumulateRows(dW, ldx, dz, 4, <usize> nOut * 4, x, ldx, nOut, batch, nIn, scratch);
 }

@@ -23,7 +23,7 @@
  * Zeros of A are not skipped here (every product is computed): version 2 skips them, which pays
  * where A is sparse (spikes, ReLU, black pixels); `src/backend/wasm.ts` chooses per call.
  */
-import { accumulateRows } from "./dense";
+import { accumulateRows, addBiasGradient } from "./dense";
 
 const NR: i32 = 8;
 const KC: i32 = 256;
@@ -253,11 +253,7 @@ export function denseBackwardWeights3(
   nOut: i32,
   scratch: usize,
 ): void {
-  for (let i = 0; i < nOut; i++) {
-    let db: f32 = 0;
-    for (let b = 0; b < batch; b++) db += load<f32>(dz + <usize> (b * nOut + i) * 4);
-    store<f32>(dbias + <usize> i * 4, load<f32>(dbias + <usize> i * 4) + db);
-  }
+  addBiasGradient(dz, dbias, batch, nOut);
   const packed = panelsAt(scratch);
   packPanels(x, <usize> nIn * 4, 4, batch, nIn, packed); // B = x [batch, nIn]
   gemmPacked(dW, <usize> nIn * 4, dz, 4, <usize> nOut * 4, packed, nOut, batch, nIn, scratch);
