@@ -6,6 +6,7 @@
  */
 import { ValueError } from "../errors.ts";
 import { BACKEND_CLAIMS } from "./backend.ts";
+import { FUSED_STEP_CLAIMS } from "./fused_steps.ts";
 import type { Claim } from "./claim.ts";
 import { LIF_BPTT_CLAIMS } from "./lif_bptt.ts";
 import { LIF_COST_CLAIMS } from "./lif_cost.ts";
@@ -44,6 +45,7 @@ export const CLAIMS: readonly Claim[] = [
   ...LIF_GRADIENT_CLAIMS,
   ...LIF_COST_CLAIMS,
   ...BACKEND_CLAIMS,
+  ...FUSED_STEP_CLAIMS,
 ];
 
 /**

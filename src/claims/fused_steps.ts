@@ -1,0 +1,98 @@
+/**
+ * The fused float32 LIF step's claim: one batch of `createWasmLifStep` (SAF-E, OTTT_O, OTTT_A;
+ * both OTTT variants, both readouts) against the float64 reference step `createRefLifStep` from
+ * the same network, on the same input and labels.
+ *
+ * Bound. In float32 each potential carries a rounding error of order gamma_K times the sum of
+ * |w||input| it is made of; a spike flips only where a potential lies within that of V_th,
+ * which random inputs almost never put it. Without a flip the two steps compute the same
+ * function in two precisions: the loss agrees to float32 round-off (1e-5 relative, the bound the
+ * dense-kernel claims give for these sizes, with margin), and each of the T (or 1) Adam updates
+ * moves a weight by at most lr_t (1 + 1e-3) in either step, so the weights after the batch
+ * differ by well under 2 T lr. A flip changes the loss and the updates by O(lr): the measure
+ * counts each flipped spike (the two steps' spike totals differ) as a failure.
+ *
+ * @module
+ */
+import fc from "fast-check";
+import { lifMethod } from "../lif/methods.ts";
+import { initLifNetwork, type LifNetwork } from "../lif/network.ts";
+import { Rng } from "../nn/rng.ts";
+import { createRefLifStep } from "../steps/lif/ref.ts";
+import { createWasmLifStep } from "../steps/lif/wasm.ts";
+import { type Claim, defineClaim } from "./claim.ts";
+
+const copy = (net: LifNetwork): LifNetwork => ({
+  ...net,
+  layers: net.layers.map((l) => ({ ...l, w: l.w.slice(), b: l.b.slice() })),
+});
+
+const LR = 1e-3;
+
+/** A small dense net, a method and its options, a batch and the seed of the data. */
+const spec = fc.record({
+  sizes: fc.tuple(
+    fc.integer({ min: 2, max: 40 }),
+    fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 1, maxLength: 2 }),
+    fc.integer({ min: 2, max: 6 }),
+  ).map(([nIn, hidden, classes]) => [nIn, ...hidden, classes]),
+  method: fc.constantFrom("saf-e", "ottt-o", "ottt-a"),
+  variant: fc.constantFrom("trace" as const, "official" as const),
+  readout: fc.constantFrom("trace" as const, "spike" as const),
+  T: fc.integer({ min: 1, max: 6 }),
+  batch: fc.integer({ min: 1, max: 16 }),
+  seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+});
+
+/**
+ * The fused step claims.
+ *
+ * @example
+ * ```ts
+ * import { FUSED_STEP_CLAIMS } from "./fused_steps.ts";
+ * console.log(FUSED_STEP_CLAIMS[0].id); // "backend.lif-fused-step-f32-bound"
+ * ```
+ */
+export const FUSED_STEP_CLAIMS: Claim[] = [
+  defineClaim({
+    id: "backend.lif-fused-step-f32-bound",
+    group: "backend",
+    paper: "Saiin et al. 2024; Xiao et al. 2022; spikeproof (backends)",
+    section: "SPEC B2, B3; float32 backends",
+    statement: "one batch of the fused float32 wasm LIF step (SAF-E, OTTT_O, OTTT_A) gives the " +
+      "float64 reference step's spikes, its loss within 1e-5 relative and its weights within " +
+      "2 T lr",
+    testName:
+      "the fused wasm LIF step (SAF-E, OTTT_O, OTTT_A) gives the reference step's spikes, loss and updated weights within the float32 bound",
+    defaultRuns: 60,
+    tolerance: 1,
+    errorMeasure: "max(|loss - ref| / (1e-5 |ref|), max |w - w_ref| / (2 T lr)); " +
+      "Infinity when the spike totals differ",
+    arbitrary: spec,
+    error: (s) => {
+      const rng = new Rng(s.seed), net = initLifNetwork(s.sizes, rng);
+      const nIn = s.sizes[0], classes = s.sizes[s.sizes.length - 1];
+      const xs = Array.from(
+        { length: s.T },
+        () => Float64Array.from({ length: s.batch * nIn }, () => rng.uniform()),
+      );
+      const labels = Array.from({ length: s.batch }, () => Math.floor(rng.uniform() * classes));
+      const method = lifMethod(s.method), adam = { lr: LR };
+      const options = { method, adam, variant: s.variant, readout: s.readout };
+      const refNet = copy(net), wasmNet = copy(net);
+      const ref = createRefLifStep({ net: refNet, ...options }).step(xs, labels, s.batch);
+      const fused = createWasmLifStep({ net: wasmNet, ...options });
+      const got = fused.step(xs, labels, s.batch);
+      fused.read(wasmNet);
+      if (got.spikes !== ref.spikes) return Infinity; // a flipped spike
+      let dw = 0;
+      wasmNet.layers.forEach((l, k) => {
+        const r = refNet.layers[k];
+        l.w.forEach((v, i) => (dw = Math.max(dw, Math.abs(v - r.w[i]))));
+        l.b.forEach((v, i) => (dw = Math.max(dw, Math.abs(v - r.b[i]))));
+      });
+      const lossErr = Math.abs(got.loss - ref.loss) / (1e-5 * Math.abs(ref.loss) + 1e-30);
+      return { error: Math.max(lossErr, dw / (2 * s.T * LR)), counts: { spikes: ref.spikes } };
+    },
+  }),
+];
