@@ -251,7 +251,7 @@ function forwardRowsT(
   nOut: i32,
   scratch: usize,
 ): void {
-  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
+  setRows(z, bias, batch, nOut);
   const ldz = <usize> nOut * 4;
   accumulateRows(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, batch, nIn, nOut, scratch);
 }
@@ -272,7 +272,7 @@ export function denseForwardT(
   nOut: i32,
   scratch: usize,
 ): void {
-  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
+  setRows(z, bias, batch, nOut);
   const ldz = <usize> nOut * 4;
   accumulateAuto(z, ldz, x, <usize> nIn * 4, 4, Wt, ldz, 4, batch, nIn, nOut, scratch);
 }
@@ -292,6 +292,11 @@ export function denseForward2(
   const wt = (scratch + 15) & ~15;
   transpose(W, wt, nOut, nIn);
   forwardRowsT(x, wt, bias, z, batch, nIn, nOut, wt + <usize> (nIn * nOut) * 4);
+}
+
+/** Every one of `rows` rows of z [rows, n] set to `row` [n] (the bias, before a product adds). */
+export function setRows(z: usize, row: usize, rows: i32, n: i32): void {
+  for (let r = 0; r < rows; r++) memory.copy(z + <usize> (r * n) * 4, row, <usize> n * 4);
 }
 
 /** dbias[i] += sum_b dz[b,i], each column summed in batch order. */

@@ -23,7 +23,7 @@
  * Zeros of A are not skipped here (every product is computed): version 2 skips them, which pays
  * where A is sparse (spikes, ReLU, black pixels); `src/backend/wasm.ts` chooses per call.
  */
-import { accumulateRows, addBiasGradient } from "./dense";
+import { accumulateRows, addBiasGradient, setRows } from "./dense";
 
 const NR: i32 = 8;
 const KC: i32 = 256;
@@ -33,7 +33,7 @@ const KC: i32 = 256;
  * tiles (measured on ttfs-fc2's first layer: v2 / v3 time 1.18 at density 0.5, 0.79 at 0.3);
  * the same constant as src/backend/wasm.ts's ZERO_SKIP_DENSITY.
  */
-const ZERO_SKIP_DENSITY: f32 = 0.4;
+export const ZERO_SKIP_DENSITY: f32 = 0.4;
 
 /** Bytes of the packed panels for B [K, n]. */
 export function packedBytes(K: i32, n: i32): i32 {
@@ -218,7 +218,7 @@ export function denseForward3(
   nOut: i32,
   scratch: usize,
 ): void {
-  for (let b = 0; b < batch; b++) memory.copy(z + <usize> (b * nOut) * 4, bias, <usize> nOut * 4);
+  setRows(z, bias, batch, nOut);
   const packed = panelsAt(scratch);
   packPanels(W, 4, <usize> nIn * 4, nIn, nOut, packed); // B[k, j] = W[j, k]
   gemmPacked(z, <usize> nOut * 4, x, <usize> nIn * 4, 4, packed, batch, nIn, nOut, scratch);
