@@ -42,15 +42,15 @@ export { evaluateLif } from "./evaluate_lif.ts";
 export type { LifEpochRecord, TrainLifOptions, TrainLifResult } from "./lif_run_types.ts";
 import type { LifEpochRecord, TrainLifOptions, TrainLifResult } from "./lif_run_types.ts";
 
-/** A per-sample summary of a counter. */
-function perSample(c: CostCount, size: number, net: LifNetwork): TrainLifResult["stateFloats"] {
+/** The state floats of a counter that counted one sample (`countCost`), per neuron, input and synapse. */
+function perSample(c: CostCount, net: LifNetwork): TrainLifResult["stateFloats"] {
   const hidden = net.layers.slice(0, -1).reduce((n, l) => n + neuronsOf(l), 0);
   const synapses = lifParams(net).reduce((n, p) => n + p.length, 0);
   return {
-    perNeuron: c.neuronStateFloats / size / Math.max(1, hidden),
-    perInput: c.inputStateFloats / size / net.layers[0].nIn,
+    perNeuron: c.neuronStateFloats / Math.max(1, hidden),
+    perInput: c.inputStateFloats / net.layers[0].nIn,
     perSynapse: c.synapseStateFloats / synapses,
-    total: (c.neuronStateFloats + c.inputStateFloats) / size + c.synapseStateFloats,
+    total: c.neuronStateFloats + c.inputStateFloats + c.synapseStateFloats,
   };
 }
 
@@ -196,7 +196,7 @@ export function lifResult(
     firingRate: evaluation.firingRate,
     macsForward: c.macsForward,
     macsBackward: c.macsBackward,
-    stateFloats: perSample(c, 1, net),
+    stateFloats: perSample(c, net),
     seconds,
     peakMemoryBytes: peak,
     history,
