@@ -14,6 +14,7 @@ import { LIF_GRADIENT_CLAIMS } from "./lif_gradients.ts";
 import { LIF_SAF_CLAIMS } from "./lif_saf.ts";
 import { LIF_SPIKEREP_CLAIMS } from "./lif_spikerep.ts";
 import { TTFS_CONV_CLAIMS } from "./ttfs_conv.ts";
+import { TTFS_FUSED_STEP_CLAIMS } from "./ttfs_fused_step.ts";
 import { TTFS_GRADIENT_CLAIMS } from "./ttfs_gradients.ts";
 import { TTFS_HARDWARE_CLAIMS } from "./ttfs_hardware.ts";
 import { TTFS_JACOBIAN_CLAIMS } from "./ttfs_jacobian.ts";
@@ -46,6 +47,7 @@ export const CLAIMS: readonly Claim[] = [
   ...LIF_COST_CLAIMS,
   ...BACKEND_CLAIMS,
   ...FUSED_STEP_CLAIMS,
+  ...TTFS_FUSED_STEP_CLAIMS,
 ];
 
 /**
