@@ -43,6 +43,15 @@ export {
   otttNeuron,
   safNeuron,
 } from "./lif";
+export { lifNeuron, lifScale, safFire, spikeRepWindow } from "./lif_batch";
+export {
+  avgPoolBackward,
+  avgPoolForward,
+  col2im,
+  im2col,
+  maxPoolBackward,
+  maxPoolForward,
+} from "./conv";
 export { peakFlops } from "./peak";
 
 /** First free byte: the host's arrays start here (16-byte aligned). */

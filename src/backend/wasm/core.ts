@@ -135,6 +135,24 @@ export interface CoreExports {
   ): void;
   /** (scores, labels, batch, classes): rows whose argmax (first on ties) is the i32 label. */
   lifCorrect(scores: number, labels: number, batch: number, classes: number): number;
+  /**
+   * (x, cols, batch, inH, inW, inC, k, pad): the patch matrix [batch outH outW, k k inC] of the
+   * NHWC image x, zero outside it (core-as/assembly/conv.ts; layouts of src/nn/conv.ts).
+   */
+  im2col(...a: [number, number, number, number, number, number, number, number]): void;
+  /** (dcols, dx, batch, inH, inW, inC, k, pad): im2col's adjoint into dx (overwritten). */
+  col2im(...a: [number, number, number, number, number, number, number, number]): void;
+  /**
+   * (a, y, idx, batch, h, w, c, s): s x s max-pool of NHWC a into y, the winners' flat indices
+   * into a as i32 at idx (ties to the first in row-major window order).
+   */
+  maxPoolForward(...a: [number, number, number, number, number, number, number, number]): void;
+  /** (dy, idx, dx, m, n): dx [n] zeroed, then dx[idx[o]] += dy[o] for o < m. */
+  maxPoolBackward(dy: number, idx: number, dx: number, m: number, n: number): void;
+  /** (a, y, batch, h, w, c, s): s x s average pool of NHWC a into y. */
+  avgPoolForward(...a: [number, number, number, number, number, number, number]): void;
+  /** (dy, dx, batch, h, w, c, s): average-pool backward into dx (overwritten). */
+  avgPoolBackward(...a: [number, number, number, number, number, number, number]): void;
   /** Runs `iters` iterations of 64 FLOP each on a 1 KiB buffer, for timing peak throughput. */
   peakFlops(buf: number, iters: number): number;
 }
