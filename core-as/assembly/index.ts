@@ -43,7 +43,6 @@ export {
   otttNeuron,
   safNeuron,
 } from "./lif";
-export { lifNeuron, lifScale, safFire, spikeRepWindow } from "./lif_batch";
 export {
   avgPoolBackward,
   avgPoolForward,
