@@ -43,6 +43,7 @@ export {
   otttNeuron,
   safNeuron,
 } from "./lif";
+export { lifNeuron, lifScale, safFire, spikeRepWindow } from "./lif_batch";
 export {
   avgPoolBackward,
   avgPoolForward,
