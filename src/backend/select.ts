@@ -23,6 +23,22 @@ import { createWebGpuBackend, type WebGpuBackendOptions } from "./webgpu.ts";
  */
 export const BACKEND_NAMES = ["ref", "wasm", "webgpu"] as const;
 
+/**
+ * The backend the command line trains on when `--backend` is not given (`train`, `demo`,
+ * `experiment cost`): the float32 wasm core, whose fused steps the claims
+ * `backend.ttfs-fused-step-f32-bound` and `backend.lif-fused-step-f32-bound` hold to the float64
+ * reference. The library's functions (`trainTtfs`, `trainLif`) keep the reference as their
+ * default, and `--backend ref` gives it on the command line: the bit-reproducible ground truth
+ * that `verify` checks the claims on.
+ *
+ * @example
+ * ```ts
+ * import { CLI_BACKEND } from "./select.ts";
+ * console.log(CLI_BACKEND); // "wasm"
+ * ```
+ */
+export const CLI_BACKEND: (typeof BACKEND_NAMES)[number] = "wasm";
+
 /** Options of {@link openBackend}: those of the wasm and WebGPU backends. */
 export interface OpenBackendOptions
   extends WasmBackendOptions, Omit<WebGpuBackendOptions, "version"> {}
@@ -31,7 +47,7 @@ const unknown = (name: string) =>
   new OptionError(`unknown backend '${name}'; expected one of ${BACKEND_NAMES.join(", ")}`);
 
 /**
- * "ref": the float64 reference (bit-reproducible; the default). "wasm": the float32 WASM SIMD
+ * "ref": the float64 reference (bit-reproducible). "wasm": the float32 WASM SIMD
  * core (a fresh instance with its own memory), with `options` (e.g. `workers`). "webgpu" is
  * asynchronous: open it with {@link openBackend}.
  *

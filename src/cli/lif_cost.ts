@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { backendByName } from "../backend/select.ts";
+import { backendByName, CLI_BACKEND } from "../backend/select.ts";
 import { OptionError } from "../errors.ts";
 import { type LifCostRow, lifCostTable } from "../experiments/lif_cost.ts";
 import { buildLayers } from "../nn/architecture.ts";
@@ -40,7 +40,7 @@ export const experimentCostSpec: CommandSpec = {
     },
     batch: { type: "string", value: "N", default: "64", help: "batch size" },
     repeats: { type: "string", value: "N", default: "3", help: "timed runs per method (median)" },
-    backend: { type: "string", value: "ref|wasm", default: "ref", help: "kernels" },
+    backend: { type: "string", value: "ref|wasm", default: CLI_BACKEND, help: "kernels" },
     "ottt-forward": {
       type: "string",
       value: "NAME",

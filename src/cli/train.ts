@@ -5,7 +5,7 @@
  */
 import process from "node:process";
 import type { AsyncBackend } from "../backend/backend.ts";
-import { backendByName, openBackend } from "../backend/select.ts";
+import { backendByName, CLI_BACKEND, openBackend } from "../backend/select.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainTtfs, trainTtfsAsync, type TrainTtfsResult } from "../experiments/train_ttfs.ts";
@@ -83,9 +83,11 @@ export const trainSpec: CommandSpec = {
     backend: {
       type: "string",
       value: "ref|wasm|webgpu",
-      default: "ref",
-      help: "kernels: ref = float64 TypeScript (bit-reproducible), wasm = float32 WASM SIMD " +
-        "core, webgpu = float32 WGSL training step on the GPU (dense nets; Deno)",
+      default: CLI_BACKEND,
+      help: "kernels: wasm = float32 WASM SIMD core (fused step; claim " +
+        "backend.ttfs-fused-step-f32-bound), ref = float64 TypeScript (bit-reproducible, the " +
+        "twin trained beside the SNN), webgpu = float32 WGSL training step on the GPU (dense " +
+        "nets; Deno)",
     },
     workers: {
       type: "string",
@@ -109,6 +111,8 @@ export interface TrainReport extends Omit<TrainTtfsResult, "network"> {
   model: string;
   data: string;
   runtime: string;
+  /** The backend that trained, as given to `--backend` (e.g. "wasm"), with its threads. */
+  backend: string;
 }
 
 /**
@@ -153,7 +157,7 @@ export function summarize(r: TrainReport): string {
   return [
     `${r.model} (${r.architecture}) on ${r.data}: ${r.trainCount} train / ${r.testCount} test`,
     `${r.epochs} epochs, batch ${r.batch}, ${schedule}, seed ${r.seed}`,
-    `${r.seconds.toFixed(1)} s on ${r.runtime}`,
+    `${r.seconds.toFixed(1)} s on ${r.runtime}, ${r.backend} backend`,
     `  SNN test accuracy          ${pct(r.testAccuracy)}`,
     `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}`,
     `  same prediction            ${pct(r.agreementWithReluTwin)} of test images`,
@@ -228,6 +232,7 @@ export async function runTrain(argv: string[] | ParsedOptions): Promise<TrainRep
       : model,
     data: data.source,
     runtime: runtimeName(),
+    backend: workers > 1 ? `${o.backend} (${workers} workers)` : String(o.backend),
     ...figures,
   };
   await writePlot(o.plot, trainingCurveCharts(report.history));

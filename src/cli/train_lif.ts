@@ -6,7 +6,7 @@
  * @module
  */
 import process from "node:process";
-import { backendByName } from "../backend/select.ts";
+import { backendByName, CLI_BACKEND } from "../backend/select.ts";
 import { loadFashionMnist } from "../data/fashion_mnist.ts";
 import { OptionError } from "../errors.ts";
 import { trainLif, type TrainLifOptions, type TrainLifResult } from "../experiments/train_lif.ts";
@@ -95,9 +95,11 @@ export const trainLifSpec: CommandSpec = {
     "decay-steps": choice("Adam steps per decay factor", "N", String(LIF_TRAINING.decaySteps)),
     seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
     backend: choice(
-      "kernels: ref (float64) | wasm (float32 SIMD) | webgpu (saf-e, ottt-o, ottt-a; Deno)",
+      "kernels: wasm (float32 SIMD; the fused step where the method has one, claim " +
+        "backend.lif-fused-step-f32-bound) | ref (float64, bit-reproducible) | webgpu (saf-e, " +
+        "ottt-o, ottt-a; Deno)",
       "ref|wasm|webgpu",
-      "ref",
+      CLI_BACKEND,
     ),
     save: {
       type: "string",

@@ -281,10 +281,18 @@ export class TwinTrainer {
     };
   }
 
-  /** Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). */
+  /**
+   * Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). On a
+   * fused step that trains the twin, both come from its forward pass. On one that does not (the
+   * twin is the SNN's ReLU map, the same float32 numbers), the twin's logits come from the fused
+   * float32 ReLU forward and the SNN's from its spike times in float64 (encodeInput, b1Forward
+   * on the reference primitives, with the current intervals): the agreement then compares the
+   * SNN itself with the float32 ReLU computation the fast path trains.
+   */
   #forwardBoth(xs: Float64Array, m: number) {
-    if (this.#step?.forward) {
-      const r = this.#step.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
+    const step = this.#step;
+    if (step?.forward && step.twinTrained !== false) {
+      const r = step.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
       const times = r.activations.map((a, n) => a.map((v) => tmax[n + 1] - v)); // t = tmax - a
       return {
         logits: r.logits,
@@ -292,7 +300,12 @@ export class TwinTrainer {
         neuronTimes: [new Float64Array(0), ...times],
       };
     }
-    const fwd = b1Forward(this.snn, encodeInput(xs), m, this.#backend);
+    const fused = step?.forward !== undefined;
+    const fwd = b1Forward(this.snn, encodeInput(xs), m, fused ? refBackend : this.#backend);
+    if (step?.forward) {
+      const twinLogits = step.forward(checkCodingRange(xs), m).twinLogits;
+      return { logits: fwd.logits, twinLogits, neuronTimes: fwd.neuronTimes };
+    }
     const tw = reluMlpForward(this.twin, xs, m, this.#backend);
     return { logits: fwd.logits, twinLogits: tw.logits, neuronTimes: fwd.neuronTimes };
   }

@@ -122,12 +122,27 @@ test("demo trains ttfs-fc2 on the embedded subset and prints the backend, the SN
   const r = await runCli(["demo", "--epochs", "1"]);
   assert.equal(r.code, 0);
   const out = r.stdout.join("\n");
-  assert.match(out, /float64 reference backend/);
+  assert.match(out, /on the wasm backend \(the fused float32/); // the default, stated
+  assert.match(out, /s on \S+ [\d.]+, wasm backend/);
+  assert.match(out, /float64 replay, 2 steps +max \|weight SNN - twin\| \d\.\d\de-1[0-6]/);
+  const diff = Number(/max \|logit SNN - twin\| +(\S+)/.exec(out)?.[1]);
+  assert.ok(diff > 0 && diff < 1e-3, `float64 SNN vs float32 twin logits: ${diff}`);
   const acc = (name: string) => Number(new RegExp(`${name} +([\\d.]+)%`).exec(out)?.[1]);
   assert.ok(acc("SNN test accuracy") > 50, out);
   assert.equal(acc("SNN test accuracy"), acc("ReLU twin test accuracy"));
   assert.match(out, /same prediction +100\.00%/);
   assert.match(out, /spikes per neuron +0\.\d{3} \(hidden neurons before pooling\)/);
+});
+
+test("demo --backend ref trains the SNN and its twin side by side in float64 and says so; an unknown backend is an OptionError", async () => {
+  const r = await runCli(["demo", "--epochs", "1", "--backend", "ref"]);
+  assert.equal(r.code, 0);
+  const out = r.stdout.join("\n");
+  assert.match(out, /float64 reference backend/);
+  assert.match(out, /max \|weight SNN - twin\| +\d\.\d\de-1[0-6]/);
+  const bad = await runCli(["demo", "--backend", "gpu"]);
+  assert.equal(bad.code, 2); // a usage error
+  assert.match(bad.stderr.join("\n"), /OptionError: --backend must be wasm or ref, got 'gpu'/);
 });
 
 test("train parses once: the parsed --model (either spelling) picks the family whose defaults fill in, and givenOptions tells given options from defaults", () => {
