@@ -152,12 +152,12 @@ export class TwinTrainer {
   }
 
   /**
-   * Whether the step trains the ReLU twin: false on the fused wasm step unless `twin: true`
+   * Whether the step trains the ReLU twin: false on the fused wasm and WebGPU steps unless `twin: true`
    * (the twin is then the SNN's ReLU map at the current weights, and {@link replayTwin} shows
    * that the trajectories still agree).
    */
   get twinTrained(): boolean {
-    return this.#gpu ? true : this.#step?.twinTrained ?? true;
+    return (this.#gpu ?? this.#step)?.twinTrained ?? true;
   }
 
   /**

@@ -15,6 +15,7 @@ import assert from "node:assert/strict";
 import { openBackend } from "../../src/backend/select.ts";
 import { createWebGpuBackend } from "../../src/backend/webgpu.ts";
 import { webGpuAvailable } from "../../src/backend/webgpu/device.ts";
+import { TWIN_STEP_ADAM } from "../../src/steps/ttfs/step.ts";
 import { createWebGpuTwinStep } from "../../src/steps/ttfs/webgpu.ts";
 import { gatherBatch } from "../../src/data/batching.ts";
 import { type ImageSet, loadFashionMnist } from "../../src/data/fashion_mnist.ts";
@@ -148,5 +149,48 @@ test(
       Math.abs(gpu.testAccuracy - wasm.testAccuracy) <= 0.02,
       `${gpu.testAccuracy} vs ${wasm.testAccuracy}`,
     );
+  },
+);
+
+test(
+  "the webgpu step with trainTwin false trains the SNN bit for bit as with the twin on, reports no twin figures and reads the twin back as the SNN's map",
+  {
+    skip,
+  },
+  async () => {
+    const { train } = await loadFashionMnist({ dir: "embedded" });
+    const net = initB1Network([784, 24, 10], new Rng(8)), gpu = await createWebGpuBackend();
+    const runs = [];
+    try {
+      for (const trainTwin of [true, false]) {
+        const spec = { sizes: [784, 24, 10], snn: b1Params(net), twin: b1Params(net), t: 0 };
+        const run = await createWebGpuTwinStep(gpu.gpu!, {
+          ...spec,
+          adam: TWIN_STEP_ADAM,
+          trainTwin,
+        });
+        const losses = [];
+        for (let k = 0; k < 3; k++) {
+          const b = gatherBatch(train, new Rng(k).permutation(train.count), 0, 32);
+          const r = await run.step(b.x, b.labels, 32);
+          losses.push(r.loss, r.correct);
+          if (!trainTwin) assert.ok(Number.isNaN(r.twinLoss) && Number.isNaN(r.twinCorrect));
+        }
+        const into = {
+          snn: b1Params(net).map((p) => p.slice()),
+          twin: b1Params(net).map((p) => p.slice()),
+        };
+        await run.read(into);
+        assert.equal(run.twinTrained, trainTwin);
+        run.close();
+        runs.push({ losses, into });
+      }
+    } finally {
+      gpu.close();
+    }
+    const [on, off] = runs;
+    assert.deepEqual(off.losses, on.losses);
+    assert.deepEqual(off.into.snn, on.into.snn);
+    assert.deepEqual(off.into.twin, off.into.snn);
   },
 );

@@ -101,6 +101,8 @@ export interface TwinStepRunner extends TrainingStep<Float64Array, TwinParams, T
 /** {@link TwinStepRunner} whose results come back asynchronously (WebGPU; `openTwinStep`). */
 export interface AsyncTwinStepRunner
   extends AsyncTrainingStep<Float64Array, TwinParams, TwinStepResult> {
+  /** As `TwinStepRunner.twinTrained`. */
+  readonly twinTrained?: boolean;
   /** As `TwinStepRunner.forward`. */
   forward?(x: Float64Array, batch: number): Promise<TwinForward>;
 }

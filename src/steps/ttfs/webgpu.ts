@@ -8,9 +8,13 @@
  *
  * The ops (forward, loss, backward, norms, Adam) are recorded once per batch size on a GpuPlan
  * (webgpu_plan.ts gives the op list and the buffers; a few plans are kept). One step uploads the
- * batch (both inputs and the labels) and Adam's lr_t, replays the plan's "forward" and "train"
- * segments as one command buffer, and reads back only the metrics buffer; `forward` replays
- * "forward" and reads the outputs.
+ * batch (both inputs and the labels) and Adam's lr_t, replays the plan's "forward" ("twin" too
+ * when the twin trains) and "train" segments as one command buffer, and reads back only the
+ * metrics buffer; `forward` replays "forward" and "twin" and reads the outputs.
+ *
+ * `trainTwin: false` (what `openTwinStep` asks for unless `twin: true`): only the SNN's block
+ * trains; the twin is the SNN's ReLU map (its forward reads the SNN's parameters, `read` gives
+ * it the SNN's), since in float32 both models see the same operands and the twin proves nothing.
  *
  * @module
  */
@@ -54,7 +58,7 @@ export async function createWebGpuTwinStep(
   spec: TwinStepSpec,
 ): Promise<AsyncTwinStepRunner> {
   const { context: ctx, version } = gpu, { sizes } = spec;
-  const layout = twinLayout(spec), L = layout.layers.length, total = 2 * layout.per;
+  const layout = twinLayout(spec), L = layout.layers.length;
   const kernels = await twinKernels(ctx, version), state = twinState(ctx, layout, spec);
   const plans = new PlanCache<number, GpuPlan>(PLANS);
   const plan = (rows: number) =>
@@ -64,7 +68,9 @@ export async function createWebGpuTwinStep(
     if (closed) throw new ShapeError("the WebGPU twin step was closed");
     ctx.check();
   };
+  const train = state.twin ? ["forward", "twin", "train"] : ["forward", "train"];
   return {
+    twinTrained: state.twin,
     async step(x, labels, batch): Promise<TwinStepResult> {
       live();
       checkStep(sizes, x, labels, batch);
@@ -72,9 +78,10 @@ export async function createWebGpuTwinStep(
       uploadInputs(p, x, sizes[0], batch);
       ctx.write(p.buffer("labels"), Uint32Array.from({ length: batch }, (_, b) => labels[b]));
       const lrT = adamStepSize(spec.adam, ++t); // nn/optim.ts: the one lr_t
-      state.plan.write(state.adam, ADAM_PARAMS, adamUniform(total, lrT, spec.adam));
-      p.run("forward", "train");
-      return twinResult(await ctx.read(state.metrics, metricSlots(L).count), L, batch);
+      state.plan.write(state.adam, ADAM_PARAMS, adamUniform(state.trained, lrT, spec.adam));
+      p.run(...train);
+      const metrics = await ctx.read(state.metrics, metricSlots(L).count);
+      return twinResult(metrics, L, batch, state.twin);
     },
     async forward(x, batch) {
       live();
@@ -83,12 +90,14 @@ export async function createWebGpuTwinStep(
       }
       const p = plan(batch);
       uploadInputs(p, x, sizes[0], batch);
-      p.run("forward");
+      p.run("forward", "twin");
       return await readForward(p, sizes, batch);
     },
     async read({ snn, twin }): Promise<void> {
       live();
-      unpackTwin(layout, await ctx.read(state.params, total), snn, twin);
+      const image = await ctx.read(state.params, 2 * layout.per);
+      if (!state.twin) image.copyWithin(layout.per, 0, layout.per); // the twin is the SNN's map
+      unpackTwin(layout, image, snn, twin);
     },
     close(): void {
       if (closed) return;
@@ -108,17 +117,18 @@ function uploadInputs(plan: GpuPlan, x: Float64Array, nIn: number, rows: number)
   plan.ctx.write(twinInput, twin);
 }
 
-/** The step's figures from the metrics buffer (webgpu_plan.ts's slots). */
-function twinResult(r: Float32Array, L: number, batch: number): TwinStepResult {
+/** The step's figures from the metrics buffer (webgpu_plan.ts's slots); the twin's are NaN
+ * when it does not train. */
+function twinResult(r: Float32Array, L: number, batch: number, twin: boolean): TwinStepResult {
   const slots = metricSlots(L), layers = Array.from({ length: L }, (_, l) => l);
   const norms = (m: number) => layers.map((l) => Math.sqrt(r[slots.norm(m, l)]));
   return {
     loss: r[slots.loss(0)] / batch,
-    twinLoss: r[slots.loss(1)] / batch,
+    twinLoss: twin ? r[slots.loss(1)] / batch : NaN,
     correct: Math.round(r[slots.loss(0) + 1]),
-    twinCorrect: Math.round(r[slots.loss(1) + 1]),
+    twinCorrect: twin ? Math.round(r[slots.loss(1) + 1]) : NaN,
     gradNorms: norms(0),
-    twinGradNorms: norms(1),
+    twinGradNorms: twin ? norms(1) : layers.map(() => NaN),
     maxActivation: Array.from(r.subarray(slots.maxA(0), slots.count)),
   };
 }

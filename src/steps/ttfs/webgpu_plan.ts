@@ -138,6 +138,10 @@ export interface TwinState {
   metrics: GPUBuffer;
   /** Adam's uniform (ADAM_PARAMS), rewritten with lr_t before each step. */
   adam: GPUBuffer;
+  /** Whether the twin trains (`TwinStepSpec.trainTwin`); if not, only the SNN's block does. */
+  twin: boolean;
+  /** Floats Adam updates: both blocks, or the SNN's alone (the first `layout.per`). */
+  trained: number;
 }
 
 /**
@@ -151,7 +155,10 @@ export interface TwinState {
 export function twinState(ctx: GpuContext, layout: TwinLayout, spec: TwinStepSpec): TwinState {
   const plan = new GpuPlan(ctx, "ttfs twin state"), total = 2 * layout.per;
   const [grads, m, v] = ["grads", "adam m", "adam v"].map((name) => plan.storage(total * 4, name));
+  const twin = spec.trainTwin ?? true, trained = twin ? total : layout.per;
   return {
+    twin,
+    trained,
     plan,
     layout,
     params: plan.storage(packTwin(layout, spec.snn, spec.twin), "params"),
@@ -159,7 +166,7 @@ export function twinState(ctx: GpuContext, layout: TwinLayout, spec: TwinStepSpe
     m,
     v,
     metrics: plan.storage(metricSlots(layout.layers.length).count * 4, "metrics"),
-    adam: plan.uniform(ADAM_PARAMS, { n: total }, "adam params"),
+    adam: plan.uniform(ADAM_PARAMS, { n: trained }, "adam params"),
   };
 }
 
@@ -219,10 +226,12 @@ export function twinPlan(
   const r: Recording = { plan, k, s, version, rows, slots: metricSlots(s.layout.layers.length) };
   const labels = plan.storage(rows * 4, "labels");
   const models = [0, 1].map((m) => modelBuffers(r, m));
-  models.forEach((bufs, m) => forward(r, bufs, m));
+  forward(r, models[0], 0);
+  plan.segment("twin"); // the twin's forward: its own block, or the SNN's when it does not train
+  forward(r, models[1], 1, s.twin ? 1 : 0);
   plan.segment("train");
   plan.clear(s.grads);
-  models.forEach((bufs, m) => {
+  models.slice(0, s.twin ? 2 : 1).forEach((bufs, m) => {
     loss(r, bufs, labels, m);
     backward(r, bufs, m);
     norms(r, m);
@@ -241,12 +250,13 @@ function modelBuffers({ plan, rows, s }: Recording, m: number): ModelBuffers {
   };
 }
 
-/** forward: every layer of model m; the SNN's hidden maxima into the metrics. */
-function forward(r: Recording, { input, outs }: ModelBuffers, m: number): void {
+/** forward: every layer of model m, on the parameters of block `p`; the SNN's hidden maxima
+ * into the metrics. */
+function forward(r: Recording, { input, outs }: ModelBuffers, m: number, p = m): void {
   const { plan, k, s, rows, version } = r, L = s.layout.layers.length;
   s.layout.layers.forEach(({ nIn, nOut, w, d }, l) => {
     const x = l === 0 ? input : outs[l - 1], hidden = l < L - 1;
-    const W = range(r, s.params, m, w, nIn * nOut), D = range(r, s.params, m, d, nOut);
+    const W = range(r, s.params, p, w, nIn * nOut), D = range(r, s.params, p, d, nOut);
     const kernel = hidden ? k.forwardRelu : k.forwardBias, dims = { M: rows, N: nOut, K: nIn };
     plan.kernel(kernel, MATMUL_PARAMS, dims, [x, W, outs[l], D], matmulGrid(rows, nOut, version));
     if (m === 0 && hidden) {
@@ -290,8 +300,8 @@ function norms(r: Recording, m: number): void {
   });
 }
 
-/** Adam: one update of both models (its uniform is the state's, written per step). */
+/** Adam: one update of the trained blocks (its uniform is the state's, written per step). */
 function adam({ plan, k, s }: Recording): void {
-  const total = 2 * s.layout.per;
-  plan.dispatch(k.adam, [s.adam, s.params, s.grads, s.m, s.v], plan.flatGrid(total, ADAM_GROUP));
+  const bindings = [s.adam, s.params, s.grads, s.m, s.v];
+  plan.dispatch(k.adam, bindings, plan.flatGrid(s.trained, ADAM_GROUP));
 }
