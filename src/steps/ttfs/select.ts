@@ -1,7 +1,8 @@
 /**
  * Which TTFS training step runs on which backend: the fused float32 step of the backend where
- * it has one and the network is dense (wasm: `wasm.ts`; WebGPU: `webgpu.ts`), otherwise the
- * reference step (`ref.ts`) on the backend's dense primitives.
+ * it has one (wasm: `wasm.ts`, dense and conv networks, in this thread or over workers;
+ * WebGPU: `webgpu.ts`, dense networks only), otherwise the reference step (`ref.ts`) on the
+ * backend's dense primitives.
  *
  * @module
  */
@@ -13,7 +14,7 @@ import { adamSettings } from "../../nn/optim.ts";
 import { type B1Network, b1Params } from "../../ttfs/b1.ts";
 import { createRefTwinStep } from "./ref.ts";
 import type { AsyncTwinStepRunner, StepHyper, TwinStepRunner, TwinStepSpec } from "./step.ts";
-import { createWasmTwinStep } from "./wasm.ts";
+import { createWasmTwinStep, type WasmTwinStepSpec } from "./wasm.ts";
 import { createWebGpuTwinStep } from "./webgpu.ts";
 
 /** The two networks a TTFS step trains (the twin made from the SNN, `reluFromB1`). */
@@ -27,7 +28,8 @@ export interface TwinNets {
 /** How to pick the step. */
 export interface TwinStepChoice {
   /**
-   * "fused" (default): the backend's own float32 step for a dense network where there is one;
+   * "fused" (default): the backend's own float32 step where there is one (wasm: dense and conv
+   * networks; WebGPU: dense);
    * "ref": always the reference step, on the backend's dense primitives.
    */
   step?: "fused" | "ref";
@@ -42,15 +44,24 @@ export interface TwinStepChoice {
 
 const dense = (snn: B1Network): boolean => !snn.layers.some((l) => l.conv);
 
+/** The fused wasm step runs dense and conv layers; a pool after the readout is not one. */
+const wasmFusable = (snn: B1Network): boolean => (snn.layers[snn.layers.length - 1].pool ?? 1) <= 1;
+
 /** What a fused step starts from: the current parameters (copied in) and Adam's settings. */
 function fusedSpec({ snn, twin }: TwinNets, adam: StepHyper, trainTwin = true): TwinStepSpec {
   const sizes = layerSizes(snn.layers), t = 0;
   return { sizes, snn: b1Params(snn), twin: reluMlpParams(twin), adam, t, trainTwin };
 }
 
+/** `fusedSpec` with the layers' geometry, for the wasm step (dense or conv). */
+function wasmSpec(nets: TwinNets, adam: StepHyper, trainTwin: boolean): WasmTwinStepSpec {
+  const layers = nets.snn.layers.map(({ nIn, nOut, conv, pool }) => ({ nIn, nOut, conv, pool }));
+  return { ...fusedSpec(nets, adam, trainTwin), layers };
+}
+
 /**
- * The TTFS step of a synchronous backend: on "wasm" (kernel version 2) and a dense network the
- * fused wasm step over `backend.threads`, otherwise the reference step on its primitives.
+ * The TTFS step of a synchronous backend: on "wasm" the fused wasm step (dense or conv
+ * network) over `backend.threads`, otherwise the reference step on its primitives.
  *
  * @example
  * ```ts
@@ -73,8 +84,8 @@ export function createTwinStep(
   choice: TwinStepChoice = {},
 ): TwinStepRunner {
   const hyper = adamSettings(adam);
-  if (choice.step !== "ref" && backend.name === "wasm" && dense(nets.snn)) {
-    return createWasmTwinStep(fusedSpec(nets, hyper, choice.twin ?? false), backend.threads ?? 1);
+  if (choice.step !== "ref" && backend.name === "wasm" && wasmFusable(nets.snn)) {
+    return createWasmTwinStep(wasmSpec(nets, hyper, choice.twin ?? false), backend.threads ?? 1);
   }
   return createRefTwinStep(nets.snn, nets.twin, hyper, backend);
 }

@@ -1,20 +1,23 @@
 /**
- * One WASM core holding a dense B = 1 network and its ReLU twin resident in float32: their
- * weights, gradients and Adam moments stay in the core's memory from step to step, so a
- * training step converts nothing but the batch. `wasm.ts` drives one of these in the
- * calling thread, `wasm_workers.ts` one per worker.
+ * One WASM core holding a B = 1 network (dense or conv, `wasm_layers.ts`) and its ReLU twin
+ * resident in float32: their weights, gradients and Adam moments stay in the core's memory from
+ * step to step, so a training step converts nothing but the batch. `wasm.ts` drives one of
+ * these in the calling thread, `wasm_workers.ts` one per worker.
  *
  * Layout: one block per model (SNN first, then the twin), each holding per layer W^T
- * [nIn, nOut] (the kernels' forward layout, see core-as/assembly/step.ts) then D [nOut], every
- * array starting on 16 bytes. Gradients (G), Adam moments (M, V) and the reduction buffers of
- * the workers (A, T) have the same layout, so Adam runs once over both models.
+ * [nIn, nOut] (the kernels' forward layout, see core-as/assembly/step.ts; a conv layer's
+ * [k k inC, outC]) then D [nOut] (conv: [outC]), every array starting on 16 bytes. Gradients
+ * (G), Adam moments (M, V) and the reduction buffers of the workers (A, T) have the same
+ * layout, so Adam runs once over both models.
  *
  * Both models run the same kernels, which is the B = 1 equivalence (SPEC A5): the SNN's layer
  * is ttfsDenseForwardT on x = tmin - t (its input spike times t0 = 1 - pixel, A2, decoded in
  * float64 as the reference does), the twin's the same kernel on the pixels without spike
  * times. In float32 the SNN carries a = tmax - t between layers (core-as/assembly/ttfs.ts);
- * the spike times are not read in training. Since both models then see the same float32
- * operands, their float32 trajectories are identical by construction: that is no evidence of
+ * the spike times are not read in training. A conv layer runs the same kernel on its patches
+ * and max-pools the activations (the earliest spike, SPEC A8), all in the core. Since both
+ * models then see the same float32 operands, their float32 trajectories are identical by
+ * construction: that is no evidence of
  * the equivalence, which the float64 reference shows (tests/ttfs/). So the twin is off unless
  * asked for (`twin`: false skips its forward, backward and Adam, half the step); evaluation and
  * `read` then give the twin as the SNN's ReLU map at the current weights (W = w, D = b).
@@ -22,8 +25,18 @@
  * @module
  */
 import type { StepHyper, TwinStepResult } from "./step.ts";
+import { layerSizes, toLayers } from "../../nn/architecture.ts";
+import { type LayerGeometry, neuronsOf } from "../../nn/layer.ts";
 import { adamStepSize } from "../../nn/optim.ts";
 import { WasmCore } from "../../backend/wasm/core.ts";
+import {
+  layerBackward,
+  layerForward,
+  type LayerTrace,
+  scratchBytes,
+  type Slot,
+  slotsOf,
+} from "./wasm_layers.ts";
 
 /** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
 export interface TwinShare {
@@ -35,15 +48,6 @@ export interface TwinShare {
   maxActivation: number[];
 }
 
-interface Slot {
-  wt: number; // float offset of W^T in a model's block
-  d: number;
-  nIn: number;
-  nOut: number;
-}
-
-const up4 = (n: number) => Math.ceil(n / 4) * 4;
-
 /** A B = 1 network and its twin, resident in one WASM core. */
 export class TwinCore {
   /** Floats in one buffer (both models, padded). */
@@ -54,7 +58,7 @@ export class TwinCore {
   readonly A: number;
   readonly T: number;
   readonly core: WasmCore = new WasmCore();
-  readonly #slots: Slot[] = [];
+  readonly #slots: Slot[];
   readonly #per: number;
   readonly #M: number;
   readonly #V: number;
@@ -63,8 +67,12 @@ export class TwinCore {
   /** Adam steps taken. */
   t = 0;
 
+  /** Layer sizes, input first (after pooling), e.g. [784, 340, 10]. */
+  readonly sizes: number[];
+
   /**
-   * @param sizes Dense layer sizes, input first, e.g. [784, 340, 10].
+   * @param shape Dense layer sizes, input first, e.g. [784, 340, 10], or the layers (dense or
+   * conv with an optional max-pool; the readout has no pool).
    * @example
    * ```ts
    * import { TwinCore } from "./wasm_core.ts";
@@ -72,13 +80,14 @@ export class TwinCore {
    * console.log(new TwinCore([4, 3, 2], hyper).length); // 2 x (12 + 4 + 8 + 4) = 56
    * ```
    */
-  constructor(readonly sizes: number[], hyper: StepHyper, readonly twin: boolean = true) {
-    let per = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const nIn = sizes[l], nOut = sizes[l + 1], wt = per, d = wt + up4(nIn * nOut);
-      this.#slots.push({ wt, d, nIn, nOut });
-      per = d + up4(nOut);
-    }
+  constructor(
+    shape: number[] | LayerGeometry[],
+    hyper: StepHyper,
+    readonly twin: boolean = true,
+  ) {
+    const layers = toLayers(shape), { slots, per } = slotsOf(layers);
+    this.sizes = layerSizes(layers);
+    this.#slots = slots;
     this.#per = per;
     this.length = 2 * per;
     this.#hyper = hyper;
@@ -148,29 +157,33 @@ export class TwinCore {
     // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
     // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
     for (let k = 0; k < n; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
-    const widest = Math.max(rows, ...this.sizes), ex = c.exports; // rows or K of any product
-    const scratch = c.alloc(
-      ex.denseScratchBytes(widest, 0, 0, 0) + ex.gemmScratchBytes(widest, widest),
-    );
-    return { inputs: [ps, px], scratch };
+    return { inputs: [ps, px], scratch: c.alloc(scratchBytes(c, this.#slots, rows)) };
   }
 
-  /** Forward pass of model m: every layer's input, then the logits; the hidden layers' max a. */
-  #forward(m: number, input: number, rows: number, scratch: number, maxAct: number[]): number[] {
-    const c = this.core, ex = c.exports, L = this.#slots.length, inputs = [input];
-    for (let l = 0; l < L; l++) {
-      const { wt, d, nIn, nOut } = this.#slots[l], z = c.alloc(rows * nOut * 4);
-      const W = this.#at(this.P, m, wt), D = this.#at(this.P, m, d);
-      if (l === L - 1) ex.denseForwardT(inputs[l], W, D, z, rows, nIn, nOut, scratch);
-      else maxAct.push(ex.ttfsDenseForwardT(inputs[l], W, D, 0, z, rows, nIn, nOut, 0, scratch));
-      inputs.push(z);
-    }
-    return inputs;
+  /** Forward pass of model m: every layer's trace (the readout's a: the logits); the hidden
+   * layers' max a into maxAct. */
+  #forward(
+    m: number,
+    input: number,
+    rows: number,
+    scratch: number,
+    maxAct: number[],
+  ): LayerTrace[] {
+    const L = this.#slots.length, traces: LayerTrace[] = [];
+    this.#slots.forEach((slot, l) => {
+      const W = this.#at(this.P, m, slot.wt), D = this.#at(this.P, m, slot.d);
+      const x = l === 0 ? input : traces[l - 1].out;
+      const { trace, max } = layerForward(this.core, slot, W, D, x, rows, scratch, l === L - 1);
+      if (l < L - 1) maxAct.push(max);
+      traces.push(trace);
+    });
+    return traces;
   }
 
   /**
    * Forward only, on `rows` images: both models' logits [rows, classes] and the SNN's hidden
-   * activations a = tmax - t [rows, n] per layer (a neuron spikes iff a > 0).
+   * activations a = tmax - t [rows, neurons] per layer, before pooling (a neuron spikes iff
+   * a > 0).
    */
   forward(
     x: ArrayLike<number>,
@@ -182,9 +195,9 @@ export class TwinCore {
     const f = this.core.f32(),
       out = (p: number, n: number) => Float64Array.from(f.subarray(p / 4, p / 4 + rows * n));
     return {
-      logits: out(snn[L], this.sizes[L]),
-      twinLogits: out(twin[L], this.sizes[L]),
-      activations: snn.slice(1, L).map((p, l) => out(p, this.sizes[l + 1])),
+      logits: out(snn[L - 1].a, this.sizes[L]),
+      twinLogits: out(twin[L - 1].a, this.sizes[L]),
+      activations: snn.slice(0, L - 1).map((t, l) => out(t.a, neuronsOf(this.#slots[l].layer))),
     };
   }
 
@@ -216,21 +229,18 @@ export class TwinCore {
     if (!this.twin) (share.twinLoss = NaN), (share.twinCorrect = NaN);
     modelInputs.forEach((input, m) => {
       if (m === 1 && !this.twin) return; // the twin off: only the SNN trains
-      const inputs = this.#forward(m, input, rows, scratch, m === 0 ? share.maxActivation : []);
+      const traces = this.#forward(m, input, rows, scratch, m === 0 ? share.maxActivation : []);
       let dz = c.alloc(rows * classes * 4);
       i32()[pc / 4] = 0;
-      const loss = ex.softmaxCrossEntropy(inputs[L], plab, dz, rows, classes, denom, pc);
+      const loss = ex.softmaxCrossEntropy(traces[L - 1].a, plab, dz, rows, classes, denom, pc);
       if (m === 0) (share.loss = loss), (share.correct = i32()[pc / 4]);
       else (share.twinLoss = loss), (share.twinCorrect = i32()[pc / 4]);
-      // backward: dW^T += x^T dz, then dz of the layer below = (dz W) masked by a > 0
+      // backward, readout first: dW^T += cols^T dA, then the gradient of the layer's input
       for (let l = L - 1; l >= 0; l--) {
-        const { wt, d, nIn, nOut } = this.#slots[l], G = (o: number) => this.#at(this.G, m, o);
-        ex.denseBackwardWeightsT(dz, inputs[l], G(wt), G(d), rows, nIn, nOut, scratch);
-        if (l === 0) break;
-        const w = c.alloc(nIn * nOut * 4), dx = c.alloc(rows * nIn * 4);
-        ex.denseBackwardInputT(dz, this.#at(this.P, m, wt), dx, rows, nIn, nOut, w, scratch);
-        ex.maskInactive(dx, inputs[l], rows * nIn); // silent neurons pass no gradient (A7)
-        dz = dx;
+        const slot = this.#slots[l], G = (o: number) => this.#at(this.G, m, o);
+        const W = this.#at(this.P, m, slot.wt), last = l === L - 1;
+        const at = { W, gWt: G(slot.wt), gD: G(slot.d) };
+        dz = layerBackward(c, slot, at, traces[l], dz, rows, scratch, last, l > 0);
       }
     });
     return share;

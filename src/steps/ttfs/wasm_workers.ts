@@ -9,6 +9,7 @@
  * the same order (slot 0 + slot 1 + ...; float addition is commutative, so the sums agree bit
  * for bit) and takes the same Adam step. The replicas therefore stay identical, and reading
  * the parameters needs no worker. Waits are Atomics.wait with a short timeout, in a loop.
+ * Conv networks split the same way (each replica's TwinCore is built from the layers).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import process from "node:process";
 import { Worker } from "node:worker_threads";
 import { checkStep, type StepHyper, type TwinStepRunner, type TwinStepSpec } from "./step.ts";
 import { ShapeError, SpikeproofError } from "../../errors.ts";
+import type { LayerGeometry } from "../../nn/layer.ts";
 import { stepResult, TwinCore, type TwinShare } from "./wasm_core.ts";
 
 const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4;
@@ -27,6 +29,8 @@ interface WorkerInit {
   n: number;
   cap: number;
   sizes: number[];
+  /** The layers, where the network has conv layers (`WasmTwinStepSpec.layers`). */
+  layers?: LayerGeometry[];
   adam: StepHyper;
   t: number;
   params: Float32Array;
@@ -130,7 +134,7 @@ function readShare(v: ReturnType<typeof views>, w: number): TwinShare {
 /** A worker's loop (run by wasm_worker.ts): wait for a step, compute its rows, exchange. */
 export function runWorker(init: WorkerInit): void {
   const { sab, w, n, cap, sizes } = init;
-  const core = new TwinCore(sizes, init.adam, init.twin);
+  const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin);
   core.view(core.P).set(init.params);
   core.t = init.t;
   const v = views(sab, n, cap, sizes, core.length), nIn = sizes[0];
@@ -163,7 +167,7 @@ function tsxApi(): string | undefined {
 /** The runner over `n` participants; `core` (participant 0) is already loaded. */
 export function createWorkerTwinStep(
   core: TwinCore,
-  spec: TwinStepSpec,
+  spec: TwinStepSpec & { layers?: LayerGeometry[] },
   n: number,
 ): TwinStepRunner {
   const { sizes } = spec, nIn = sizes[0];
@@ -184,6 +188,7 @@ export function createWorkerTwinStep(
         n,
         cap,
         sizes,
+        layers: spec.layers?.map(({ nIn, nOut, conv, pool }) => ({ nIn, nOut, conv, pool })),
         adam: spec.adam,
         t: core.t,
         params,
