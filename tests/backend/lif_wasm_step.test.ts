@@ -81,7 +81,7 @@ test("one training batch of the fused wasm SAF-E step (T steps of Adam) gives th
   }
 });
 
-test("createLifStep picks the fused step on the wasm backend for saf-e on a dense net (its weights stay in the core until read), the reference step otherwise; the fused step refuses other methods (bptt, saf-f) and conv nets", () => {
+test("createLifStep picks the fused step on the wasm backend for saf-e on a dense net (its weights stay in the core until read), the reference step on the ref backend; the fused step refuses a method that is not one of the six (saf-f with per-step updates, bptt with the rate prediction) and conv nets", () => {
   const net = initLifNetwork([4, 3, 2], new Rng(1)), x = new Float64Array(8).fill(0.5);
   const before = net.layers[0].w.slice();
   const fused = createLifStep(createWasmBackend(), { net, method: SAF_E, adam: {} });
@@ -89,12 +89,16 @@ test("createLifStep picks the fused step on the wasm backend for saf-e on a dens
   assert.deepEqual(net.layers[0].w, before, "the fused step leaves net alone");
   fused.read(net);
   assert.notDeepEqual(net.layers[0].w, before, "read copies the trained weights");
-  const ref = createLifStep(createWasmBackend(), { net, method: lifMethod("bptt"), adam: {} });
+  const ref = createLifStep(refBackend, { net, method: SAF_E, adam: {} });
   const w = net.layers[0].w.slice();
   ref.step([x, x], [0, 1], 2);
   assert.notDeepEqual(net.layers[0].w, w, "the reference step trains net in place");
-  for (const name of ["bptt", "saf-f", "spikerep"]) {
-    assert.throws(() => createWasmLifStep({ net, method: lifMethod(name), adam: {} }), OptionError);
+  const others = [
+    { ...lifMethod("saf-f"), update: "step" as const },
+    { ...lifMethod("bptt"), prediction: "rate" as const },
+  ];
+  for (const method of others) {
+    assert.throws(() => createWasmLifStep({ net, method, adam: {} }), OptionError);
   }
   const conv = initLifNetwork(
     [{ nIn: 16, nOut: 8, conv: { inH: 4, inW: 4, inC: 1, outC: 2, k: 3, pad: 1 }, pool: 2 }, {

@@ -1,16 +1,19 @@
 /**
- * The fused float32 SAF-E, OTTT_O and OTTT_A steps of a dense LIF network on the wasm backend
- * (the reference's sibling: `ref.ts` with `lifMethod("saf-e" | "ottt-o" | "ottt-a")`). The
- * weights, the state of a batch, the gradients and Adam's moments live in a WASM core
+ * The fused float32 steps of a dense LIF network on the wasm backend (the reference's sibling:
+ * `ref.ts` with the same `lifMethod`): SAF-E, OTTT_O and OTTT_A (`wasm_online.ts`), SAF-F,
+ * Spike Representation and BPTT (`wasm_batch.ts`). The weights, the state of a batch (BPTT's
+ * history of T steps included), the gradients and Adam's moments live in a WASM core
  * (`wasm_core.ts`); a batch converts its T input steps and labels in and returns three numbers
  * (loss, correct, spikes). The neuron, surrogate, loss, backward and Adam all run in the core
- * (core-as/assembly/lif.ts); `read` copies the weights back into a float64 network.
+ * (core-as/assembly/lif.ts, lif_batch.ts); `read` copies the weights back into a float64
+ * network.
  *
  * Update "step" (saf-e, ottt-o): Adam after every time step on that step's gradients; update
- * "batch" (ottt-a): Adam once on the gradients summed over the T steps; lr_t from
- * `nn/optim.ts`'s `adamStepSize`, in float64. Loss: mixedLoss at every step with scale 1/T
- * (SPEC B2). Readout "trace" (default) or "spike", OTTT variant "trace" (default) or
- * "official", as `lif/method.ts`.
+ * "batch" (the others): Adam once on the batch's gradients; lr_t from `nn/optim.ts`'s
+ * `adamStepSize`, in float64. Loss: mixedLoss at every step with scale 1/T (SAF-E, OTTT, BPTT)
+ * or once on the rate readout with scale 1 (SAF-F, Spike Representation), as `lif/loss.ts`.
+ * Readout "trace" (default) or "spike" and OTTT variant "trace" (default) or "official", as
+ * `lif/method.ts`, for the methods that read them (SAF-E, OTTT).
  *
  * OTTT's forward is the "lean" one (`otttGradients`' `otttForward`): one matmul per layer per
  * step, W s_in + b, drives the LIF neuron; the presynaptic trace a_hat_in enters only the
@@ -23,12 +26,39 @@
 import { OptionError, ShapeError, ValueError } from "../../errors.ts";
 import { LIF_MSE_WEIGHT } from "../../lif/loss.ts";
 import { checkInputs, type LifNetwork } from "../../lif/network.ts";
+import { bpttGradients } from "../../lif/bptt.ts";
+import type { GradientFn, LifMethod } from "../../lif/methods.ts";
 import { otttGradients } from "../../lif/ottt.ts";
-import { safEGradients } from "../../lif/saf.ts";
+import { safEGradients, safFGradients } from "../../lif/saf.ts";
+import { spikeRepGradients } from "../../lif/spikerep.ts";
 import { adamSettings } from "../../nn/optim.ts";
 import type { RefLifSpec, RefLifStep } from "./ref.ts";
+import { trainBptt, trainSafF, trainSpikeRep } from "./wasm_batch.ts";
 import type { LifBatchOptions } from "./wasm_buffers.ts";
 import { LifCore } from "./wasm_core.ts";
+import { trainOnline } from "./wasm_online.ts";
+
+/** A fused method: its batch, its forward, and the prediction and update it must have. */
+interface Fused {
+  train: typeof trainOnline;
+  forward: LifBatchOptions["forward"];
+  prediction: LifMethod["prediction"];
+  /** The update it supports (both where absent). */
+  update?: LifMethod["update"];
+}
+
+const FUSED = new Map<GradientFn, Fused>([
+  [safEGradients, { train: trainOnline, forward: "saf", prediction: "sum" }],
+  [otttGradients, { train: trainOnline, forward: "ottt", prediction: "sum" }],
+  [safFGradients, { train: trainSafF, forward: "saf-f", prediction: "rate", update: "batch" }],
+  [spikeRepGradients, {
+    train: trainSpikeRep,
+    forward: "spikerep",
+    prediction: "rate",
+    update: "batch",
+  }],
+  [bpttGradients, { train: trainBptt, forward: "bptt", prediction: "sum", update: "batch" }],
+]);
 
 /** What {@link createWasmLifStep} trains: as the reference's spec, without a backend. */
 export interface WasmLifSpec extends Omit<RefLifSpec, "backend"> {
@@ -40,8 +70,11 @@ export interface WasmLifSpec extends Omit<RefLifSpec, "backend"> {
 export type WasmLifStep = RefLifStep;
 
 /**
- * Why `spec` cannot run as the fused wasm LIF step (undefined if it can): a method other than
- * SAF-E, OTTT_O and OTTT_A (their gradients with the sum prediction), or a conv or pooled layer.
+ * Why `spec` cannot run as the fused wasm LIF step (undefined if it can): a method whose
+ * gradients, prediction and update are not those of one of the six in `LIF_METHODS` (SAF-E
+ * and OTTT with the sum prediction and either update; SAF-F and Spike Representation with the
+ * rate prediction, BPTT with the sum one, each updating once per batch), or a conv or pooled
+ * layer.
  *
  * @example
  * ```ts
@@ -50,13 +83,15 @@ export type WasmLifStep = RefLifStep;
  * import { Rng } from "../../nn/rng.ts";
  * import { wasmLifUnsupported } from "./wasm.ts";
  * const net = initLifNetwork([4, 3, 2], new Rng(1));
- * console.log(wasmLifUnsupported({ net, method: lifMethod("bptt"), adam: {} }) !== undefined); // true
+ * console.log(wasmLifUnsupported({ net, method: lifMethod("bptt"), adam: {} })); // undefined
+ * const other = { ...lifMethod("bptt"), prediction: "rate" as const };
+ * console.log(wasmLifUnsupported({ net, method: other, adam: {} }) !== undefined); // true
  * ```
  */
 export function wasmLifUnsupported(spec: WasmLifSpec): string | undefined {
-  const g = spec.method.gradients;
-  if ((g !== safEGradients && g !== otttGradients) || spec.method.prediction !== "sum") {
-    return "only the saf-e, ottt-o and ottt-a methods";
+  const { gradients, prediction, update } = spec.method, f = FUSED.get(gradients);
+  if (!f || f.prediction !== prediction || (f.update && f.update !== update)) {
+    return "only the six methods of LIF_METHODS";
   }
   const k = spec.net.layers.findIndex((l) => l.conv || (l.avgPool ?? 1) > 1);
   if (k >= 0) return `dense layers only (layer ${k + 1} is conv or pooled)`;
@@ -74,9 +109,10 @@ function checkLabels(labels: ArrayLike<number>, batch: number, classes: number):
 }
 
 /**
- * The fused float32 SAF-E, OTTT_O or OTTT_A step of a dense LIF network, resident in a WASM
- * core. Throws an OptionError for another method or a conv net (the reference step, `createRefLifStep`, runs
- * those). The network's weights are copied in; `read` copies them back.
+ * The fused float32 step of a dense LIF network (SAF-E, OTTT_O, OTTT_A, SAF-F, Spike
+ * Representation or BPTT), resident in a WASM core. Throws an OptionError for another method or
+ * a conv net (the reference step, `createRefLifStep`, runs those). The network's weights are
+ * copied in; `read` copies them back.
  *
  * @example
  * ```ts
@@ -101,8 +137,9 @@ export function createWasmLifStep(spec: WasmLifSpec): WasmLifStep {
   const sizes = [net.layers[0].nIn, ...net.layers.map((l) => l.nOut)];
   const core = new LifCore(sizes, adamSettings(spec.adam));
   core.load(net);
+  const fused = FUSED.get(spec.method.gradients)!;
   const opts: LifBatchOptions = {
-    forward: spec.method.gradients === otttGradients ? "ottt" : "saf",
+    forward: fused.forward,
     variant: spec.variant ?? "trace",
     update: spec.method.update,
     mseWeight,
@@ -114,7 +151,7 @@ export function createWasmLifStep(spec: WasmLifSpec): WasmLifStep {
     step(xs, labels, batch) {
       checkInputs(net, xs, batch);
       checkLabels(labels, batch, sizes[sizes.length - 1]);
-      return core.train(xs, labels, batch, params, opts);
+      return fused.train(core, xs, labels, batch, params, opts);
     },
     read: (into: LifNetwork) => core.read(into),
     close(): void {}, // the core's memory goes with the step

@@ -1,31 +1,67 @@
 /**
  * What a batch of the fused wasm LIF step (`wasm_core.ts`) is told, and the buffers it lays out
  * above the core's resident block: the step's input x, the input trace A_0, per hidden layer
- * the trace a_hat (acc), U (or u), OTTT's post-reset potential v, spikes s, surrogate factors g
+ * the trace a_hat (acc), U (or u), the post-reset potential v, spikes s, surrogate factors g
  * and the backward's dL/dy, then the logits o, dL/do, the summed scores, the labels, and the
  * kernels' scratch.
  *
+ * With `steps` = T (BPTT) x, s, g and dO hold every step's values, step t at float offset
+ * t x (one step's size): the history the backward through time reads; acc is then BPTT's carry
+ * delta_l[t+1]. The memory of a batch grows with T only there.
+ *
  * @module
  */
-import type { WasmCore } from "../../backend/wasm/core.ts";
+import type { CoreExports, WasmCore } from "../../backend/wasm/core.ts";
 
 /** The method, how a batch's loss and readout gradient are formed (`lif/method.ts`), a probe. */
 export interface LifBatchOptions {
-  /** SAF-E's forward (U = W A + c b, the SAF neuron) or OTTT's (I = W s + b, the LIF neuron). */
-  forward: "saf" | "ottt";
+  /**
+   * SAF-E's forward (U = W A + c b, the SAF neuron), OTTT's (I = W s + b, the LIF neuron), or
+   * a method that updates once per batch: SAF-F, Spike Representation or BPTT.
+   */
+  forward: "saf" | "ottt" | "saf-f" | "spikerep" | "bptt";
   /** OTTT's variant: "official" gives layer 1 x[t] and every bias 1 as factors (`MethodOptions`). */
   variant: "trace" | "official";
-  /** Adam after every step (SAF-E, OTTT_O) or once per batch on the summed gradients (OTTT_A). */
+  /** Adam after every step (SAF-E, OTTT_O) or once per batch on the summed gradients. */
   update: "step" | "batch";
   /** Weight m of the MSE term (SPEC B2). */
   mseWeight: number;
-  /** The readout's presynaptic factor: its input accumulation or its input spikes. */
+  /** SAF-E and OTTT: the readout's presynaptic factor, its input accumulation or spikes. */
   readout: "trace" | "spike";
   /**
-   * Called at every step after the forward with each hidden layer's spikes and U[t] (SAF-E:
-   * W A + c b; OTTT: the potential u[t]), for tests.
+   * Called at every step after the forward with each hidden layer's spikes and U[t] (SAF: W A
+   * + c b; the LIF neuron: the potential u[t]), for tests.
    */
   probe?: (t: number, layers: { U: Float32Array; s: Float32Array }[]) => void;
+}
+
+/** The kernels of core-as/assembly/lif_batch.ts (their equations are there). */
+export interface LifBatchKernels {
+  /** (U, acc, s, n, lambda, vth): the SAF neuron's spikes and a_hat; returns the spikes. */
+  safFire(...a: [number, number, number, number, number, number]): number;
+  /**
+   * (I, v, s, g, n, lambda, vth, slope): the LIF neuron, u into I, spikes into s, the soft
+   * reset into v, surrogate factors into g unless g is 0; returns the spikes.
+   */
+  lifNeuron(...a: [number, number, number, number, number, number, number, number]): number;
+  /** (a, n, c): a *= c. */
+  lifScale(a: number, n: number, c: number): void;
+  /** (z, g, n, vth): g = [0 <= z <= V_th] / V_th. */
+  spikeRepWindow(z: number, g: number, n: number, vth: number): void;
+}
+
+/**
+ * The core's exports with lif_batch.ts's kernels typed.
+ *
+ * @example
+ * ```ts
+ * import { WasmCore } from "../../backend/wasm/core.ts";
+ * import { lifKernels } from "./wasm_buffers.ts";
+ * console.log(typeof lifKernels(new WasmCore()).lifNeuron); // "function"
+ * ```
+ */
+export function lifKernels(c: WasmCore): CoreExports & LifBatchKernels {
+  return c.exports as CoreExports & LifBatchKernels;
 }
 
 /** A batch's buffers (byte offsets) above the resident block. */
@@ -48,7 +84,7 @@ export interface BatchBuffers {
 
 /**
  * Allocates and zeroes a batch's buffers for dense layer `sizes` (input first) at the core's
- * top, and writes the labels (int32).
+ * top, x, s, g and dO for `steps` steps (the module header), and writes the labels (int32).
  *
  * @example
  * ```ts
@@ -63,6 +99,7 @@ export function batchBuffers(
   S: number[],
   batch: number,
   labels: ArrayLike<number>,
+  steps = 1,
 ): BatchBuffers {
   const ex = c.exports, L = S.length - 1;
   const zeros = (n: number) => {
@@ -70,20 +107,20 @@ export function batchBuffers(
     c.f32().fill(0, p / 4, p / 4 + n);
     return p;
   };
-  const hidden = S.slice(1, L), layer = () => hidden.map((n) => zeros(batch * n));
+  const hidden = S.slice(1, L), layer = (k = 1) => hidden.map((n) => zeros(k * batch * n));
   const classes = S[L], widest = Math.max(batch, ...S);
   const weights = Math.max(1, ...S.slice(1).map((n, l) => S[l] * n));
   const bufs: BatchBuffers = {
-    x: zeros(batch * S[0]),
+    x: zeros(steps * batch * S[0]),
     a0: zeros(batch * S[0]),
     acc: layer(),
     U: layer(),
     v: layer(),
-    s: layer(),
-    g: layer(),
+    s: layer(steps),
+    g: layer(steps),
     dy: layer(),
     o: zeros(batch * classes),
-    dO: zeros(batch * classes),
+    dO: zeros(steps * batch * classes),
     scores: zeros(batch * classes),
     labels: c.alloc(batch * 4),
     w: c.alloc(4 * weights),

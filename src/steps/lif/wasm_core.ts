@@ -1,10 +1,12 @@
 /**
- * One WASM core holding a dense LIF network resident in float32 for SAF-E (SPEC B3) or OTTT
- * (SPEC B2): its weights, the gradients and Adam's moments stay in the core's memory from step
- * to step and batch to batch; the state of a batch (the input trace A_0, every hidden layer's
- * a_hat, U, OTTT's post-reset potential v, spikes and surrogate factors) lives there for the
- * batch's T steps. `wasm.ts` drives it. The kernels and their equations:
- * core-as/assembly/lif.ts.
+ * One WASM core holding a dense LIF network resident in float32: its weights, the gradients
+ * and Adam's moments stay in the core's memory from step to step and batch to batch; the state
+ * of a batch (`wasm_buffers.ts`: the input trace A_0, every hidden layer's a_hat, U, the
+ * post-reset potential v, spikes and surrogate factors, and BPTT's history) lives there for
+ * the batch. The core gives the methods' drivers (`wasm_online.ts`: SAF-E, OTTT_O, OTTT_A;
+ * `wasm_batch.ts`: SAF-F, Spike Representation, BPTT) their shared pieces: the linear map of a
+ * layer, the backward through the layers at one step, Adam. The kernels and their equations:
+ * core-as/assembly/lif.ts and lif_batch.ts.
  *
  * Layout: per layer W^T [nIn, nOut] (the kernels' layout) then b [nOut], each array starting
  * on 16 bytes; the gradients (G) and Adam's moments (M, V) have the same layout, so Adam runs
@@ -12,12 +14,21 @@
  *
  * @module
  */
-import { WasmCore } from "../../backend/wasm/core.ts";
+import { type CoreExports, WasmCore } from "../../backend/wasm/core.ts";
 import type { LifNetwork } from "../../lif/network.ts";
-import { constantTraces, type LifParams } from "../../lif/neuron.ts";
 import { type AdamOptions, adamStepSize } from "../../nn/optim.ts";
-import type { LifStepFigures } from "./ref.ts";
-import { type BatchBuffers, batchBuffers, type LifBatchOptions } from "./wasm_buffers.ts";
+import {
+  type BatchBuffers,
+  batchBuffers,
+  type LifBatchKernels,
+  lifKernels,
+} from "./wasm_buffers.ts";
+
+/** A presynaptic factor: a [batch, nIn] buffer (byte offset) and the bias factor k. */
+export interface Factor {
+  pre: number;
+  k: number;
+}
 
 interface Slot {
   wt: number; // float offset of W^T in the block
@@ -28,7 +39,7 @@ interface Slot {
 
 const up4 = (n: number) => Math.ceil(n / 4) * 4;
 
-/** A dense LIF network resident in one WASM core, trained by SAF-E, OTTT_O or OTTT_A. */
+/** A dense LIF network resident in one WASM core (module header). */
 export class LifCore {
   /** Floats in one parameter-shaped buffer (padded). */
   readonly length: number;
@@ -91,9 +102,26 @@ export class LifCore {
   /** Copies the parameters (P plus its compensation, in float64) into the net's layers. */
   read(net: LifNetwork): void {
     const f = this.core.f32(), o = this.P / 4, lo = this.#lo / 4;
-    const get = (at: number) => f[o + at] + f[lo + at];
+    this.#copyOut(net.layers.flatMap((l) => [l.w, l.b]), (at) => f[o + at] + f[lo + at]);
+  }
+
+  /**
+   * The gradients G as [dW1, db1, dW2, db2, ...] (W [nOut, nIn], float64): after a batch that
+   * updates once (update "batch"), the gradients of the batch (for tests).
+   */
+  gradients(): Float64Array[] {
+    const f = this.core.f32(), o = this.G / 4;
+    const out = this.#slots.flatMap((
+      s,
+    ) => [new Float64Array(s.nIn * s.nOut), new Float64Array(s.nOut)]);
+    this.#copyOut(out, (at) => f[o + at]);
+    return out;
+  }
+
+  /** Writes the block that `get` reads (float offsets) into [W1, b1, W2, b2, ...]. */
+  #copyOut(into: Float64Array[], get: (at: number) => number): void {
     this.#slots.forEach(({ wt, b, nIn, nOut }, l) => {
-      const W = net.layers[l].w, bias = net.layers[l].b;
+      const W = into[2 * l], bias = into[2 * l + 1];
       for (let i = 0; i < nOut; i++) {
         for (let j = 0; j < nIn; j++) W[i * nIn + j] = get(wt + j * nOut + i);
       }
@@ -101,10 +129,18 @@ export class LifCore {
     });
   }
 
-  /** The batch's buffers, allocated above the resident block (freed by the next batch). */
-  #buffers(batch: number, labels: ArrayLike<number>): BatchBuffers {
+  /** The core's exports, lif_batch.ts's kernels typed. */
+  get ex(): CoreExports & LifBatchKernels {
+    return lifKernels(this.core);
+  }
+
+  /**
+   * A batch's buffers, allocated above the resident block (freed by the next batch); x, s, g
+   * and dO for `steps` steps (`batchBuffers`).
+   */
+  buffers(batch: number, labels: ArrayLike<number>, steps = 1): BatchBuffers {
     this.core.reset(this.#mark);
-    return batchBuffers(this.core, this.sizes, batch, labels);
+    return batchBuffers(this.core, this.sizes, batch, labels, steps);
   }
 
   /** Byte offset of float offset `off` of the block at byte `base`. */
@@ -113,126 +149,47 @@ export class LifCore {
   }
 
   /** out = A W_l^T + k b_l for layer l (U of a hidden layer, or the logits). */
-  #current(l: number, A: number, k: number, out: number, batch: number, scratch: number): void {
+  current(l: number, A: number, k: number, out: number, batch: number, scratch: number): void {
     const { wt, b, nIn, nOut } = this.#slots[l], P = this.P;
-    this.core.exports.lifCurrent(
-      A,
-      this.#at(P, wt),
-      this.#at(P, b),
-      k,
-      out,
-      batch,
-      nIn,
-      nOut,
-      scratch,
-    );
+    this.ex.lifCurrent(A, this.#at(P, wt), this.#at(P, b), k, out, batch, nIn, nOut, scratch);
   }
 
-  /**
-   * One batch: per time step the forward, the loss (scale 1/T) and the backward into G, with
-   * one Adam update per step (update "step", as `safEGradients` or `otttGradients` with
-   * `onStep` Adam) or one on G summed over the steps (update "batch").
-   */
-  // spec B2, B3
-  train(
-    xs: Float64Array[],
-    labels: ArrayLike<number>,
-    batch: number,
-    net: LifParams,
-    opts: LifBatchOptions,
-  ): LifStepFigures {
-    const c = this.core, ex = c.exports, L = this.#slots.length, T = xs.length;
-    const bufs = this.#buffers(batch, labels), ct = constantTraces(net.lambda, T);
-    const classes = this.sizes[L], perStep = opts.update === "step";
-    const official = opts.forward === "ottt" && opts.variant === "official";
-    let loss = 0, spikes = 0;
-    this.#zeroGrads();
-    for (let t = 0; t < T; t++) {
-      c.f32().set(xs[t], bufs.x / 4); // the step's input, float32
-      const f = this.#forward(bufs, batch, net, ct[t], opts.forward);
-      spikes += f.spikes;
-      this.#current(L - 1, f.sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
-      opts.probe?.(t, this.#probed(bufs, batch));
-      const m = opts.mseWeight;
-      loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
-      const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
-      const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
-      const hidden = bufs.acc.map((_, l) => ({ pre: l === 0 ? f.A0 : bufs.acc[l - 1], k }));
-      if (official && hidden.length > 0) hidden[0].pre = bufs.x; // layer 1 sees x[t]
-      this.#backward(bufs, batch, readout, hidden);
-      if (perStep) this.adam(), this.#zeroGrads();
-    }
-    if (!perStep) this.adam();
-    const correct = ex.lifCorrect(bufs.scores, bufs.labels, batch, classes);
-    return { loss, correct, spikes };
-  }
-
-  /**
-   * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
-   * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l s_{l-1}[t] + b_l
-   * and LIF neuron. Returns the last hidden layer's trace A and spikes sIn (A_0 and x for none).
-   */
-  #forward(
-    bufs: BatchBuffers,
-    batch: number,
-    net: LifParams,
-    ct: number,
-    forward: "saf" | "ottt",
-  ): { A0: number; A: number; sIn: number; spikes: number } {
-    const ex = this.core.exports, { lambda, vth, surrogateSlope } = net;
-    ex.lifAccumulate(bufs.a0, bufs.x, batch * this.sizes[0], lambda); // A_0[t]
-    let A = bufs.a0, sIn = bufs.x, spikes = 0;
-    for (let l = 0; l < bufs.acc.length; l++) {
-      const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]];
-      const n = batch * this.#slots[l].nOut;
-      if (forward === "ottt") {
-        this.#current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
-        spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
-      } else {
-        this.#current(l, A, ct, U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
-        spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
-      }
-      (A = acc), (sIn = s);
-    }
-    return { A0: bufs.a0, A, sIn, spikes };
-  }
-
-  #zeroGrads(): void {
+  /** Zeroes the gradients G. */
+  zeroGrads(): void {
     this.core.f32().fill(0, this.G / 4, this.G / 4 + this.length);
   }
 
-  /** Copies of every hidden layer's U[t] and spikes, for `LifBatchOptions.probe`. */
-  #probed(bufs: BatchBuffers, batch: number): { U: Float32Array; s: Float32Array }[] {
+  /**
+   * Copies of every hidden layer's U[t] and spikes (the spikes of step `t` of a history of
+   * `steps`), for `LifBatchOptions.probe`.
+   */
+  probed(bufs: BatchBuffers, batch: number, t = 0): { U: Float32Array; s: Float32Array }[] {
     const f = this.core.f32(), at = (p: number, n: number) => f.slice(p / 4, p / 4 + n);
     return bufs.U.map((U, l) => {
-      const n = batch * this.#slots[l].nOut;
-      return { U: at(U, n), s: at(bufs.s[l], n) };
+      const n = batch * this.sizes[l + 1];
+      return { U: at(U, n), s: at(bufs.s[l] + 4 * t * n, n) };
     });
   }
 
   /**
-   * The backward of one step, added into G, from dO and the forward's buffers: each layer's
-   * presynaptic factor `pre` (a [batch, nIn] buffer) and bias factor k.
+   * The backward of one step, added into G, from dO: the readout's presynaptic factor `pre` (a
+   * [batch, nIn] buffer) and bias factor k, and per hidden layer those and its surrogate (or
+   * window) factors g (lif.ts header). With `carry` (BPTT), delta_l += lambda carry_l, the
+   * delta of the next step, and carry_l becomes this step's delta.
    */
-  #backward(
+  // spec B2, B2.3, B3, B4
+  backward(
     bufs: BatchBuffers,
     batch: number,
-    readout: { pre: number; k: number },
-    hidden: { pre: number; k: number }[],
+    dO: number,
+    readout: Factor,
+    hidden: (Factor & { g: number })[],
+    carry?: { at: number[]; lambda: number },
   ): void {
-    const ex = this.core.exports, L = this.#slots.length, G = this.G, top = this.#slots[L - 1];
-    ex.lifWeightGrad(
-      bufs.dO,
-      readout.pre,
-      this.#at(G, top.wt),
-      this.#at(G, top.b),
-      batch,
-      top.nIn,
-      top.nOut,
-      readout.k,
-      bufs.scratch,
-    );
-    let dz = bufs.dO;
+    const ex = this.ex, L = this.#slots.length, G = this.G, top = this.#slots[L - 1];
+    const [gw, gb] = [this.#at(G, top.wt), this.#at(G, top.b)], s = bufs.scratch;
+    ex.lifWeightGrad(dO, readout.pre, gw, gb, batch, top.nIn, top.nOut, readout.k, s);
+    let dz = dO;
     for (let l = L - 2; l >= 0; l--) {
       const above = this.#slots[l + 1], { wt, b, nIn, nOut } = this.#slots[l], dy = bufs.dy[l];
       ex.denseBackwardInputT(
@@ -240,16 +197,26 @@ export class LifCore {
         this.#at(this.P, above.wt),
         dy,
         batch,
-        above.nIn,
+        nOut,
         above.nOut,
         bufs.w,
-        bufs.scratch,
+        s,
       );
-      ex.lifMultiply(dy, bufs.g[l], batch * nOut); // delta = dL/ds H'(u - V_th)
-      const { pre, k } = hidden[l]; // A_{l-1}[t] (or x[t]) and c[t] (or 1)
-      ex.lifWeightGrad(dy, pre, this.#at(G, wt), this.#at(G, b), batch, nIn, nOut, k, bufs.scratch);
-      dz = dy;
+      ex.lifMultiply(dy, hidden[l].g, batch * nOut); // delta = dL/ds H'(u - V_th)
+      let delta = dy;
+      if (carry) {
+        ex.lifAccumulate(carry.at[l], dy, batch * nOut, carry.lambda); // + lambda delta[t+1]
+        delta = carry.at[l];
+      }
+      const { pre, k } = hidden[l]; // A_{l-1}[t], x[t], s_{l-1}[t] or r_{l-1}; c[t] or 1
+      ex.lifWeightGrad(delta, pre, this.#at(G, wt), this.#at(G, b), batch, nIn, nOut, k, s);
+      dz = delta;
     }
+  }
+
+  /** Samples of the batch whose argmax of the scores is the label. */
+  correct(bufs: BatchBuffers, batch: number): number {
+    return this.ex.lifCorrect(bufs.scores, bufs.labels, batch, this.sizes[this.sizes.length - 1]);
   }
 
   /** One Adam step on G (lr_t from nn/optim.ts's `adamStepSize`). */

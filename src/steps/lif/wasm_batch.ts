@@ -1,0 +1,198 @@
+/**
+ * The fused float32 batches of the methods that update once per batch, on a `LifCore`: SAF-F
+ * (SPEC B3, `safFGradients`), Spike Representation (B4, `spikeRepGradients`) and BPTT (B2.3,
+ * `bpttGradients`), each the reference's forward and backward in float32, then one Adam step
+ * on the gradients (kernels and equations: core-as/assembly/lif_batch.ts).
+ *
+ *   SAF-F:    the SAF forward (SAF-E's) for t = 1..T, the surrogate only at T; rates
+ *             r_l = a_hat_l[T] / c[T]; L = mixedLoss(W_L r_{L-1} + b_L, scale 1); one backward
+ *             with g_l = H'(u_l[T] - V_th), factors r_{l-1}, bias factor 1
+ *   SpikeRep: the LIF forward and its traces, the rates; z_l = W_l r_{l-1} + b_l and
+ *             g_l = [0 <= z_l <= V_th] / V_th; the loss and backward as SAF-F's
+ *   BPTT:     the LIF forward with L[t] = mixedLoss(o[t], scale 1/T) at every step, keeping
+ *             x[t], s_l[t], g_l[t] and dL/do[t] of all T steps; then for t = T..1 the backward
+ *             through the layers with delta_l[t] += lambda delta_l[t+1], factors y_{l-1}[t]
+ *
+ * Scores: the rate readout (SAF-F, SpikeRep) or sum_t o[t] (BPTT), as the reference's. The
+ * reference's forwards also compute o[t] at every step for SAF-F and SpikeRep, and the traces
+ * for BPTT, which their gradients never read; these batches skip them.
+ *
+ * @module
+ */
+import { constantTraces, type LifParams } from "../../lif/neuron.ts";
+import type { LifStepFigures } from "./ref.ts";
+import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
+import type { LifCore } from "./wasm_core.ts";
+
+/**
+ * One SAF-F batch (module header) on `core`'s resident network.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "../../nn/optim.ts";
+ * import { LifCore } from "./wasm_core.ts";
+ * import { trainSafF } from "./wasm_batch.ts";
+ * const core = new LifCore([2, 3, 2], adamSettings({ lr: 1e-2 })), x = new Float64Array([1, 1]);
+ * const lif = { lambda: 0.5, vth: 1, surrogateSlope: 4 };
+ * const opts = { forward: "saf-f", variant: "trace", update: "batch", mseWeight: 0.05, readout: "trace" } as const;
+ * console.log(trainSafF(core, [x, x], [1], 1, lif, opts).loss > 0); // true
+ * ```
+ */
+// spec B3
+export function trainSafF(
+  core: LifCore,
+  xs: Float64Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+  net: LifParams,
+  opts: LifBatchOptions,
+): LifStepFigures {
+  const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels);
+  const { lambda, vth, surrogateSlope } = net, ct = constantTraces(lambda, T);
+  let spikes = 0;
+  for (let t = 0; t < T; t++) {
+    core.core.f32().set(xs[t], bufs.x / 4);
+    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // A_0[t]
+    let A = bufs.a0;
+    bufs.acc.forEach((acc, l) => {
+      const [U, s, g, n] = [bufs.U[l], bufs.s[l], bufs.g[l], batch * core.sizes[l + 1]];
+      core.current(l, A, ct[t], U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+      spikes += t < T - 1
+        ? ex.safFire(U, acc, s, n, lambda, vth)
+        : ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope); // g = H'(u[T] - V_th)
+      A = acc;
+    });
+    opts.probe?.(t, core.probed(bufs, batch));
+  }
+  return rateBatch(core, bufs, batch, ct[T - 1], opts, spikes);
+}
+
+/**
+ * One Spike Representation batch (module header) on `core`'s resident network.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "../../nn/optim.ts";
+ * import { LifCore } from "./wasm_core.ts";
+ * import { trainSpikeRep } from "./wasm_batch.ts";
+ * const core = new LifCore([2, 3, 2], adamSettings({ lr: 1e-2 })), x = new Float64Array([1, 1]);
+ * const lif = { lambda: 0.5, vth: 1, surrogateSlope: 4 };
+ * const opts = { forward: "spikerep", variant: "trace", update: "batch", mseWeight: 0.05, readout: "trace" } as const;
+ * console.log(trainSpikeRep(core, [x, x], [1], 1, lif, opts).loss > 0); // true
+ * ```
+ */
+// spec B4
+export function trainSpikeRep(
+  core: LifCore,
+  xs: Float64Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+  net: LifParams,
+  opts: LifBatchOptions,
+): LifStepFigures {
+  const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels);
+  const { lambda, vth } = net;
+  let spikes = 0;
+  for (let t = 0; t < T; t++) {
+    core.core.f32().set(xs[t], bufs.x / 4);
+    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // a_hat_0[t]
+    let sIn = bufs.x;
+    bufs.acc.forEach((acc, l) => {
+      const [U, s, n] = [bufs.U[l], bufs.s[l], batch * core.sizes[l + 1]];
+      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+      spikes += ex.lifNeuron(U, bufs.v[l], s, 0, n, lambda, vth, 0); // no surrogate
+      ex.lifAccumulate(acc, s, n, lambda); // a_hat_l[t]
+      sIn = s;
+    });
+    opts.probe?.(t, core.probed(bufs, batch));
+  }
+  const window = (r: number[]) =>
+    bufs.acc.forEach((_, l) => {
+      const [z, n] = [bufs.U[l], batch * core.sizes[l + 1]];
+      core.current(l, r[l], 1, z, batch, bufs.scratch); // z_l = W_l r_{l-1} + b_l
+      ex.spikeRepWindow(z, bufs.g[l], n, vth); // d clamp(z / V_th, 0, 1) / dz
+    });
+  return rateBatch(core, bufs, batch, constantTraces(lambda, T)[T - 1], opts, spikes, window);
+}
+
+/**
+ * SAF-F's and Spike Representation's end of a batch: the rates r_l = a_hat_l[T] / c[T] in place
+ * of the accumulations, `window` (Spike Representation's g), the loss on W_L r_{L-1} + b_L,
+ * one backward with the rates as factors, one Adam step.
+ */
+function rateBatch(
+  core: LifCore,
+  bufs: BatchBuffers,
+  batch: number,
+  cT: number,
+  opts: LifBatchOptions,
+  spikes: number,
+  window?: (rates: number[]) => void,
+): LifStepFigures {
+  const ex = core.ex, S = core.sizes, L = S.length - 1, rates = [bufs.a0, ...bufs.acc];
+  rates.forEach((r, l) => ex.lifScale(r, batch * S[l], 1 / cT)); // r_l = a_hat_l[T] / c[T]
+  window?.(rates);
+  core.current(L - 1, rates[L - 1], 1, bufs.o, batch, bufs.scratch); // W_L r_{L-1} + b_L
+  const m = opts.mseWeight;
+  const loss = ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, S[L], m, 1);
+  const hidden = bufs.acc.map((_, l) => ({ pre: rates[l], k: 1, g: bufs.g[l] }));
+  core.zeroGrads();
+  core.backward(bufs, batch, bufs.dO, { pre: rates[L - 1], k: 1 }, hidden);
+  core.adam();
+  return { loss, correct: core.correct(bufs, batch), spikes };
+}
+
+/**
+ * One BPTT batch (module header) on `core`'s resident network: the forward keeps the history
+ * of all T steps in the core (x, spikes, surrogate factors, dL/do), then the backward runs
+ * through time.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "../../nn/optim.ts";
+ * import { LifCore } from "./wasm_core.ts";
+ * import { trainBptt } from "./wasm_batch.ts";
+ * const core = new LifCore([2, 3, 2], adamSettings({ lr: 1e-2 })), x = new Float64Array([1, 1]);
+ * const lif = { lambda: 0.5, vth: 1, surrogateSlope: 4 };
+ * const opts = { forward: "bptt", variant: "trace", update: "batch", mseWeight: 0.05, readout: "trace" } as const;
+ * console.log(trainBptt(core, [x, x], [1], 1, lif, opts).loss > 0); // true
+ * ```
+ */
+// spec B2.3
+export function trainBptt(
+  core: LifCore,
+  xs: Float64Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+  net: LifParams,
+  opts: LifBatchOptions,
+): LifStepFigures {
+  const ex = core.ex, T = xs.length, S = core.sizes, L = S.length - 1;
+  const bufs = core.buffers(batch, labels, T), { lambda, vth, surrogateSlope } = net;
+  const at = (p: number, t: number, n: number) => p + 4 * t * batch * n; // step t of a history
+  const f = core.core.f32();
+  xs.forEach((x, t) => f.set(x, at(bufs.x, t, S[0]) / 4)); // every step's input, float32
+  let loss = 0, spikes = 0;
+  for (let t = 0; t < T; t++) {
+    let sIn = at(bufs.x, t, S[0]);
+    bufs.U.forEach((U, l) => {
+      const [s, g, n] = [at(bufs.s[l], t, S[l + 1]), at(bufs.g[l], t, S[l + 1]), S[l + 1]];
+      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+      spikes += ex.lifNeuron(U, bufs.v[l], s, g, batch * n, lambda, vth, surrogateSlope);
+      sIn = s;
+    });
+    core.current(L - 1, sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
+    opts.probe?.(t, core.probed(bufs, batch, t));
+    const dO = at(bufs.dO, t, S[L]), m = opts.mseWeight;
+    loss += ex.lifMixedLoss(bufs.o, bufs.labels, dO, bufs.scores, batch, S[L], m, 1 / T);
+  }
+  core.zeroGrads(); // bufs.acc (zero): the carry delta_l[t+1], none after T
+  for (let t = T - 1; t >= 0; t--) {
+    const y = (l: number) => (l === 0 ? at(bufs.x, t, S[0]) : at(bufs.s[l - 1], t, S[l]));
+    const hidden = bufs.g.map((g, l) => ({ pre: y(l), k: 1, g: at(g, t, S[l + 1]) }));
+    const carry = { at: bufs.acc, lambda };
+    core.backward(bufs, batch, at(bufs.dO, t, S[L]), { pre: y(L - 1), k: 1 }, hidden, carry);
+  }
+  core.adam();
+  return { loss, correct: core.correct(bufs, batch), spikes };
+}

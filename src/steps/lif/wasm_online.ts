@@ -1,0 +1,101 @@
+/**
+ * The fused float32 SAF-E (SPEC B3), OTTT_O and OTTT_A (SPEC B2) batches on a `LifCore`: per
+ * time step the forward, the loss of that step (scale 1/T) and the backward through the layers
+ * at that step, into G; Adam after every step (update "step", as `safEGradients` or
+ * `otttGradients` with `onStep` Adam) or once on G summed over the steps (update "batch").
+ *
+ *   SAF-E: A_0[t] = lambda A_0[t-1] + x[t],  U_l = W_l A_{l-1}[t] + b_l c[t], the SAF neuron
+ *   OTTT:  I_l = W_l s_{l-1}[t] + b_l, the LIF neuron (lean forward: `wasm.ts`)
+ *   o[t] = W_L s_{L-1}[t] + b_L;  presynaptic factors a_hat_{l-1}[t] (x[t] for layer 1 in
+ *   OTTT's official variant), bias factor c[t] (1 in the official variant); the readout's
+ *   a_hat_{L-1}[t] (or s_{L-1}[t] with the "spike" readout)
+ *
+ * @module
+ */
+import type { LifParams } from "../../lif/neuron.ts";
+import { constantTraces } from "../../lif/neuron.ts";
+import type { LifStepFigures } from "./ref.ts";
+import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
+import type { LifCore } from "./wasm_core.ts";
+
+/**
+ * One SAF-E or OTTT batch (module header) on `core`'s resident network.
+ *
+ * @example
+ * ```ts
+ * import { adamSettings } from "../../nn/optim.ts";
+ * import { LifCore } from "./wasm_core.ts";
+ * import { trainOnline } from "./wasm_online.ts";
+ * const core = new LifCore([2, 3, 2], adamSettings({ lr: 1e-2 })), x = new Float64Array([1, 1]);
+ * const lif = { lambda: 0.5, vth: 1, surrogateSlope: 4 };
+ * const opts = { forward: "saf", variant: "trace", update: "step", mseWeight: 0.05, readout: "trace" } as const;
+ * console.log(trainOnline(core, [x, x], [1], 1, lif, opts).loss > 0); // true
+ * ```
+ */
+// spec B2, B3
+export function trainOnline(
+  core: LifCore,
+  xs: Float64Array[],
+  labels: ArrayLike<number>,
+  batch: number,
+  net: LifParams,
+  opts: LifBatchOptions,
+): LifStepFigures {
+  const ex = core.ex, L = core.sizes.length - 1, T = xs.length;
+  const bufs = core.buffers(batch, labels), ct = constantTraces(net.lambda, T);
+  const classes = core.sizes[L], perStep = opts.update === "step";
+  const official = opts.forward === "ottt" && opts.variant === "official";
+  let loss = 0, spikes = 0;
+  core.zeroGrads();
+  for (let t = 0; t < T; t++) {
+    core.core.f32().set(xs[t], bufs.x / 4); // the step's input, float32
+    const f = forward(core, bufs, batch, net, ct[t], opts.forward === "ottt");
+    spikes += f.spikes;
+    core.current(L - 1, f.sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
+    opts.probe?.(t, core.probed(bufs, batch));
+    const m = opts.mseWeight;
+    loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
+    const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
+    const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
+    const hidden = bufs.acc.map((_, l) => ({
+      pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.acc[l - 1], // layer 1 sees x[t]
+      k,
+      g: bufs.g[l],
+    }));
+    core.backward(bufs, batch, bufs.dO, readout, hidden);
+    if (perStep) core.adam(), core.zeroGrads();
+  }
+  if (!perStep) core.adam();
+  return { loss, correct: core.correct(bufs, batch), spikes };
+}
+
+/**
+ * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
+ * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l s_{l-1}[t] + b_l
+ * and LIF neuron. Returns the last hidden layer's trace A and spikes sIn (A_0 and x for none).
+ */
+function forward(
+  core: LifCore,
+  bufs: BatchBuffers,
+  batch: number,
+  net: LifParams,
+  ct: number,
+  ottt: boolean,
+): { A: number; sIn: number; spikes: number } {
+  const ex = core.ex, { lambda, vth, surrogateSlope } = net;
+  ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // A_0[t]
+  let A = bufs.a0, sIn = bufs.x, spikes = 0;
+  for (let l = 0; l < bufs.acc.length; l++) {
+    const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]];
+    const n = batch * core.sizes[l + 1];
+    if (ottt) {
+      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+      spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
+    } else {
+      core.current(l, A, ct, U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+      spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
+    }
+    (A = acc), (sIn = s);
+  }
+  return { A, sIn, spikes };
+}
