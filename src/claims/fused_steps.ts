@@ -1,15 +1,17 @@
 /**
- * The fused float32 LIF step's claim: one batch of `createWasmLifStep` (SAF-E, OTTT_O, OTTT_A;
- * both OTTT variants, both readouts) against the float64 reference step `createRefLifStep` from
- * the same network, on the same input and labels.
+ * The fused float32 LIF step's claim: one batch of `createWasmLifStep` (all six methods: SAF-E,
+ * OTTT_O, OTTT_A with both OTTT variants and both readouts; SAF-F, Spike Representation, BPTT)
+ * against the float64 reference step `createRefLifStep` from the same network, on the same
+ * input and labels.
  *
- * Bound. In float32 each potential carries a rounding error of order gamma_K times the sum of
- * |w||input| it is made of; a spike flips only where a potential lies within that of V_th,
- * which random inputs almost never put it. Without a flip the two steps compute the same
- * function in two precisions: the loss agrees to float32 round-off (1e-5 relative, the bound the
- * dense-kernel claims give for these sizes, with margin), and each of the T (or 1) Adam updates
+ * Bound (proofs/backend-float32.md section 3). In float32 each potential carries a rounding
+ * error of order gamma_K times the sum of |w||input| it is made of; a spike flips only where a
+ * potential lies within that of V_th, which random inputs almost never put it. Without a flip
+ * the two steps compute the same function in two precisions: the loss agrees to float32
+ * round-off (1e-5 relative, the bound the dense-kernel claims give for these sizes, with
+ * margin), and each of the n Adam updates of the batch (T for update "step", 1 for "batch")
  * moves a weight by at most lr_t (1 + 1e-3) in either step, so the weights after the batch
- * differ by well under 2 T lr. A flip changes the loss and the updates by O(lr): the measure
+ * differ by well under 2 n lr. A flip changes the loss and the updates by O(lr): the measure
  * counts each flipped spike (the two steps' spike totals differ) as a failure.
  *
  * @module
@@ -36,7 +38,7 @@ const spec = fc.record({
     fc.array(fc.integer({ min: 1, max: 24 }), { minLength: 1, maxLength: 2 }),
     fc.integer({ min: 2, max: 6 }),
   ).map(([nIn, hidden, classes]) => [nIn, ...hidden, classes]),
-  method: fc.constantFrom("saf-e", "ottt-o", "ottt-a"),
+  method: fc.constantFrom("saf-e", "ottt-o", "ottt-a", "saf-f", "spikerep", "bptt"),
   variant: fc.constantFrom("trace" as const, "official" as const),
   readout: fc.constantFrom("trace" as const, "spike" as const),
   T: fc.integer({ min: 1, max: 6 }),
@@ -57,17 +59,18 @@ export const FUSED_STEP_CLAIMS: Claim[] = [
   defineClaim({
     id: "backend.lif-fused-step-f32-bound",
     group: "backend",
-    paper: "Saiin et al. 2024; Xiao et al. 2022; spikeproof (backends)",
-    section: "SPEC B2, B3; float32 backends",
-    statement: "one batch of the fused float32 wasm LIF step (SAF-E, OTTT_O, OTTT_A) gives the " +
-      "float64 reference step's spikes, its loss within 1e-5 relative and its weights within " +
-      "2 T lr",
+    paper: "Saiin et al. 2024; Xiao et al. 2022; Meng et al. 2022; spikeproof (backends)",
+    section: "SPEC B2, B3, B4; float32 backends",
+    statement: "one batch of the fused float32 wasm LIF step (SAF-E, OTTT_O, OTTT_A, SAF-F, " +
+      "Spike Representation, BPTT) gives the float64 reference step's spikes, its loss within " +
+      "1e-5 relative and its weights within 2 n lr (n Adam updates: T for SAF-E and OTTT_O, 1 " +
+      "for the others)",
     testName:
-      "the fused wasm LIF step (SAF-E, OTTT_O, OTTT_A) gives the reference step's spikes, loss and updated weights within the float32 bound",
-    defaultRuns: 60,
+      "the fused wasm LIF step (SAF-E, OTTT_O, OTTT_A, SAF-F, SpikeRep, BPTT) gives the reference step's spikes, loss and updated weights within the float32 bound",
+    defaultRuns: 90,
     tolerance: 1,
-    errorMeasure: "max(|loss - ref| / (1e-5 |ref|), max |w - w_ref| / (2 T lr)); " +
-      "Infinity when the spike totals differ",
+    errorMeasure: "max(|loss - ref| / (1e-5 |ref|), max |w - w_ref| / (2 n lr)), n = T for " +
+      "update step, 1 for batch; Infinity when the spike totals differ",
     arbitrary: spec,
     error: (s) => {
       const rng = new Rng(s.seed), net = initLifNetwork(s.sizes, rng);
@@ -92,7 +95,8 @@ export const FUSED_STEP_CLAIMS: Claim[] = [
         l.b.forEach((v, i) => (dw = Math.max(dw, Math.abs(v - r.b[i]))));
       });
       const lossErr = Math.abs(got.loss - ref.loss) / (1e-5 * Math.abs(ref.loss) + 1e-30);
-      return { error: Math.max(lossErr, dw / (2 * s.T * LR)), counts: { spikes: ref.spikes } };
+      const updates = method.update === "step" ? s.T : 1;
+      return { error: Math.max(lossErr, dw / (2 * updates * LR)), counts: { spikes: ref.spikes } };
     },
   }),
 ];
