@@ -2,6 +2,9 @@
  * The GEMM against its peer, side by side: z = x W^T for n x n x n, float32, one thread, the
  * core's kernel versions 2 (zero-skipping rows) and 3 (4x8 register tiles over packed panels,
  * packing included in every call) against tfjs-backend-wasm's matMul (XNNPACK, one thread).
+ * Where the engine has relaxed SIMD (Deno, Bun) version 3 also runs from the relaxed build
+ * ("v3r": f32x4.relaxed_madd), which is then the core's default and the ratio's numerator;
+ * `relaxedOverPlain` says whether it pays.
  * Alternates the sides each round; prints GFLOP/s min and median, the median ratios and the
  * load, and with `--json FILE` writes them (the runtime's name is in the report).
  *
@@ -10,7 +13,7 @@
  */
 import { loadavg } from "node:os";
 import process from "node:process";
-import { WasmCore } from "../src/backend/wasm/core.ts";
+import { relaxedSimdDefault, WasmCore } from "../src/backend/wasm/core.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { loadPeer } from "./peer.ts";
@@ -25,7 +28,8 @@ const med = (a: number[]) => a.slice().sort((p, q) => p - q)[a.length >> 1];
 const peer = await loadPeer();
 if (!peer) throw new Error("the peer (tfjs-backend-wasm) did not start");
 const tf = peer;
-const core = new WasmCore(), ex = core.exports, load0 = loadavg()[0];
+const core = new WasmCore({ relaxed: false }), ex = core.exports, load0 = loadavg()[0];
+const relaxed = relaxedSimdDefault() ? new WasmCore({ relaxed: true }) : undefined;
 const rows: Record<string, unknown>[] = [];
 for (const n of SIZES) {
   const rng = new Rng(n), rand = () => Float64Array.from({ length: n * n }, () => rng.uniform());
@@ -34,6 +38,10 @@ for (const n of SIZES) {
   const px = core.put(x, n * n), pW = core.put(W, n * n), pb = core.put(new Float64Array(n), n);
   const pz = core.alloc(n * n * 4), s2 = core.alloc(ex.denseScratchBytes(n, n, n, 1));
   const s3 = core.alloc(ex.gemmScratchBytes(n, n));
+  const r = relaxed, rx = r?.exports;
+  r?.reset();
+  const rp = r && [r.put(x, n * n), r.put(W, n * n), r.put(new Float64Array(n), n)];
+  const rz = r?.alloc(n * n * 4) ?? 0, rs = r?.alloc(ex.gemmScratchBytes(n, n)) ?? 0;
   const tx = tf.tensor2d(Float32Array.from(x), [n, n]),
     tk = tf.tensor2d(Float32Array.from(W), [n, n]);
   const reps = Math.max(2, Math.round(4e8 / flops));
@@ -46,26 +54,31 @@ for (const n of SIZES) {
   const sides = {
     v2: () => ex.denseForward2(px, pW, pb, pz, n, n, n, s2),
     v3: () => ex.denseForward3(px, pW, pb, pz, n, n, n, s3),
+    ...(rx && rp ? { v3r: () => rx.denseForward3(rp[0], rp[1], rp[2], rz, n, n, n, rs) } : {}),
     tfjs: () => tf.matMul(tx, tk).dispose(),
-  };
-  const got: Record<string, number[]> = { v2: [], v3: [], tfjs: [] };
+  } as Record<string, () => void>;
+  const got: Record<string, number[]> = Object.fromEntries(Object.keys(sides).map((k) => [k, []]));
   for (let r = 0; r < rounds; r++) {
     for (const [name, f] of Object.entries(sides)) got[name].push(gflops(f));
   }
   tx.dispose(), tk.dispose();
-  const ratios = got.v3.map((v, k) => v / got.tfjs[k]);
+  const best = got.v3r ?? got.v3, ratio = (a: number[], b: number[]) => a.map((v, k) => v / b[k]);
+  const span = (v: number[]) => ({ min: Math.min(...v), median: med(v) });
+  const ratios = ratio(best, got.tfjs);
   const row = {
     n,
-    gflops: Object.fromEntries(
-      Object.entries(got).map(([k, v]) => [k, { min: Math.min(...v), median: med(v) }]),
-    ),
-    v3OverTfjs: { min: Math.min(...ratios), median: med(ratios) },
+    gflops: Object.fromEntries(Object.entries(got).map(([k, v]) => [k, span(v)])),
+    v3OverTfjs: span(ratios),
+    relaxed: got.v3r !== undefined,
+    ...(got.v3r ? { relaxedOverPlain: span(ratio(got.v3r, got.v3)) } : {}),
   };
   rows.push(row);
   console.log(
     `${runtime} n = ${n}: GFLOP/s median v2 ${med(got.v2).toFixed(1)}, v3 ${
       med(got.v3).toFixed(1)
-    }, tfjs ${med(got.tfjs).toFixed(1)}; v3 / tfjs median ${row.v3OverTfjs.median.toFixed(2)}, ` +
+    }${got.v3r ? `, v3 relaxed ${med(got.v3r).toFixed(1)}` : ""}, tfjs ${
+      med(got.tfjs).toFixed(1)
+    }; v3${got.v3r ? " relaxed" : ""} / tfjs median ${row.v3OverTfjs.median.toFixed(2)}, ` +
       `min ${row.v3OverTfjs.min.toFixed(2)}`,
   );
 }

@@ -67,6 +67,15 @@ export function packPanels(src: usize, sk: usize, sj: usize, K: i32, n: i32, dst
   }
 }
 
+/**
+ * c + a b per lane: f32x4.relaxed_madd in the relaxed build (one fused or unfused multiply-add,
+ * as the engine's hardware has it), mul then add otherwise (the same bits as before).
+ */
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 /** Four rows of C (at c, stride ldc) += their A rows (a0..a3, step sak) times one panel block. */
 function tile4(
   c: usize,
@@ -84,15 +93,15 @@ function tile4(
   for (let k = 0; k < kc; k++) {
     const b0 = v128.load(b), b1 = v128.load(b, 16);
     const v0 = v128.load32_splat(a0), v1 = v128.load32_splat(a1);
-    x00 = f32x4.add(x00, f32x4.mul(v0, b0));
-    x01 = f32x4.add(x01, f32x4.mul(v0, b1));
-    x10 = f32x4.add(x10, f32x4.mul(v1, b0));
-    x11 = f32x4.add(x11, f32x4.mul(v1, b1));
+    x00 = madd(v0, b0, x00);
+    x01 = madd(v0, b1, x01);
+    x10 = madd(v1, b0, x10);
+    x11 = madd(v1, b1, x11);
     const v2 = v128.load32_splat(a2), v3 = v128.load32_splat(a3);
-    x20 = f32x4.add(x20, f32x4.mul(v2, b0));
-    x21 = f32x4.add(x21, f32x4.mul(v2, b1));
-    x30 = f32x4.add(x30, f32x4.mul(v3, b0));
-    x31 = f32x4.add(x31, f32x4.mul(v3, b1));
+    x20 = madd(v2, b0, x20);
+    x21 = madd(v2, b1, x21);
+    x30 = madd(v3, b0, x30);
+    x31 = madd(v3, b1, x31);
     (a0 += sak), (a1 += sak), (a2 += sak), (a3 += sak), (b += NR * 4);
   }
   v128.store(c, x00);
@@ -105,13 +114,68 @@ function tile4(
   v128.store(c3, x31, 16);
 }
 
+/**
+ * Six rows of C += their A rows times one panel block: 12 accumulators, two B vectors and one
+ * splat fill 15 of the 16 vector registers of x86-64, so each B load feeds 6 rows (tile4: 4).
+ */
+function tile6(
+  c: usize,
+  ldc: usize,
+  a: usize,
+  sar: usize,
+  sak: usize,
+  bp: usize,
+  kc: i32,
+): void {
+  const c1 = c + ldc, c2 = c1 + ldc, c3 = c2 + ldc, c4 = c3 + ldc, c5 = c4 + ldc;
+  let x00 = v128.load(c), x01 = v128.load(c, 16), x10 = v128.load(c1), x11 = v128.load(c1, 16);
+  let x20 = v128.load(c2), x21 = v128.load(c2, 16), x30 = v128.load(c3), x31 = v128.load(c3, 16);
+  let x40 = v128.load(c4), x41 = v128.load(c4, 16), x50 = v128.load(c5), x51 = v128.load(c5, 16);
+  let a0 = a, b = bp;
+  const s2 = sar * 2, s3 = sar * 3, s4 = sar * 4, s5 = sar * 5;
+  for (let k = 0; k < kc; k++) {
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let v = v128.load32_splat(a0);
+    x00 = madd(v, b0, x00);
+    x01 = madd(v, b1, x01);
+    v = v128.load32_splat(a0 + sar);
+    x10 = madd(v, b0, x10);
+    x11 = madd(v, b1, x11);
+    v = v128.load32_splat(a0 + s2);
+    x20 = madd(v, b0, x20);
+    x21 = madd(v, b1, x21);
+    v = v128.load32_splat(a0 + s3);
+    x30 = madd(v, b0, x30);
+    x31 = madd(v, b1, x31);
+    v = v128.load32_splat(a0 + s4);
+    x40 = madd(v, b0, x40);
+    x41 = madd(v, b1, x41);
+    v = v128.load32_splat(a0 + s5);
+    x50 = madd(v, b0, x50);
+    x51 = madd(v, b1, x51);
+    (a0 += sak), (b += NR * 4);
+  }
+  v128.store(c, x00);
+  v128.store(c, x01, 16);
+  v128.store(c1, x10);
+  v128.store(c1, x11, 16);
+  v128.store(c2, x20);
+  v128.store(c2, x21, 16);
+  v128.store(c3, x30);
+  v128.store(c3, x31, 16);
+  v128.store(c4, x40);
+  v128.store(c4, x41, 16);
+  v128.store(c5, x50);
+  v128.store(c5, x51, 16);
+}
+
 /** One row of C += its A row times one panel block. */
 function tile1(c: usize, a: usize, sak: usize, bp: usize, kc: i32): void {
   let x0 = v128.load(c), x1 = v128.load(c, 16), ak = a, b = bp;
   for (let k = 0; k < kc; k++) {
     const v = v128.load32_splat(ak);
-    x0 = f32x4.add(x0, f32x4.mul(v, v128.load(b)));
-    x1 = f32x4.add(x1, f32x4.mul(v, v128.load(b, 16)));
+    x0 = madd(v, v128.load(b), x0);
+    x1 = madd(v, v128.load(b, 16), x1);
     (ak += sak), (b += NR * 4);
   }
   v128.store(c, x0);
@@ -135,17 +199,21 @@ export function gemmPacked(
   n: i32,
   tmp: usize,
 ): void {
-  const panels = (n + NR - 1) / NR, r4 = rows & ~3;
+  const panels = (n + NR - 1) / NR;
   for (let k0 = 0; k0 < K; k0 += KC) {
     const kc = min(KC, K - k0), ak = a + <usize> k0 * sak;
     for (let p = 0; p < panels; p++) {
       const j0 = p * NR, cols = min(NR, n - j0);
       const bp = packed + <usize> (p * K * NR + k0 * NR) * 4, cj = c + <usize> j0 * 4;
       if (cols == NR) {
-        for (let r = 0; r < r4; r += 4) {
+        let r = 0; // 6-row tiles need the fused multiply-add: without it their temporaries spill
+        for (; ASC_FEATURE_RELAXED_SIMD && r + 6 <= rows; r += 6) {
+          tile6(cj + <usize> r * ldc, ldc, ak + <usize> r * sar, sar, sak, bp, kc);
+        }
+        for (; r + 4 <= rows; r += 4) {
           tile4(cj + <usize> r * ldc, ldc, ak + <usize> r * sar, sar, sak, bp, kc);
         }
-        for (let r = r4; r < rows; r++) {
+        for (; r < rows; r++) {
           tile1(cj + <usize> r * ldc, ak + <usize> r * sar, sak, bp, kc);
         }
         continue;

@@ -2,7 +2,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { MAX_WASM_BYTES, WasmCore } from "../../src/backend/wasm/core.ts";
+import process from "node:process";
+import { MAX_WASM_BYTES, relaxedSimdDefault, WasmCore } from "../../src/backend/wasm/core.ts";
+import { CORE_WASM_RELAXED_BASE64 } from "../../src/backend/wasm/core_module.ts";
+import { Rng } from "../../src/nn/rng.ts";
 import { ValueError } from "../../src/errors.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -41,4 +44,35 @@ test("asking the arena for more than WebAssembly's 4 GiB is a ValueError that na
     assert.match((e as Error).message, /4 GiB/);
     return true;
   });
+});
+
+test("the relaxed-SIMD build loads where the engine validates it (Deno, Bun) and nowhere else, and its 6-row GEMM tiles give the plain build's products within the float32 bound", () => {
+  const valid = WebAssembly.validate(
+    Uint8Array.from(atob(CORE_WASM_RELAXED_BASE64), (c) => c.charCodeAt(0)),
+  );
+  assert.equal(relaxedSimdDefault(), valid && process.env.SPIKEPROOF_RELAXED_SIMD !== "0");
+  if (!valid) {
+    assert.throws(() => new WasmCore({ relaxed: true }), ValueError);
+    return;
+  }
+  const rng = new Rng(4), [m, k, n] = [23, 301, 37]; // 3 six-row tiles, a 4-row tile, a 1-row tail
+  const x = Float64Array.from({ length: m * k }, () => rng.normal());
+  const W = Float64Array.from({ length: n * k }, () => rng.normal());
+  const b = Float64Array.from({ length: n }, () => rng.normal());
+  const run = (core: WasmCore) => {
+    const ex = core.exports, px = core.put(x, m * k), pW = core.put(W, n * k), pb = core.put(b, n);
+    const pz = core.alloc(m * n * 4), s = core.alloc(ex.gemmScratchBytes(k, n));
+    ex.denseForward3(px, pW, pb, pz, m, k, n, s);
+    return core.f32().slice(pz / 4, pz / 4 + m * n);
+  };
+  const plain = run(new WasmCore({ relaxed: false })), fused = run(new WasmCore({ relaxed: true }));
+  const gamma = ((k + 2) * 2 ** -24) / (1 - (k + 2) * 2 ** -24);
+  for (let r = 0; r < m; r++) {
+    for (let j = 0; j < n; j++) {
+      let abs = Math.abs(b[j]);
+      for (let q = 0; q < k; q++) abs += Math.abs(x[r * k + q] * W[j * k + q]);
+      const d = Math.abs(plain[r * n + j] - fused[r * n + j]);
+      assert.ok(d <= 2 * gamma * abs, `z[${r},${j}]: ${d} > 2 gamma |.|`);
+    }
+  }
 });

@@ -9,10 +9,17 @@
  * buffer changed. WebAssembly (wasm32) memory ends at 4 GiB: beyond it `alloc` throws a
  * ValueError that says how much the call needed.
  *
+ * Two builds of the same sources are embedded: the plain SIMD module, and one with relaxed SIMD
+ * whose GEMM multiply-adds are `f32x4.relaxed_madd` (one FMA where the hardware has it). Where
+ * the engine validates the relaxed module (Deno, Bun; not Node 20) a core uses it unless asked
+ * not to (`new WasmCore({ relaxed: false })`, or SPIKEPROOF_RELAXED_SIMD=0 in the environment).
+ * A fused multiply-add rounds once instead of twice, so the two builds' float32 results differ
+ * in the last bits; both sit inside the float32 bounds of proofs/backend-float32.md.
+ *
  * @module
  */
 import { ValueError } from "../../errors.ts";
-import { CORE_WASM_BASE64 } from "./core_module.ts";
+import { CORE_WASM_BASE64, CORE_WASM_RELAXED_BASE64 } from "./core_module.ts";
 
 /**
  * The kernels the core exports (pointers are byte offsets, sizes are counts). Layouts are
@@ -169,7 +176,34 @@ const PAGE = 65536;
  */
 export const MAX_WASM_BYTES = 4 * 1024 ** 3;
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: { plain?: WebAssembly.Module; relaxed?: WebAssembly.Module } = {};
+let relaxedValid: boolean | undefined;
+
+/**
+ * Whether this process's cores use the relaxed-SIMD build by default: the engine validates it
+ * and SPIKEPROOF_RELAXED_SIMD is not "0".
+ *
+ * @example
+ * ```ts
+ * import { relaxedSimdDefault } from "./core.ts";
+ * console.log(typeof relaxedSimdDefault()); // "boolean"
+ * ```
+ */
+export function relaxedSimdDefault(): boolean {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  if (env?.SPIKEPROOF_RELAXED_SIMD === "0") return false;
+  relaxedValid ??= WebAssembly.validate(decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource);
+  return relaxedValid;
+}
+
+/** The compiled module of one build (compiled once per process, synchronously). */
+function coreModule(relaxed: boolean): WebAssembly.Module {
+  const key = relaxed ? "relaxed" : "plain";
+  return compiled[key] ??= new WebAssembly.Module(
+    decodeBase64(relaxed ? CORE_WASM_RELAXED_BASE64 : CORE_WASM_BASE64) as BufferSource,
+  );
+}
 
 function decodeBase64(b64: string): Uint8Array {
   const s = atob(b64), bytes = new Uint8Array(s.length);
@@ -196,10 +230,22 @@ export class WasmCore {
   #buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   #f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
 
-  /** Instantiates the embedded module (compiled once per process, synchronously). */
-  constructor() {
-    compiled ??= new WebAssembly.Module(decodeBase64(CORE_WASM_BASE64) as BufferSource);
-    const instance = new WebAssembly.Instance(compiled, {});
+  /** Whether this core runs the relaxed-SIMD build. */
+  readonly relaxed: boolean;
+
+  /**
+   * Instantiates an embedded module (compiled once per process, synchronously).
+   *
+   * @param options `relaxed`: the relaxed-SIMD build (default {@link relaxedSimdDefault});
+   * true where the engine lacks relaxed SIMD is a ValueError.
+   */
+  constructor(options: { relaxed?: boolean } = {}) {
+    const relaxed = options.relaxed ?? relaxedSimdDefault();
+    if (relaxed && !WebAssembly.validate(decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource)) {
+      throw new ValueError("this engine has no relaxed SIMD: use { relaxed: false }");
+    }
+    this.relaxed = relaxed;
+    const instance = new WebAssembly.Instance(coreModule(relaxed), {});
     this.exports = instance.exports as unknown as CoreExports;
     this.reset();
   }
