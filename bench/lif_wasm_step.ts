@@ -1,14 +1,16 @@
 /**
  * Images per second of one lif-mlp 784-512-10 batch (T = 6, direct coding, batch 64 of the
- * embedded subset, Adam after every step) for SAF-E and OTTT_O (trace variant): the fused wasm
- * step (createWasmLifStep) against the reference step on the wasm backend's kernels
+ * embedded subset) for each LIF method (default all six: SAF-E and OTTT_O update after every
+ * step, the others once per batch; OTTT trace variant, trace readout): the fused wasm step
+ * (createWasmLifStep) against the reference step on the wasm backend's kernels
  * (createRefLifStep with createWasmBackend()), alternating fused and reference of each method in
  * turn, 5 rounds of `BATCHES` batches each; min and median per side, the median ratio per
  * method, and the load average before and after.
  *
- *   npx tsx bench/lif_wasm_step.ts
+ *   npx tsx bench/lif_wasm_step.ts [method ...]
  */
 import { loadavg } from "node:os";
+import process from "node:process";
 import { createWasmBackend } from "../src/backend/wasm.ts";
 import { gatherBatch } from "../src/data/batching.ts";
 import { loadFashionMnist } from "../src/data/fashion_mnist.ts";
@@ -19,7 +21,9 @@ import { Rng } from "../src/nn/rng.ts";
 import { createRefLifStep, type RefLifStep } from "../src/steps/lif/ref.ts";
 import { createWasmLifStep } from "../src/steps/lif/wasm.ts";
 
-const B = 64, T = 6, BATCHES = 4, ROUNDS = 5, lr = 3e-4, METHODS = ["saf-e", "ottt-o"];
+const B = 64, T = 6, BATCHES = 4, ROUNDS = 5, lr = 3e-4;
+const ALL = ["saf-e", "saf-f", "ottt-o", "ottt-a", "spikerep", "bptt"];
+const METHODS = process.argv.length > 2 ? process.argv.slice(2) : ALL;
 const { train } = await loadFashionMnist({ dir: "embedded" });
 const order = new Rng(1).permutation(train.count);
 const batches = Array.from({ length: BATCHES }, (_, k) => {
