@@ -52,6 +52,13 @@ export {
   maxPoolBackward,
   maxPoolForward,
 } from "./conv";
+export {
+  convForwardT,
+  convPoolBackward,
+  convScratchBytes,
+  cropImage,
+  padImage,
+} from "./conv_step";
 export { peakFlops } from "./peak";
 
 /** First free byte: the host's arrays start here (16-byte aligned). */

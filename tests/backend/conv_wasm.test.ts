@@ -1,16 +1,27 @@
 /**
- * The wasm core's conv and pool kernels (core-as/assembly/conv.ts) against the float64
+ * The wasm core's conv and pool kernels (core-as/assembly/conv.ts, and conv_step.ts: the fused
+ * step's conv product from the padded image and its pooled backward) against the float64
  * reference functions of src/nn/conv.ts and src/nn/pool.ts, on random shapes: odd sizes, pad 0,
  * "same" and other pads, kernels as large as the padded image, and pool windows that drop rows
  * and columns. The inputs are float32 values (Math.fround), so im2col, the max-pool's winners
  * (ties included: the inputs are drawn from a few levels) and its scatter are exact; col2im
  * and the avg-pool sum n float32 terms, within gamma_n = n u / (1 - n u) of the sum of their
- * magnitudes (u = 2^-24), which the bound below takes from the reference on |x|.
+ * magnitudes (u = 2^-24), which the bounds below take from the reference on |x| (a product of
+ * K terms plus a bias: gamma_{K+1}; the pooled backward sums at most m + k^2 products).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { WasmCore } from "../../src/backend/wasm/core.ts";
-import { col2im, type ConvGeometry, convOutSize, im2col } from "../../src/nn/conv.ts";
+import { refBackend } from "../../src/backend/ref.ts";
+import {
+  col2im,
+  convBackwardInput,
+  convBackwardWeights,
+  convForward,
+  type ConvGeometry,
+  convOutSize,
+  im2col,
+} from "../../src/nn/conv.ts";
 import {
   avgPoolBackward,
   avgPoolForward,
@@ -142,5 +153,93 @@ test("wasm avg-pool forward and backward equal nn/pool's within gamma of the sum
     gotDx.forEach((v, i) =>
       assert.ok(Math.abs(v - wantDx[i]) <= gamma(2) * Math.abs(wantDx[i]), `${v} vs ${wantDx[i]}`)
     );
+  }
+});
+
+/** A conv geometry with outC 1-12 (partial and whole panels of 8 channels). */
+function stepGeometry(rng: Rng): ConvGeometry {
+  return { ...convGeometry(rng), outC: 1 + Math.floor(rng.uniform() * 12) };
+}
+
+test("wasm convForwardT (from the padded image, no patch matrix) equals nn/conv's convForward, with and without ReLU, within gamma_{K+1} of the summed magnitudes on 150 random geometries", () => {
+  const rng = new Rng(15), core = new WasmCore(), ex = core.exports;
+  for (let s = 0; s < 150; s++) {
+    const g = stepGeometry(rng), batch = 1 + Math.floor(rng.uniform() * 3), relu = s % 2;
+    const { inH, inW, inC, outC, k, pad } = g, { outH, outW } = convOutSize(g), kk = k * k * inC;
+    const x = values(rng, batch * inH * inW * inC),
+      W = values(rng, outC * kk),
+      D = values(rng, outC);
+    const n = batch * outH * outW * outC, want = new Float64Array(n), mag = new Float64Array(n);
+    convForward(x, W, D, want, batch, g, refBackend);
+    convForward(x.map(Math.abs), W.map(Math.abs), D.map(Math.abs), mag, batch, g, refBackend);
+    const Wt = new Float64Array(kk * outC); // W^T [kk, outC], the step's resident layout
+    for (let o = 0; o < outC; o++) for (let j = 0; j < kk; j++) Wt[j * outC + o] = W[o * kk + j];
+    core.reset();
+    const Hp = inH + 2 * pad, Wp = inW + 2 * pad, px = core.put(x, x.length);
+    const pxp = core.alloc(batch * Hp * Wp * inC * 4), pw = core.put(Wt, Wt.length);
+    const pd = core.put(D, outC),
+      pa = core.alloc(n * 4),
+      scratch = core.alloc(ex.convScratchBytes(kk, outC));
+    core.f32().fill(NaN, pxp / 4, pxp / 4 + batch * Hp * Wp * inC); // the border must be zeroed
+    ex.padImage(px, pxp, batch, inH, inW, inC, pad);
+    const max = ex.convForwardT(pxp, pw, pd, pa, batch, Hp, Wp, inC, outC, k, relu, scratch);
+    const got = f32(core, pa, n), r = (v: number) => (relu ? Math.max(v, 0) : v);
+    got.forEach((v, i) =>
+      assert.ok(
+        Math.abs(v - r(want[i])) <= gamma(kk + 1) * mag[i],
+        `${JSON.stringify(g)} ${i}: ${v} vs ${want[i]}`,
+      )
+    );
+    assert.equal(max, relu ? Math.max(0, ...got) : 0);
+  }
+});
+
+test("wasm convPoolBackward (pool winners only) gives nn/conv's weight, bias and input gradients of the scattered pooled gradient within gamma_n of the summed magnitudes, on 150 random geometries", () => {
+  const rng = new Rng(16), core = new WasmCore(), ex = core.exports;
+  for (let s = 0; s < 150; s++) {
+    const g = stepGeometry(rng),
+      { outH, outW } = convOutSize(g),
+      size = 1 + Math.floor(rng.uniform() * 3);
+    if (outH < size || outW < size) continue;
+    const batch = 1 + Math.floor(rng.uniform() * 3), { inH, inW, inC, outC, k, pad } = g;
+    const kk = k * k * inC,
+      pool = { h: outH, w: outW, c: outC, size },
+      nA = batch * outH * outW * outC;
+    const x = values(rng, batch * inH * inW * inC), W = values(rng, outC * kk);
+    const idx = poolArgmax(values(rng, nA, s % 2 ? 3 : 0), batch, pool), m = idx.length;
+    const dy = values(rng, m),
+      dz = scatterAt(dy, idx, nA),
+      dzAbs = scatterAt(dy.map(Math.abs), idx, nA);
+    const dW = new Float64Array(W.length),
+      dD = new Float64Array(outC),
+      dx = new Float64Array(x.length);
+    const mW = new Float64Array(W.length),
+      mD = new Float64Array(outC),
+      mx = new Float64Array(x.length);
+    convBackwardWeights(dz, x, dW, dD, batch, g, refBackend);
+    convBackwardWeights(dzAbs, x.map(Math.abs), mW, mD, batch, g, refBackend);
+    convBackwardInput(dz, W, dx, batch, g, refBackend);
+    convBackwardInput(dzAbs, W.map(Math.abs), mx, batch, g, refBackend);
+    core.reset();
+    const Hp = inH + 2 * pad, Wp = inW + 2 * pad, nxp = batch * Hp * Wp * inC;
+    const pxp = core.alloc(nxp * 4), px = core.put(x, x.length), pW = core.put(W, W.length);
+    ex.padImage(px, pxp, batch, inH, inW, inC, pad);
+    const pg = core.put(dy, m),
+      pi = core.alloc(m * 4),
+      pdW = core.put(new Float64Array(W.length), W.length);
+    new Int32Array(ex.memory.buffer, pi, m).set(idx);
+    const pdD = core.put(new Float64Array(outC), outC), pdxp = core.put(new Float64Array(nxp), nxp);
+    const pdx = core.alloc(x.length * 4);
+    ex.convPoolBackward(pg, pi, batch, size, pxp, pdxp, pW, pdW, pdD, Hp, Wp, inC, outC, k);
+    ex.cropImage(pdxp, pdx, batch, inH, inW, inC, pad);
+    const bound = gamma(m + k * k);
+    for (const [p, want, mag] of [[pdW, dW, mW], [pdD, dD, mD], [pdx, dx, mx]] as const) {
+      f32(core, p, want.length).forEach((v, i) =>
+        assert.ok(
+          Math.abs(v - want[i]) <= bound * mag[i],
+          `${JSON.stringify({ g, size })} ${i}: ${v} vs ${want[i]}`,
+        )
+      );
+    }
   }
 });

@@ -160,6 +160,23 @@ export interface CoreExports {
   avgPoolForward(...a: [number, number, number, number, number, number, number]): void;
   /** (dy, dx, batch, h, w, c, s): average-pool backward into dx (overwritten). */
   avgPoolBackward(...a: [number, number, number, number, number, number, number]): void;
+  /** Scratch bytes of `convForwardT` for W^T [kk, outC] (core-as/assembly/conv_step.ts). */
+  convScratchBytes(kk: number, outC: number): number;
+  /** (x, xp, batch, h, w, c, pad): xp = x with a zero border of `pad` (NHWC). */
+  padImage(...a: [number, number, number, number, number, number, number]): void;
+  /** (xp, x, batch, h, w, c, pad): x = the interior of the padded xp. */
+  cropImage(...a: [number, number, number, number, number, number, number]): void;
+  /**
+   * (xp, Wt, D, a, batch, Hp, Wp, inC, outC, k, relu, scratch): a = conv(xp, W) + D from the
+   * padded image and W^T [k k inC, outC], ReLU'd if relu (1); returns the largest activation.
+   */
+  convForwardT(...a: number[]): number;
+  /**
+   * (g, idx, batch, s, xp, dxp, Wr, dWr, dD, Hp, Wp, inC, outC, k): an s x s max-pooled conv
+   * layer's backward over the pool winners: dWr [outC, k k inC] += g patch, dD += g, dxp (if
+   * not 0) += g Wr.
+   */
+  convPoolBackward(...a: number[]): void;
   /** Runs `iters` iterations of 64 FLOP each on a 1 KiB buffer, for timing peak throughput. */
   peakFlops(buf: number, iters: number): number;
 }

@@ -1,20 +1,25 @@
 /**
  * One layer of the fused float32 TTFS step (`wasm_core.ts`), dense or convolutional, forward
- * and backward in the WASM core's memory. A conv layer (SPEC A8) is the dense layer on patches:
+ * and backward in the WASM core's memory. A conv layer (SPEC A8) is the dense layer on patches,
+ * the GEMM with batch' = rows outH outW over the resident W^T [k k inC, outC]:
  *
- *   forward   cols = im2col(x)                       [rows P, k k inC]   (P = outH outW)
- *             a = ReLU(cols W^T + D)                 [rows P, outC] = [rows, outH, outW, outC]
- *             out = maxpool(a), winners in idx       [rows, nOut]        (no pool: out = a)
+ *   forward   xp = x with a zero border of pad          [rows, Hp, Wp, inC]  (the zero activation)
+ *             a = ReLU(patches(xp) W^T + D)             [rows, outH, outW, outC]  (convForwardT:
+ *                 the GEMM's microkernel reads the patches in place, no im2col)
+ *             out = maxpool(a), winners in idx          [rows, nOut]   (no pool: out = a)
  *   backward  dOut masked where out = 0 (a silent neuron passes no gradient, A7; the pooled
  *             value is its winner's, so this is the reference's mask after the scatter)
- *             dA = scatter(dOut, idx)                [rows P, outC]
- *             dW^T += cols^T dA,  dD += column sums  (denseBackwardWeightsT, batch' = rows P)
- *             dcols = dA W,  dx = col2im(dcols)      (denseBackwardInputT, below layer 1 only)
+ *     pooled: per non-zero pooled gradient g, at its winner p and channel ch (convPoolBackward):
+ *             dW[ch] += g patch(p), dD[ch] += g, dxp patch(p) += g W[ch]; dx = crop(dxp)
+ *     else:   cols = im2col(x), dW^T += cols^T dOut, dD += column sums (denseBackwardWeightsT),
+ *             dcols = dOut W (denseBackwardInputT), dx = col2im(dcols)
  *
- * A dense layer is the same with P = 1, cols = x and no pool. The readout (last layer) has no
- * ReLU and no pool: its a is the logits. W^T [k k inC, outC] is W [outC, k, k, inC] (OHWI, the
- * layout of src/nn/conv.ts) transposed as a [outC, k k inC] matrix, so a conv layer's
- * parameters load, read and take Adam steps exactly as a dense layer's (`wasm_core.ts`).
+ * (dx only below layer 1.) A dense layer is the same with cols = x and no pool. The readout
+ * (last layer) has no ReLU and no pool: its a is the logits. W^T [k k inC, outC] is
+ * W [outC, k, k, inC] (OHWI, the layout of src/nn/conv.ts) transposed as a [outC, k k inC]
+ * matrix, so a conv layer's parameters load, read and take Adam steps exactly as a dense
+ * layer's (`wasm_core.ts`). The pooled backward visits only the winners (at most a quarter of
+ * the positions for 2 x 2 pools, fewer where silent) instead of the dense products.
  *
  * @module
  */
@@ -45,7 +50,8 @@ export interface Slot {
 export interface LayerTrace {
   /** The layer's input [rows, layer.nIn]. */
   input: number;
-  /** The GEMM's left operand: the patches (conv) or the input (dense). */
+  /** The product's left operand: the padded image (conv; the input itself when pad = 0), or
+   * the input (dense). */
   cols: number;
   /** The activations before pooling [rows, neurons] (the readout: the logits). */
   a: number;
@@ -105,6 +111,7 @@ export function scratchBytes(core: WasmCore, slots: Slot[], rows: number): numbe
       ex.gemmScratchBytes(nIn, nOut), // forward: B = W^T
       ex.gemmScratchBytes(R, nOut), // weights: B = dz
       ex.gemmScratchBytes(nOut, nIn), // input: B = W
+      ex.convScratchBytes(nIn, nOut), // a conv layer's forward: W^T's panels
     );
   }
   return bytes;
@@ -138,14 +145,16 @@ export function layerForward(
   readout: boolean,
 ): { trace: LayerTrace; max: number } {
   const ex = core.exports, { nIn, nOut, P, layer, pool } = slot, c = layer.conv, R = rows * P;
-  let cols = input;
-  if (c) {
-    cols = core.alloc(R * nIn * 4);
-    ex.im2col(input, cols, rows, c.inH, c.inW, c.inC, c.k, c.pad);
-  }
   const a = core.alloc(R * nOut * 4);
-  let max = 0;
-  if (readout) ex.denseForwardT(cols, W, D, a, R, nIn, nOut, scratch);
+  let max = 0, cols = input;
+  if (c) { // straight from the padded image: no patch matrix (core-as/assembly/conv_step.ts)
+    const Hp = c.inH + 2 * c.pad, Wp = c.inW + 2 * c.pad;
+    if (c.pad > 0) {
+      cols = core.alloc(rows * Hp * Wp * c.inC * 4);
+      ex.padImage(input, cols, rows, c.inH, c.inW, c.inC, c.pad);
+    }
+    max = ex.convForwardT(cols, W, D, a, rows, Hp, Wp, c.inC, c.outC, c.k, +!readout, scratch);
+  } else if (readout) ex.denseForwardT(cols, W, D, a, R, nIn, nOut, scratch);
   else max = ex.ttfsDenseForwardT(cols, W, D, 0, a, R, nIn, nOut, 0, scratch);
   if (readout || !pool) return { trace: { input, cols, a, out: a, idx: 0 }, max };
   const out = core.alloc(rows * layer.nOut * 4), idx = core.alloc(rows * layer.nOut * 4);
@@ -185,20 +194,62 @@ export function layerBackward(
   wantInput: boolean,
 ): number {
   const ex = core.exports, { nIn, nOut, P, layer, pool } = slot, c = layer.conv, R = rows * P;
-  let dA = dOut;
-  if (!readout) {
-    ex.maskInactive(dOut, trace.out, rows * layer.nOut); // silent neurons pass nothing (A7)
-    if (pool) {
-      dA = core.alloc(R * nOut * 4);
-      ex.maxPoolBackward(dOut, trace.idx, dA, rows * layer.nOut, R * nOut); // to the winner
-    }
+  if (!readout) ex.maskInactive(dOut, trace.out, rows * layer.nOut); // silent: no gradient (A7)
+  if (c && pool && !readout) {
+    return pooledConvBackward(core, slot, W, { gWt, gD }, trace, dOut, rows, wantInput);
   }
-  ex.denseBackwardWeightsT(dA, trace.cols, gWt, gD, R, nIn, nOut, scratch);
+  let cols = trace.cols, dA = dOut;
+  if (c) {
+    cols = core.alloc(R * nIn * 4);
+    ex.im2col(trace.input, cols, rows, c.inH, c.inW, c.inC, c.k, c.pad);
+  }
+  if (pool && !readout) {
+    dA = core.alloc(R * nOut * 4);
+    ex.maxPoolBackward(dOut, trace.idx, dA, rows * layer.nOut, R * nOut); // to the winner
+  }
+  ex.denseBackwardWeightsT(dA, cols, gWt, gD, R, nIn, nOut, scratch);
   if (!wantInput) return 0;
   const w = core.alloc(nIn * nOut * 4), dcols = core.alloc(R * nIn * 4);
   ex.denseBackwardInputT(dA, W, dcols, R, nIn, nOut, w, scratch);
   if (!c) return dcols;
   const dx = core.alloc(rows * layer.nIn * 4);
   ex.col2im(dcols, dx, rows, c.inH, c.inW, c.inC, c.k, c.pad);
+  return dx;
+}
+
+/** A zeroed region of n floats. */
+function zeros(core: WasmCore, n: number): number {
+  const p = core.alloc(n * 4);
+  core.f32().fill(0, p / 4, p / 4 + n);
+  return p;
+}
+
+/**
+ * The backward pass of a max-pooled conv layer over its pool winners only (`convPoolBackward`):
+ * dW [outC, k k inC] and dD from the masked pooled gradient g, then dW added into gWt as W^T;
+ * returns the input's gradient (the padded one's interior), or 0 without `wantInput`.
+ */
+// spec A7, A8
+function pooledConvBackward(
+  core: WasmCore,
+  { nIn: kk, nOut: outC, layer, pool }: Slot,
+  W: number,
+  { gWt, gD }: { gWt: number; gD: number },
+  { idx, cols: xp }: LayerTrace,
+  g: number,
+  rows: number,
+  wantInput: boolean,
+): number {
+  const ex = core.exports, c = layer.conv!, Hp = c.inH + 2 * c.pad, Wp = c.inW + 2 * c.pad;
+  const Wr = core.alloc(kk * outC * 4), dWr = zeros(core, kk * outC);
+  ex.transpose(W, Wr, kk, outC); // W [outC, k k inC] from the resident W^T
+  const dxp = wantInput ? zeros(core, rows * Hp * Wp * c.inC) : 0, s = pool!.size;
+  ex.convPoolBackward(g, idx, rows, s, xp, dxp, Wr, dWr, gD, Hp, Wp, c.inC, outC, c.k);
+  const dWt = core.alloc(kk * outC * 4);
+  ex.transpose(dWr, dWt, outC, kk);
+  ex.addInto(gWt, dWt, kk * outC);
+  if (!wantInput || c.pad === 0) return dxp;
+  const dx = core.alloc(rows * layer.nIn * 4);
+  ex.cropImage(dxp, dx, rows, c.inH, c.inW, c.inC, c.pad);
   return dx;
 }
