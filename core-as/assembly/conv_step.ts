@@ -240,26 +240,53 @@ export function convForwardT(
   );
 }
 
-/** d[0..n) += g s[0..n), 4 floats at a time. */
-function axpy(d: usize, s: usize, g: f32, n: i32): void {
-  const gv = f32x4.splat(g);
-  let j = 0;
-  for (; j + 4 <= n; j += 4) {
+/** d[0..n) += g s[0..n) for n a multiple of 4. */
+function axpy4(d: usize, s: usize, g: v128, n: i32): void {
+  for (let j = 0; j < n; j += 4) {
     const o = <usize> j * 4;
-    v128.store(d + o, madd(gv, v128.load(s + o), v128.load(d + o)));
+    v128.store(d + o, madd(g, v128.load(s + o), v128.load(d + o)));
   }
-  for (; j < n; j++) {
-    const o = <usize> j * 4;
-    store<f32>(d + o, load<f32>(d + o) + g * load<f32>(s + o));
+}
+
+/** Wr [outC, k, run4] (run4 = run rounded up to 4, zero past run) from W^T [k run, outC]. */
+export function convRowsT(Wt: usize, Wr: usize, outC: i32, k: i32, run: i32): void {
+  const run4 = (run + 3) & ~3;
+  memory.fill(Wr, 0, <usize> (outC * k * run4) * 4);
+  for (let ch = 0; ch < outC; ch++) {
+    for (let dy = 0; dy < k; dy++) {
+      const dst = Wr + <usize> ((ch * k + dy) * run4) * 4;
+      for (let j = 0; j < run; j++) {
+        store<f32>(dst + <usize> j * 4, load<f32>(Wt + <usize> ((dy * run + j) * outC + ch) * 4));
+      }
+    }
+  }
+}
+
+/** gWt [k run, outC] += dWr [outC, k, run4] (convRowsT's layout; the padding is ignored). */
+export function addConvRowsT(dWr: usize, gWt: usize, outC: i32, k: i32, run: i32): void {
+  const run4 = (run + 3) & ~3;
+  for (let ch = 0; ch < outC; ch++) {
+    for (let dy = 0; dy < k; dy++) {
+      const src = dWr + <usize> ((ch * k + dy) * run4) * 4;
+      for (let j = 0; j < run; j++) {
+        const p = gWt + <usize> ((dy * run + j) * outC + ch) * 4;
+        store<f32>(p, load<f32>(p) + load<f32>(src + <usize> j * 4));
+      }
+    }
   }
 }
 
 /**
  * The backward pass of a max-pooled conv layer (s x s pools) from the pooled gradient g
  * [batch, outH / s, outW / s, outC] (masked: silent winners 0) and the winners idx (flat
- * indices into a [batch, outH, outW, outC]): dWr [outC, k k inC] += g patch, dD [outC] += g,
- * and, unless dxp = 0, dxp (the padded input's gradient, zeroed by the caller) += g Wr[ch] on
- * the winner's patch. The winner's place in its window is found by comparisons, not division.
+ * indices into a [batch, outH, outW, outC]): dWr += g patch, dD [outC] += g, and, unless
+ * dxp = 0, dxp (the padded input's gradient, zeroed by the caller) += g Wr[ch] on the winner's
+ * patch. Wr and dWr are [outC, k, run4] (`convRowsT`): every kernel row is run in whole f32x4,
+ * the lanes past run reading the next pixels of xp (dWr's padding takes them) and adding
+ * g 0 = 0 to dxp's, so xp and dxp need 12 readable bytes past their end. A first pass lists
+ * the non-zero gradients with their winner's patch (`list`: 12 bytes per pooled output),
+ * without a branch (the winner's place in its window by comparisons, no division); the second
+ * runs the list.
  */
 // spec A7, A8
 export function convPoolBackward(
@@ -277,30 +304,46 @@ export function convPoolBackward(
   inC: i32,
   outC: i32,
   k: i32,
+  list: usize,
 ): void {
   const outH = Hp - k + 1, outW = Wp - k + 1, ph = outH / s, pw = outW / s;
-  const run = k * inC, kk = k * run, rs = <usize> (Wp * inC) * 4, arow = outW * outC;
-  let o = 0;
+  const run4 = (k * inC + 3) & ~3, kk4 = k * run4, rs = <usize> (Wp * inC) * 4;
+  const arow = outW * outC;
+  let o = 0, n = 0;
   for (let b = 0; b < batch; b++) {
     for (let py = 0; py < ph; py++) {
       for (let px = 0; px < pw; px++) {
         const y0 = py * s, x0 = px * s, corner = ((b * outH + y0) * outW + x0) * outC;
+        const at0 = ((b * Hp + y0) * Wp + x0) * inC;
         for (let ch = 0; ch < outC; ch++, o++) {
-          const gv = load<f32>(g + <usize> o * 4);
-          if (gv == 0) continue;
+          const gs = load<f32>(g + <usize> o * 4);
           let rel = load<i32>(idx + <usize> o * 4) - corner - ch, wy = 0, wx = 0;
-          while (rel >= arow) (rel -= arow), wy++;
-          while (rel >= outC) (rel -= outC), wx++;
-          const at = <usize> (((b * Hp + y0 + wy) * Wp + x0 + wx) * inC) * 4;
-          const wr = Wr + <usize> (ch * kk) * 4, dwr = dWr + <usize> (ch * kk) * 4;
-          store<f32>(dD + <usize> ch * 4, load<f32>(dD + <usize> ch * 4) + gv);
-          for (let dy = 0; dy < k; dy++) {
-            const off = at + <usize> dy * rs, woff = <usize> (dy * run) * 4;
-            axpy(dwr + woff, xp + off, gv, run);
-            if (dxp) axpy(dxp + off, wr + woff, gv, run);
+          for (let i = 1; i < s; i++) {
+            const t = i32(rel >= arow);
+            (wy += t), (rel -= t * arow);
           }
+          for (let i = 1; i < s; i++) {
+            const t = i32(rel >= outC);
+            (wx += t), (rel -= t * outC);
+          }
+          const e = list + <usize> n * 12;
+          store<i32>(e, (at0 + (wy * Wp + wx) * inC) * 4);
+          store<i32>(e, ch, 4);
+          store<f32>(e, gs, 8);
+          n += i32(gs != 0); // branch-free: a zero is overwritten by the next entry
         }
       }
+    }
+  }
+  for (let e = list, end = list + <usize> n * 12; e < end; e += 12) {
+    const at = <usize> load<i32>(e), ch = load<i32>(e, 4), gs = load<f32>(e, 8);
+    const wr = Wr + <usize> (ch * kk4) * 4, dwr = dWr + <usize> (ch * kk4) * 4;
+    const gv = f32x4.splat(gs);
+    store<f32>(dD + <usize> ch * 4, load<f32>(dD + <usize> ch * 4) + gs);
+    for (let dy = 0; dy < k; dy++) {
+      const off = at + <usize> dy * rs, woff = <usize> (dy * run4) * 4;
+      axpy4(dwr + woff, xp + off, gv, run4);
+      if (dxp) axpy4(dxp + off, wr + woff, gv, run4);
     }
   }
 }

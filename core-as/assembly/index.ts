@@ -53,8 +53,10 @@ export {
   maxPoolForward,
 } from "./conv";
 export {
+  addConvRowsT,
   convForwardT,
   convPoolBackward,
+  convRowsT,
   convScratchBytes,
   cropImage,
   padImage,

@@ -194,52 +194,78 @@ test("wasm convForwardT (from the padded image, no patch matrix) equals nn/conv'
   }
 });
 
-test("wasm convPoolBackward (pool winners only) gives nn/conv's weight, bias and input gradients of the scattered pooled gradient within gamma_n of the summed magnitudes, on 150 random geometries", () => {
+/** W [outC, kk] -> W^T [kk, outC] (the step's resident layout). */
+function transposed(W: Float64Array, outC: number, kk: number): Float64Array {
+  const t = new Float64Array(W.length);
+  for (let o = 0; o < outC; o++) for (let j = 0; j < kk; j++) t[j * outC + o] = W[o * kk + j];
+  return t;
+}
+
+test("wasm convPoolBackward (pool winners only, kernel rows padded to 4) gives nn/conv's weight, bias and input gradients of the scattered pooled gradient within gamma_n of the summed magnitudes, on 150 random geometries", () => {
   const rng = new Rng(16), core = new WasmCore(), ex = core.exports;
   for (let s = 0; s < 150; s++) {
-    const g = stepGeometry(rng),
-      { outH, outW } = convOutSize(g),
-      size = 1 + Math.floor(rng.uniform() * 3);
+    const g = stepGeometry(rng), { outH, outW } = convOutSize(g);
+    const size = 1 + Math.floor(rng.uniform() * 3), batch = 1 + Math.floor(rng.uniform() * 3);
     if (outH < size || outW < size) continue;
-    const batch = 1 + Math.floor(rng.uniform() * 3), { inH, inW, inC, outC, k, pad } = g;
-    const kk = k * k * inC,
-      pool = { h: outH, w: outW, c: outC, size },
-      nA = batch * outH * outW * outC;
+    const { inH, inW, inC, outC, k, pad } = g, kk = k * k * inC, run = k * inC;
+    const nA = batch * outH * outW * outC, pool = { h: outH, w: outW, c: outC, size };
     const x = values(rng, batch * inH * inW * inC), W = values(rng, outC * kk);
     const idx = poolArgmax(values(rng, nA, s % 2 ? 3 : 0), batch, pool), m = idx.length;
-    const dy = values(rng, m),
-      dz = scatterAt(dy, idx, nA),
-      dzAbs = scatterAt(dy.map(Math.abs), idx, nA);
-    const dW = new Float64Array(W.length),
-      dD = new Float64Array(outC),
-      dx = new Float64Array(x.length);
-    const mW = new Float64Array(W.length),
-      mD = new Float64Array(outC),
-      mx = new Float64Array(x.length);
-    convBackwardWeights(dz, x, dW, dD, batch, g, refBackend);
-    convBackwardWeights(dzAbs, x.map(Math.abs), mW, mD, batch, g, refBackend);
-    convBackwardInput(dz, W, dx, batch, g, refBackend);
-    convBackwardInput(dzAbs, W.map(Math.abs), mx, batch, g, refBackend);
+    const dy = values(rng, m), dz = scatterAt(dy, idx, nA);
+    const want = [W, g.outC, x].map((a) => new Float64Array(typeof a === "number" ? a : a.length));
+    const mag = want.map((a) => new Float64Array(a.length));
+    convBackwardWeights(dz, x, want[0], want[1], batch, g, refBackend);
+    convBackwardInput(dz, W, want[2], batch, g, refBackend);
+    const dzAbs = dz.map(Math.abs);
+    convBackwardWeights(dzAbs, x.map(Math.abs), mag[0], mag[1], batch, g, refBackend);
+    convBackwardInput(dzAbs, W.map(Math.abs), mag[2], batch, g, refBackend);
+    [want[0], mag[0]] = [transposed(want[0], outC, kk), transposed(mag[0], outC, kk)];
     core.reset();
     const Hp = inH + 2 * pad, Wp = inW + 2 * pad, nxp = batch * Hp * Wp * inC;
-    const pxp = core.alloc(nxp * 4), px = core.put(x, x.length), pW = core.put(W, W.length);
-    ex.padImage(px, pxp, batch, inH, inW, inC, pad);
+    const padded = outC * k * (Math.ceil(run / 4) * 4),
+      zeros = (n: number) => core.put(new Float64Array(n), n);
+    const pxp = core.alloc(nxp * 4),
+      px = core.put(x, x.length),
+      pWt = core.put(transposed(W, outC, kk), kk * outC);
+    const pWr = core.alloc(padded * 4),
+      pdWr = zeros(padded),
+      pdWt = zeros(kk * outC),
+      pdD = zeros(outC);
     const pg = core.put(dy, m),
       pi = core.alloc(m * 4),
-      pdW = core.put(new Float64Array(W.length), W.length);
+      pdxp = zeros(nxp),
+      pdx = core.alloc(x.length * 4);
     new Int32Array(ex.memory.buffer, pi, m).set(idx);
-    const pdD = core.put(new Float64Array(outC), outC), pdxp = core.put(new Float64Array(nxp), nxp);
-    const pdx = core.alloc(x.length * 4);
-    ex.convPoolBackward(pg, pi, batch, size, pxp, pdxp, pW, pdW, pdD, Hp, Wp, inC, outC, k);
+    core.f32().fill(NaN, pWr / 4, pWr / 4 + padded); // the padding must be zeroed
+    ex.padImage(px, pxp, batch, inH, inW, inC, pad);
+    ex.convRowsT(pWt, pWr, outC, k, run);
+    ex.convPoolBackward(
+      pg,
+      pi,
+      batch,
+      size,
+      pxp,
+      pdxp,
+      pWr,
+      pdWr,
+      pdD,
+      Hp,
+      Wp,
+      inC,
+      outC,
+      k,
+      core.alloc(m * 12),
+    );
+    ex.addConvRowsT(pdWr, pdWt, outC, k, run);
     ex.cropImage(pdxp, pdx, batch, inH, inW, inC, pad);
     const bound = gamma(m + k * k);
-    for (const [p, want, mag] of [[pdW, dW, mW], [pdD, dD, mD], [pdx, dx, mx]] as const) {
-      f32(core, p, want.length).forEach((v, i) =>
+    [pdWt, pdD, pdx].forEach((p, n) =>
+      f32(core, p, want[n].length).forEach((v, i) =>
         assert.ok(
-          Math.abs(v - want[i]) <= bound * mag[i],
-          `${JSON.stringify({ g, size })} ${i}: ${v} vs ${want[i]}`,
+          Math.abs(v - want[n][i]) <= bound * mag[n][i],
+          `${JSON.stringify({ g, size })} ${n}/${i}: ${v} vs ${want[n][i]}`,
         )
-      );
-    }
+      )
+    );
   }
 });

@@ -172,11 +172,16 @@ export interface CoreExports {
    */
   convForwardT(...a: number[]): number;
   /**
-   * (g, idx, batch, s, xp, dxp, Wr, dWr, dD, Hp, Wp, inC, outC, k): an s x s max-pooled conv
-   * layer's backward over the pool winners: dWr [outC, k k inC] += g patch, dD += g, dxp (if
-   * not 0) += g Wr.
+   * (g, idx, batch, s, xp, dxp, Wr, dWr, dD, Hp, Wp, inC, outC, k, list): an s x s max-pooled
+   * conv layer's backward over the pool winners: dWr += g patch, dD += g, dxp (if not 0) +=
+   * g Wr, with Wr, dWr in `convRowsT`'s layout; xp and dxp need 12 readable bytes past their
+   * end; `list` holds 12 bytes per pooled output.
    */
   convPoolBackward(...a: number[]): void;
+  /** (Wt, Wr, outC, k, run): Wr [outC, k, run rounded up to 4] from W^T [k run, outC]. */
+  convRowsT(Wt: number, Wr: number, outC: number, k: number, run: number): void;
+  /** (dWr, gWt, outC, k, run): gWt [k run, outC] += dWr in `convRowsT`'s layout. */
+  addConvRowsT(dWr: number, gWt: number, outC: number, k: number, run: number): void;
   /** Runs `iters` iterations of 64 FLOP each on a 1 KiB buffer, for timing peak throughput. */
   peakFlops(buf: number, iters: number): number;
 }

@@ -232,7 +232,7 @@ function zeros(core: WasmCore, n: number): number {
 // spec A7, A8
 function pooledConvBackward(
   core: WasmCore,
-  { nIn: kk, nOut: outC, layer, pool }: Slot,
+  { nOut: outC, layer, pool }: Slot,
   W: number,
   { gWt, gD }: { gWt: number; gD: number },
   { idx, cols: xp }: LayerTrace,
@@ -241,13 +241,13 @@ function pooledConvBackward(
   wantInput: boolean,
 ): number {
   const ex = core.exports, c = layer.conv!, Hp = c.inH + 2 * c.pad, Wp = c.inW + 2 * c.pad;
-  const Wr = core.alloc(kk * outC * 4), dWr = zeros(core, kk * outC);
-  ex.transpose(W, Wr, kk, outC); // W [outC, k k inC] from the resident W^T
-  const dxp = wantInput ? zeros(core, rows * Hp * Wp * c.inC) : 0, s = pool!.size;
-  ex.convPoolBackward(g, idx, rows, s, xp, dxp, Wr, dWr, gD, Hp, Wp, c.inC, outC, c.k);
-  const dWt = core.alloc(kk * outC * 4);
-  ex.transpose(dWr, dWt, outC, kk);
-  ex.addInto(gWt, dWt, kk * outC);
+  const run = c.k * c.inC, padded = outC * c.k * (Math.ceil(run / 4) * 4);
+  const Wr = core.alloc(padded * 4), dWr = zeros(core, padded);
+  ex.convRowsT(W, Wr, outC, c.k, run); // W [outC, k, k inC], each kernel row padded to 4
+  const dxp = wantInput ? zeros(core, rows * Hp * Wp * c.inC + 4) : 0, s = pool!.size;
+  const list = core.alloc(rows * layer.nOut * 12); // the non-zero gradients' entries
+  ex.convPoolBackward(g, idx, rows, s, xp, dxp, Wr, dWr, gD, Hp, Wp, c.inC, outC, c.k, list);
+  ex.addConvRowsT(dWr, gWt, outC, c.k, run);
   if (!wantInput || c.pad === 0) return dxp;
   const dx = core.alloc(rows * layer.nIn * 4);
   ex.cropImage(dxp, dx, rows, c.inH, c.inW, c.inC, c.pad);
