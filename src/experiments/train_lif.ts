@@ -205,9 +205,9 @@ export function lifResult(
 }
 
 /**
- * Train on `train` with the method's step for `options.backend` (`steps/lif/select.ts`: the fused
- * wasm step for SAF-E, OTTT_O and OTTT_A on dense nets, or the reference step on the backend's
- * primitives), evaluate on `test` after every epoch.
+ * Train on `train` with the method's step for `options.backend` (`steps/lif/select.ts`: on wasm
+ * the fused float32 step of the method where there is one, or the reference step on the
+ * backend's primitives), evaluate on `test` after every epoch.
  *
  * @example
  * ```ts
