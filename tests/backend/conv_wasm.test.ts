@@ -195,7 +195,7 @@ test("wasm convForwardT (from the padded image, no patch matrix) equals nn/conv'
 });
 
 /** W [outC, kk] -> W^T [kk, outC] (the step's resident layout). */
-function transposed(W: Float64Array, outC: number, kk: number): Float64Array {
+function transposed(W: Float64Array, outC: number, kk: number): Float64Array<ArrayBuffer> {
   const t = new Float64Array(W.length);
   for (let o = 0; o < outC; o++) for (let j = 0; j < kk; j++) t[j * outC + o] = W[o * kk + j];
   return t;

@@ -86,7 +86,10 @@ export function loadedCore(spec: WasmTwinStepSpec): TwinCore {
  * console.log(r.loss === r.twinLoss); // true
  * ```
  */
-export function createWasmTwinStep(spec: WasmTwinStepSpec, workers = 1): TwinStepRunner {
+export function createWasmTwinStep(
+  spec: TwinStepSpec & { layers?: LayerGeometry[] }, // a WasmTwinStepSpec
+  workers = 1,
+): TwinStepRunner {
   checkWorkers(workers);
   const core = loadedCore(spec);
   if (workers > 1) return createWorkerTwinStep(core, spec, workers);
