@@ -115,10 +115,39 @@ export function col2im(
   }
 }
 
+/** One window's max over channels ch..ch+3 (lanes), into y and idx at o + ch. */
+function maxWindow4(
+  a: usize,
+  y: usize,
+  idx: usize,
+  k0: i32,
+  o: i32,
+  ch: i32,
+  w: i32,
+  c: i32,
+  s: i32,
+): void {
+  const lanes = i32x4(0, 1, 2, 3);
+  let best = v128.load(a + <usize> (k0 + ch) * 4);
+  let arg = i32x4.add(i32x4.splat(k0 + ch), lanes);
+  for (let dy = 0; dy < s; dy++) {
+    for (let dx = i32(dy == 0); dx < s; dx++) {
+      const k = k0 + (dy * w + dx) * c + ch, v = v128.load(a + <usize> k * 4);
+      const gt = f32x4.gt(v, best); // strict: a tie keeps the earlier entry
+      best = v128.bitselect(v, best, gt);
+      arg = v128.bitselect(i32x4.add(i32x4.splat(k), lanes), arg, gt);
+    }
+  }
+  v128.store(y + <usize> (o + ch) * 4, best);
+  v128.store(idx + <usize> (o + ch) * 4, arg);
+}
+
 /**
  * Max-pool of a [batch, h, w, c] into y [batch, h / s, w / s, c], with idx (i32, same shape as
  * y) the flat index into a of each window's largest value; ties go to the first in row-major
- * window order, as src/nn/pool.ts poolArgmax.
+ * window order, as src/nn/pool.ts poolArgmax. Channels go 4 at a time; the last c mod 4 as a
+ * group of 4 that overlaps the one before (the same values written twice), or one by one when
+ * c < 4.
  */
 // spec A8
 export function maxPoolForward(
@@ -131,27 +160,19 @@ export function maxPoolForward(
   c: i32,
   s: i32,
 ): void {
-  const ph = h / s, pw = w / s, c4 = c & ~3, lanes = i32x4(0, 1, 2, 3);
+  const ph = h / s, pw = w / s, c4 = c & ~3;
   let o = 0;
   for (let b = 0; b < batch; b++) {
     for (let py = 0; py < ph; py++) {
       for (let px = 0; px < pw; px++, o += c) {
         const k0 = ((b * h + py * s) * w + px * s) * c;
-        for (let ch = 0; ch < c4; ch += 4) {
-          let best = v128.load(a + <usize> (k0 + ch) * 4);
-          let arg = i32x4.add(i32x4.splat(k0 + ch), lanes);
-          for (let dy = 0; dy < s; dy++) {
-            for (let dx = i32(dy == 0); dx < s; dx++) {
-              const k = k0 + (dy * w + dx) * c + ch, v = v128.load(a + <usize> k * 4);
-              const gt = f32x4.gt(v, best); // strict: a tie keeps the earlier entry
-              best = v128.bitselect(v, best, gt);
-              arg = v128.bitselect(i32x4.add(i32x4.splat(k), lanes), arg, gt);
-            }
-          }
-          v128.store(y + <usize> (o + ch) * 4, best);
-          v128.store(idx + <usize> (o + ch) * 4, arg);
+        for (let ch = 0; ch < c4; ch += 4) maxWindow4(a, y, idx, k0, o, ch, w, c, s);
+        if (c4 == c) continue;
+        if (c >= 4) {
+          maxWindow4(a, y, idx, k0, o, c - 4, w, c, s);
+          continue;
         }
-        for (let ch = c4; ch < c; ch++) {
+        for (let ch = 0; ch < c; ch++) {
           let best = load<f32>(a + <usize> (k0 + ch) * 4), arg = k0 + ch;
           for (let dy = 0; dy < s; dy++) {
             for (let dx = i32(dy == 0); dx < s; dx++) {

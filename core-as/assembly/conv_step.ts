@@ -240,14 +240,6 @@ export function convForwardT(
   );
 }
 
-/** d[0..n) += g s[0..n) for n a multiple of 4. */
-function axpy4(d: usize, s: usize, g: v128, n: i32): void {
-  for (let j = 0; j < n; j += 4) {
-    const o = <usize> j * 4;
-    v128.store(d + o, madd(g, v128.load(s + o), v128.load(d + o)));
-  }
-}
-
 /** Wr [outC, k, run4] (run4 = run rounded up to 4, zero past run) from W^T [k run, outC]. */
 export function convRowsT(Wt: usize, Wr: usize, outC: i32, k: i32, run: i32): void {
   const run4 = (run + 3) & ~3;
@@ -335,15 +327,26 @@ export function convPoolBackward(
       }
     }
   }
+  const rowBytes = <usize> run4 * 4;
   for (let e = list, end = list + <usize> n * 12; e < end; e += 12) {
-    const at = <usize> load<i32>(e), ch = load<i32>(e, 4), gs = load<f32>(e, 8);
-    const wr = Wr + <usize> (ch * kk4) * 4, dwr = dWr + <usize> (ch * kk4) * 4;
+    const at = xp + <usize> load<i32>(e), ch = load<i32>(e, 4), gs = load<f32>(e, 8);
     const gv = f32x4.splat(gs);
     store<f32>(dD + <usize> ch * 4, load<f32>(dD + <usize> ch * 4) + gs);
-    for (let dy = 0; dy < k; dy++) {
-      const off = at + <usize> dy * rs, woff = <usize> (dy * run4) * 4;
-      axpy4(dwr + woff, xp + off, gv, run4);
-      if (dxp) axpy4(dxp + off, wr + woff, gv, run4);
+    let d = dWr + <usize> (ch * kk4) * 4, src = at;
+    for (let dy = 0; dy < k; dy++, d += rowBytes, src += rs) {
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        v128.store(d + o, madd(gv, v128.load(src + o), v128.load(d + o)));
+      }
+    }
+  }
+  if (!dxp) return;
+  for (let e = list, end = list + <usize> n * 12; e < end; e += 12) {
+    const ch = load<i32>(e, 4), gv = f32x4.splat(load<f32>(e, 8));
+    let d = dxp + <usize> load<i32>(e), w = Wr + <usize> (ch * kk4) * 4;
+    for (let dy = 0; dy < k; dy++, d += rs, w += rowBytes) {
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        v128.store(d + o, madd(gv, v128.load(w + o), v128.load(d + o)));
+      }
     }
   }
 }
