@@ -81,25 +81,21 @@ function store8(c: usize, v0: v128, v1: v128, cols: i32): void {
   if (n > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
+/** The shape of the product `convForwardT` is running, read by its tiles. */
+let tSar: usize = 0,
+  tRs: usize = 0,
+  tRun: i32 = 0,
+  tK: i32 = 0,
+  tCols: i32 = 0,
+  tRelu: bool = false;
+
 /**
- * Four output positions (A rows a, a + sar, ...; C rows c, c + ldc, ...) times one panel:
- * k kernel rows of `run` floats each, one image row (rs bytes) apart. Starts from the bias
- * (b0, b1), applies ReLU if `relu`, stores `cols` channels; returns the lanes' max.
+ * Four output positions (A rows a, a + tSar, ...; C rows c, c + ldc, ...) times one panel at
+ * bp: tK kernel rows of tRun floats each, one image row (tRs bytes) apart. Starts from the bias
+ * (b0, b1), applies ReLU if tRelu, stores tCols channels; returns the lanes' max.
  */
-function convTile4(
-  c: usize,
-  ldc: usize,
-  a: usize,
-  sar: usize,
-  rs: usize,
-  run: i32,
-  k: i32,
-  bp: usize,
-  b0: v128,
-  b1: v128,
-  cols: i32,
-  relu: bool,
-): v128 {
+function convTile4(c: usize, ldc: usize, a: usize, bp: usize, b0: v128, b1: v128): v128 {
+  const sar = tSar, rs = tRs, run = tRun, k = tK, cols = tCols, relu = tRelu;
   let x00 = b0, x01 = b1, x10 = b0, x11 = b1, x20 = b0, x21 = b1, x30 = b0, x31 = b1;
   let b = bp;
   for (let dy = 0; dy < k; dy++) {
@@ -134,18 +130,8 @@ function convTile4(
 }
 
 /** One output position times one panel (convTile4's tail). */
-function convTile1(
-  c: usize,
-  a: usize,
-  rs: usize,
-  run: i32,
-  k: i32,
-  bp: usize,
-  b0: v128,
-  b1: v128,
-  cols: i32,
-  relu: bool,
-): v128 {
+function convTile1(c: usize, a: usize, bp: usize, b0: v128, b1: v128): v128 {
+  const rs = tRs, run = tRun, k = tK, cols = tCols, relu = tRelu;
   let x0 = b0, x1 = b1, b = bp;
   for (let dy = 0; dy < k; dy++) {
     let a0 = a + <usize> dy * rs;
@@ -188,46 +174,24 @@ export function convForwardT(
   packPanels(D, 0, 4, 1, outC, bias);
   const sar = <usize> inC * 4, rs = <usize> (Wp * inC) * 4, ldc = <usize> outC * 4;
   const x4 = outW & ~3;
+  (tSar = sar), (tRs = rs), (tRun = run), (tK = k), (tRelu = relu);
   let mx = f32x4.splat(0);
   for (let b = 0; b < batch; b++) {
     for (let y = 0; y < outH; y++) {
       const ar = xp + <usize> ((b * Hp + y) * Wp * inC) * 4;
       const cr = a + <usize> ((b * outH + y) * outW * outC) * 4;
       for (let p = 0; p < panels; p++) {
-        const bp = pk + <usize> (p * kk * NR) * 4, cols = min(NR, outC - p * NR);
+        const bp = pk + <usize> (p * kk * NR) * 4;
+        tCols = min(NR, outC - p * NR);
         const b0 = v128.load(bias + <usize> (p * NR) * 4);
         const b1 = v128.load(bias + <usize> (p * NR) * 4, 16);
         const cp = cr + <usize> (p * NR) * 4;
         for (let x = 0; x < x4; x += 4) {
-          const t = convTile4(
-            cp + <usize> x * ldc,
-            ldc,
-            ar + <usize> x * sar,
-            sar,
-            rs,
-            run,
-            k,
-            bp,
-            b0,
-            b1,
-            cols,
-            relu,
-          );
+          const t = convTile4(cp + <usize> x * ldc, ldc, ar + <usize> x * sar, bp, b0, b1);
           mx = f32x4.max(mx, t);
         }
         for (let x = x4; x < outW; x++) {
-          const t = convTile1(
-            cp + <usize> x * ldc,
-            ar + <usize> x * sar,
-            rs,
-            run,
-            k,
-            bp,
-            b0,
-            b1,
-            cols,
-            relu,
-          );
+          const t = convTile1(cp + <usize> x * ldc, ar + <usize> x * sar, bp, b0, b1);
           mx = f32x4.max(mx, t);
         }
       }
