@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
-import { MAX_WASM_BYTES, relaxedSimdDefault, WasmCore } from "../../src/backend/wasm/core.ts";
+import {
+  MAX_WASM_BYTES,
+  relaxedSimdDefault,
+  sharedCoreMemory,
+  WasmCore,
+} from "../../src/backend/wasm/core.ts";
 import { CORE_WASM_RELAXED_BASE64 } from "../../src/backend/wasm/core_module.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { ValueError } from "../../src/errors.ts";
@@ -75,4 +80,19 @@ test("the relaxed-SIMD build loads where the engine validates it (Deno, Bun) and
       assert.ok(d <= 2 * gamma * abs, `z[${r},${j}]: ${d} > 2 gamma |.|`);
     }
   }
+});
+
+test("cores made on one shared memory see each other's writes, also after a grow, and a shared memory past 1 GiB is a ValueError", () => {
+  const memory = sharedCoreMemory(1 << 16);
+  const a = new WasmCore({ memory }), b = new WasmCore({ memory });
+  assert.equal(a.exports.memory, memory);
+  const p = a.alloc(16);
+  a.f32()[p / 4] = 2;
+  assert.equal(b.f32()[p / 4], 2);
+  const q = a.alloc(3 << 20); // grows the shared memory
+  a.f32()[q / 4 + 5] = 7;
+  assert.equal(b.f32()[q / 4 + 5], 7);
+  assert.throws(() => sharedCoreMemory(2 ** 31), ValueError);
+  b.reset(a.top);
+  assert.throws(() => b.alloc(2 ** 30), /shared core memory ends at 1 GiB/);
 });

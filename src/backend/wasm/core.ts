@@ -16,10 +16,21 @@
  * A fused multiply-add rounds once instead of twice, so the two builds' float32 results differ
  * in the last bits; both sit inside the float32 bounds of proofs/backend-float32.md.
  *
+ * Each build also comes on an imported shared memory (`sharedCoreMemory`, at most SHARED_PAGES
+ * pages): cores made with `{ memory }` in several threads run on the same bytes, so a
+ * data-parallel step shares its parameters and gradients instead of copying them. Their arenas
+ * are the caller's to keep apart (`reset(mark)` starts a core's allocations at `mark`).
+ *
  * @module
  */
 import { ValueError } from "../../errors.ts";
-import { CORE_WASM_BASE64, CORE_WASM_RELAXED_BASE64 } from "./core_module.ts";
+import {
+  CORE_WASM_BASE64,
+  CORE_WASM_RELAXED_BASE64,
+  CORE_WASM_RELAXED_SHARED_BASE64,
+  CORE_WASM_SHARED_BASE64,
+  SHARED_PAGES,
+} from "./core_module.ts";
 
 /**
  * The kernels the core exports (pointers are byte offsets, sizes are counts). Layouts are
@@ -198,7 +209,13 @@ const PAGE = 65536;
  */
 export const MAX_WASM_BYTES = 4 * 1024 ** 3;
 
-const compiled: { plain?: WebAssembly.Module; relaxed?: WebAssembly.Module } = {};
+const BUILDS = {
+  plain: CORE_WASM_BASE64,
+  relaxed: CORE_WASM_RELAXED_BASE64,
+  shared: CORE_WASM_SHARED_BASE64,
+  relaxedShared: CORE_WASM_RELAXED_SHARED_BASE64,
+};
+const compiled: Partial<Record<keyof typeof BUILDS, WebAssembly.Module>> = {};
 let relaxedValid: boolean | undefined;
 
 /**
@@ -220,11 +237,33 @@ export function relaxedSimdDefault(): boolean {
 }
 
 /** The compiled module of one build (compiled once per process, synchronously). */
-function coreModule(relaxed: boolean): WebAssembly.Module {
-  const key = relaxed ? "relaxed" : "plain";
-  return compiled[key] ??= new WebAssembly.Module(
-    decodeBase64(relaxed ? CORE_WASM_RELAXED_BASE64 : CORE_WASM_BASE64) as BufferSource,
-  );
+function coreModule(relaxed: boolean, shared: boolean): WebAssembly.Module {
+  const key = shared ? (relaxed ? "relaxedShared" : "shared") : (relaxed ? "relaxed" : "plain");
+  return compiled[key] ??= new WebAssembly.Module(decodeBase64(BUILDS[key]) as BufferSource);
+}
+
+/**
+ * A shared memory for cores in several threads (`new WasmCore({ memory })`): `bytes` to start
+ * with, growable to SHARED_PAGES pages (1 GiB).
+ *
+ * @example
+ * ```ts
+ * import { sharedCoreMemory, WasmCore } from "./core.ts";
+ * const memory = sharedCoreMemory(1 << 20);
+ * const a = new WasmCore({ memory }), b = new WasmCore({ memory });
+ * const p = a.alloc(16);
+ * a.f32()[p / 4] = 2;
+ * console.log(b.f32()[p / 4]); // 2: the same bytes
+ * ```
+ */
+export function sharedCoreMemory(bytes: number): WebAssembly.Memory {
+  const initial = Math.max(1, Math.ceil(bytes / PAGE));
+  if (initial > SHARED_PAGES) {
+    throw new ValueError(
+      `a shared core memory holds at most ${SHARED_PAGES * PAGE} bytes; ${bytes} asked for`,
+    );
+  }
+  return new WebAssembly.Memory({ initial, maximum: SHARED_PAGES, shared: true });
 }
 
 function decodeBase64(b64: string): Uint8Array {
@@ -251,6 +290,7 @@ export class WasmCore {
   #top = 0;
   #buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   #f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  readonly #limit: number;
 
   /** Whether this core runs the relaxed-SIMD build. */
   readonly relaxed: boolean;
@@ -259,15 +299,18 @@ export class WasmCore {
    * Instantiates an embedded module (compiled once per process, synchronously).
    *
    * @param options `relaxed`: the relaxed-SIMD build (default {@link relaxedSimdDefault});
-   * true where the engine lacks relaxed SIMD is a ValueError.
+   * true where the engine lacks relaxed SIMD is a ValueError. `memory`: run on this shared
+   * memory ({@link sharedCoreMemory}) instead of the module's own.
    */
-  constructor(options: { relaxed?: boolean } = {}) {
+  constructor(options: { relaxed?: boolean; memory?: WebAssembly.Memory } = {}) {
     const relaxed = options.relaxed ?? relaxedSimdDefault();
     if (relaxed && !WebAssembly.validate(decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource)) {
       throw new ValueError("this engine has no relaxed SIMD: use { relaxed: false }");
     }
     this.relaxed = relaxed;
-    const instance = new WebAssembly.Instance(coreModule(relaxed), {});
+    const { memory } = options, imports = memory ? { env: { memory } } : {};
+    const instance = new WebAssembly.Instance(coreModule(relaxed, memory !== undefined), imports);
+    this.#limit = memory ? SHARED_PAGES * PAGE : MAX_WASM_BYTES;
     this.exports = instance.exports as unknown as CoreExports;
     this.reset();
   }
@@ -285,10 +328,13 @@ export class WasmCore {
   /** A 16-byte-aligned region of `bytes` bytes; grows the memory if needed. */
   alloc(bytes: number): number {
     const p = this.#top, end = p + Math.ceil(bytes / 16) * 16;
-    if (end > MAX_WASM_BYTES) {
+    if (end > this.#limit) {
+      const where = this.#limit === MAX_WASM_BYTES
+        ? "WebAssembly memory ends at 4 GiB"
+        : "a shared core memory ends at 1 GiB";
       throw new ValueError(
-        `the WASM core needs ${end} bytes of memory for this call; WebAssembly memory ends at ` +
-          `4 GiB (${MAX_WASM_BYTES} bytes): use smaller batches or layers, or the ref backend`,
+        `the WASM core needs ${end} bytes of memory for this call; ${where} ` +
+          `(${this.#limit} bytes): use smaller batches or layers, or the ref backend`,
       );
     }
     const memory = this.exports.memory, have = memory.buffer.byteLength;
