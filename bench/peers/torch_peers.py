@@ -12,12 +12,28 @@ Written to be faithful to what spikeproof computes:
            matmuls per wrapped layer per step, W s for the potential and W a_hat for the
            gradient; layer 1 unwrapped, so one). --method saf-e: SAF-E, one matmul per layer per
            step on the accumulations (U = W A, the threshold moving with a_hat).
+  onb      the Open Neuromorphic SNN-library benchmark (open-neuromorphic.org, "Spiking Neural
+           Network (SNN) Library Benchmarks", 2023, updated 2024; its run_benchmark.py in
+           github.com/open-neuromorphic/open-neuromorphic.github.io, content/blog/
+           spiking-neural-network-framework-benchmarking/docker): Linear(n, n) then a LIF layer,
+           input randn(T, batch, n), forward over all T, loss = spikes.sum(), backward (BPTT by
+           autograd); defaults n 512, T 500, batch 16. The LIF is spikeproof's (lambda 0.5,
+           V_th 1, soft reset detached, Heaviside forward with the sigmoid surrogate slope 4);
+           the Linear runs once on all T x batch rows. One warm-up on the first 2 steps, then
+           --steps timed forward+backward passes (forward and backward timed apart too).
+           Peak memory: VmHWM - VmRSS from /proc/self/status, the high-water mark reset by
+           writing 5 to /proc/self/clear_refs before the model is built (what the
+           configuration added, as bench/onb.ts measures spikeproof), and ru_maxrss (the whole
+           process, Python and torch included); torch has no allocator statistics on CPU.
+  info     the BLAS and threads only.
 Usage: python3 torch_peers.py CASE [--images F --labels F --count N --test-images F
-       --test-labels F --test-count N] [--steps S] [--method ottt|saf-e]
+       --test-labels F --test-count N] [--steps S] [--method ottt|saf-e] [--n N --T T
+       --batch B]
 """
 import argparse
 import json
 import os
+import resource
 import time
 
 import numpy as np
@@ -157,17 +173,75 @@ def lif(a):
     return {"seconds": (time.perf_counter() - t0) / a.steps, "per": "batch", "method": a.method}
 
 
+def rss():
+    """VmRSS and VmHWM of this process in bytes."""
+    with open("/proc/self/status") as f:
+        kv = dict(l.split(":", 1) for l in f.read().splitlines() if ":" in l)
+    return int(kv["VmRSS"].split()[0]) * 1024, int(kv["VmHWM"].split()[0]) * 1024
+
+
+def onb(a):
+    lam, vth, n, T, B = 0.5, 1.0, a.n, a.T, a.batch
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")  # VmHWM := VmRSS
+    except OSError:
+        pass
+    base, _ = rss()
+    fc = nn.Linear(n, n)
+    x = torch.randn(T, B, n)
+
+    def forward(inp):
+        # one matmul over all T x batch rows; unbind, not current[t], whose backward would
+        # write each step's gradient into a zeroed [T, batch, n] tensor (T^2 work)
+        current = fc(inp).unbind(0)
+        v, out = torch.zeros(B, n), []
+        for c in current:
+            u = lam * v + c
+            s = Spike.apply(u - vth)
+            v = u - vth * s.detach()                 # soft reset, detached
+            out.append(s)
+        return torch.stack(out)
+
+    fc.zero_grad(set_to_none=True)
+    forward(x[:2]).sum().backward()                  # warm-up
+    fwd, bwd = [], []
+    for _ in range(a.steps):
+        fc.zero_grad(set_to_none=True)
+        t0 = time.perf_counter()
+        out = forward(x)
+        t1 = time.perf_counter()
+        out.sum().backward()
+        fwd.append(t1 - t0), bwd.append(time.perf_counter() - t1)
+        del out
+    _, peak = rss()
+    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
+    total = sorted(f + b for f, b in zip(fwd, bwd))
+    return {
+        "n": n, "T": T, "batch": B,
+        "ms": {"runs": [1000 * (f + b) for f, b in zip(fwd, bwd)], "min": 1000 * total[0],
+               "median": 1000 * float(np.median(total))},
+        "forwardMs": 1000 * float(np.median(fwd)), "backwardMs": 1000 * float(np.median(bwd)),
+        "memoryMB": {"peak": round((peak - base) / 1e6, 2), "baseRss": round(base / 1e6, 2),
+                     "ruMaxrss": round(maxrss / 1e6, 2),
+                     "input": round(x.numel() * 4 / 1e6, 2)},
+    }
+
+
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("case", choices=["mlp", "lenet5", "lif"])
+    p.add_argument("case", choices=["mlp", "lenet5", "lif", "onb", "info"])
     for f in ["images", "labels", "test-images", "test-labels"]:
         p.add_argument("--" + f)
     p.add_argument("--count", type=int)
     p.add_argument("--test-count", type=int)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--method", default="saf-e", choices=["ottt", "saf-e"])
+    p.add_argument("--n", type=int, default=512)
+    p.add_argument("--T", type=int, default=500)
+    p.add_argument("--batch", type=int, default=16)
     a = p.parse_args()
-    out = {"mlp": mlp, "lenet5": lenet5, "lif": lif}[a.case](a)
+    out = {"mlp": mlp, "lenet5": lenet5, "lif": lif, "onb": onb, "info": lambda _: {}}[a.case](a)
     print(json.dumps({"case": a.case, **out, **blas()}))
 
 
