@@ -2,7 +2,9 @@
  * `npm run bench:peers`: spikeproof against its peers on this machine, one run, side by side.
  * Each row alternates the two sides (A B A B) for `--rounds` rounds and reports min and median
  * of each side and the median ratio spikeproof over peer (higher is better; for
- * `safEOverOtttOConv`, a time ratio, lower is better), with the load average.
+ * `safEOverOtttOConv`, a time ratio, lower is better), with the load average. The memory rows
+ * (onb, memoryVsT) run each configuration once in a fresh process instead (peaks must not mix).
+ * `--help` lists the rows; `--only` takes their JSON keys.
  *
  *   gemmVsTfjs         bench/gemm.ts in Node, Deno and Bun (kernel v3 vs tfjs-backend-wasm)
  *   ttfsFc2VsTorch     one ttfs-fc2 epoch (train + test, wasm) vs PyTorch's MLP epoch
@@ -13,21 +15,28 @@
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
  *   workers2Vs1        the fused ttfs-fc2 step over 2 workers vs 1 (images/s)
  *   safEOverOtttOConv  lif-conv step time, SAF-E over OTTT_O (authors' variant), wasm
+ *   onb                the Open Neuromorphic SNN-library benchmark protocol (Linear n -> n and
+ *                      LIF, batch 16, T = 500, n = 512 and 4096): forward+backward ms and
+ *                      peak MB of BPTT, SAF-E and OTTT_O in Node, Deno and Bun, and PyTorch's
+ *                      BPTT (bench/peers_memory.ts, bench/onb.ts)
+ *   memoryVsT          peak memory of SAF-E, OTTT_O and BPTT on lif-mlp for T = 6..500,
+ *                      measured and counted, and SAF-E / OTTT_O (bench/peers_memory.ts)
  *
  * The PyTorch side (bench/peers/torch_peers.py) runs with /usr/bin/python3 and Debian's
  * python3-torch on OpenBLAS (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread; the
  * OPENBLAS_CORETYPE/L2_SIZE pins of this machine unset for that command), one thread; where
  * torch is absent its rows say so. `--json` makes the last stdout line one JSON object;
- * results/peers.json gets the whole report.
+ * results/peers.json gets the whole report (`--out FILE` elsewhere; with `--only`, which runs
+ * the named rows alone, nothing is written unless `--out` is given).
  *
- *   npx tsx bench/peers.ts [--rounds 3] [--data DIR] [--json]
+ *   npx tsx bench/peers.ts [--rounds 3] [--data DIR] [--json] [--only ROW[,ROW]] [--out FILE]
+ *                          [--onb-n 512,4096]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
 import { backendByName } from "../src/backend/select.ts";
 import { gatherBatch } from "../src/data/batching.ts";
 import { type ImageSet, loadFashionMnist } from "../src/data/fashion_mnist.ts";
@@ -41,83 +50,59 @@ import { Rng } from "../src/nn/rng.ts";
 import { createLifStep } from "../src/steps/lif/select.ts";
 import { TTFS_TRAINING, ttfsModelLayers } from "../src/ttfs/models.ts";
 import { LIF_MODELS } from "../src/cli/train_lif.ts";
+import {
+  arg,
+  log,
+  med,
+  perCall,
+  rawImages,
+  root,
+  type Row,
+  RUNTIMES,
+  sideBySide as alternate,
+  stats,
+  torch,
+  torchMissing,
+} from "./peers_lib.ts";
+import { type MemoryVsT, memoryVsTRow, memoryVsTSummary, onbRow } from "./peers_memory.ts";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const arg = (name: string, dflt?: string) => {
-  const k = process.argv.indexOf(`--${name}`);
-  return k >= 0 ? process.argv[k + 1] : dflt;
-};
+const ROWS = [
+  "gemmVsTfjs",
+  "ttfsFc2VsTorch",
+  "lifSafEVsTorch",
+  "lenet5VsTorch",
+  "workers2Vs1",
+  "safEOverOtttOConv",
+  "onb",
+  "memoryVsT",
+];
+if (process.argv.includes("--help")) {
+  console.log(
+    "npx tsx bench/peers.ts [--rounds 3] [--data DIR] [--json] [--only ROW[,ROW]] [--out FILE]\n" +
+      "  [--onb-n 512,4096] (the onb row's sizes n)\n" +
+      `rows (JSON keys): ${ROWS.join(", ")}\n` +
+      "--only runs the named rows alone and writes no report unless --out FILE is given;\n" +
+      "otherwise the report goes to --out (default results/peers.json).",
+  );
+  process.exit(0);
+}
 const rounds = Number(arg("rounds", "3")), json = process.argv.includes("--json");
-const med = (a: number[]) => {
-  const s = a.slice().sort((p, q) => p - q), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-const stats = (a: number[]) => ({ runs: a, min: Math.min(...a), median: med(a) });
-const log = (s: string) => console.error(s);
-
-/** Seconds of `f`'s work per call, over `n` calls after one warm-up. */
-async function perCall(f: () => unknown, n: number): Promise<number> {
-  await f();
-  const t0 = performance.now();
-  for (let k = 0; k < n; k++) await f();
-  return (performance.now() - t0) / 1000 / n;
-}
-
-// ---------------------------------------------------------------- the PyTorch side
-
-const PY = "/usr/bin/python3";
-const torchEnv = () => {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
-    LD_LIBRARY_PATH: "/usr/lib/x86_64-linux-gnu/openblas-pthread",
-  };
-  delete env.OPENBLAS_CORETYPE, delete env.OPENBLAS_L2_SIZE;
-  return { ...env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
-};
-const torchMissing = (() => {
-  const r = spawnSync(PY, ["-c", "import torch"], { encoding: "utf8" });
-  return r.status === 0 ? undefined : `no torch for ${PY} (apt-get install python3-torch)`;
-})();
-
-function torch(args: string[]): Record<string, unknown> {
-  const script = join(root, "bench", "peers", "torch_peers.py");
-  const r = spawnSync(PY, [script, ...args], { encoding: "utf8", env: torchEnv() });
-  if (r.status !== 0) throw new Error(`torch_peers.py ${args[0]}: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split("\n").pop()!);
-}
-
-// ---------------------------------------------------------------- rows
-
-interface Row {
-  spikeproof: ReturnType<typeof stats>;
-  peer: ReturnType<typeof stats>;
-  ratio: number;
-  unit: string;
-  note?: string;
-}
-
-/** A B A B: `ours` and `theirs` return seconds; the ratio is theirs / ours (time). */
-async function sideBySide(
+const only = arg("only")?.split(",");
+const unknownRows = only?.filter((r) => !ROWS.includes(r)) ?? [];
+if (unknownRows.length) throw new Error(`unknown rows ${unknownRows}; known: ${ROWS.join(", ")}`);
+const runs = (row: string) => !only || only.includes(row);
+const out = arg("out", only ? undefined : join(root, "results", "peers.json"));
+const sideBySide = (
   ours: () => Promise<number> | number,
   theirs: () => Promise<number> | number,
   unit: string,
-): Promise<Row> {
-  const a: number[] = [], b: number[] = [];
-  for (let k = 0; k < rounds; k++) (a.push(await ours()), b.push(await theirs()));
-  return { spikeproof: stats(a), peer: stats(b), ratio: med(b) / med(a), unit };
-}
+) => alternate(rounds, ours, theirs, unit);
 
 function gemmVsTfjs(): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-"));
   try {
-    for (
-      const [rt, cmd, pre] of [
-        ["node", join(root, "node_modules", ".bin", "tsx"), []],
-        ["deno", join(root, "node_modules", ".bin", "deno"), ["run", "-A"]],
-        ["bun", join(root, "node_modules", ".bin", "bun"), []],
-      ] as const
-    ) {
+    for (const [rt, cmd, pre] of RUNTIMES) {
       const file = join(dir, `${rt}.json`);
       const r = spawnSync(cmd, [...pre, "bench/gemm.ts", String(rounds), "--json", file], {
         cwd: root,
@@ -136,25 +121,6 @@ function gemmVsTfjs(): Record<string, Record<string, number>> {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
-}
-
-/** The training and test images as raw uint8 files for the Python side. */
-function rawImages(train: ImageSet, test: ImageSet, dir: string): string[] {
-  const w = (name: string, a: Uint8Array) => (writeFileSync(join(dir, name), a), join(dir, name));
-  return [
-    "--images",
-    w("train-x", train.images),
-    "--labels",
-    w("train-y", train.labels),
-    "--count",
-    String(train.count),
-    "--test-images",
-    w("test-x", test.images),
-    "--test-labels",
-    w("test-y", test.labels),
-    "--test-count",
-    String(test.count),
-  ];
 }
 
 async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
@@ -230,43 +196,62 @@ async function workers2Vs1(train: ImageSet): Promise<Row> {
   };
 }
 
-async function main(): Promise<void> {
-  const load0 = loadavg()[0], dir = arg("data", "embedded")!;
-  const { train, test } = await loadFashionMnist({ dir });
-  const report: Record<string, unknown> = { rounds, data: dir, node: process.version };
-  log("gemm..."), (report.gemmVsTfjs = gemmVsTfjs());
-  const t = torchMissing;
-  const rows: Record<string, Row | string> = {};
-  if (t) rows.ttfsFc2VsTorch = rows.lifSafEVsTorch = rows.lenet5VsTorch = `skipped: ${t}`;
-  else {
-    log("ttfs-fc2 epoch..."), (rows.ttfsFc2VsTorch = await ttfsFc2VsTorch(train, test));
-    log("lif-mlp SAF-E..."),
-      (rows.lifSafEVsTorch = await sideBySide(
+/** The PyTorch rows (ttfsFc2VsTorch, lifSafEVsTorch and its OTTT_O twin, lenet5VsTorch). */
+async function torchRows(rows: Record<string, Row | string>, data?: Data): Promise<void> {
+  const names = ["ttfsFc2VsTorch", "lifSafEVsTorch", "lenet5VsTorch"].filter(runs);
+  if (torchMissing) return names.forEach((k) => (rows[k] = `skipped: ${torchMissing}`));
+  if (runs("ttfsFc2VsTorch")) {
+    log("ttfs-fc2 epoch..."), (rows.ttfsFc2VsTorch = await ttfsFc2VsTorch(data!.train, data!.test));
+  }
+  if (runs("lifSafEVsTorch")) {
+    log("lif-mlp SAF-E...");
+    for (const [key, method] of [["lifSafEVsTorch", "saf-e"], ["lifSafEVsTorchOtttO", "ottt"]]) {
+      rows[key] = await sideBySide(
         lifBatch("lif-mlp", "saf-e"),
-        () => torch(["lif", "--method", "saf-e", "--steps", "5"]).seconds as number,
+        () => torch(["lif", "--method", method, "--steps", "5"]).seconds as number,
         "s/batch",
-      ));
-    rows.lifSafEVsTorchOtttO = await sideBySide(
-      lifBatch("lif-mlp", "saf-e"),
-      () => torch(["lif", "--method", "ottt", "--steps", "5"]).seconds as number,
+      );
+    }
+  }
+  if (runs("lenet5VsTorch")) log("lenet5..."), (rows.lenet5VsTorch = await lenet5VsTorch());
+}
+
+type Data = { train: ImageSet; test: ImageSet };
+
+/** Runs the selected rows into `report`; returns the rows of the side-by-side kind. */
+async function runRows(report: Record<string, unknown>, data?: Data) {
+  const rows: Record<string, Row | string> = {};
+  if (runs("gemmVsTfjs")) log("gemm..."), (report.gemmVsTfjs = gemmVsTfjs());
+  await torchRows(rows, data);
+  if (runs("workers2Vs1")) log("workers..."), (rows.workers2Vs1 = await workers2Vs1(data!.train));
+  if (runs("safEOverOtttOConv")) {
+    log("lif-conv SAF-E / OTTT_O...");
+    const conv = await sideBySide(
+      lifBatch("lif-conv", "saf-e"),
+      async () => await lifBatch("lif-conv", "ottt-o", "official")(),
       "s/batch",
     );
-    log("lenet5..."), (rows.lenet5VsTorch = await lenet5VsTorch());
-    report.torch = torch(["lenet5", "--steps", "1"]);
+    conv.ratio = conv.spikeproof.median / conv.peer.median,
+      conv.note = "time ratio SAF-E / OTTT_O (official); lower is better";
+    rows.safEOverOtttOConv = conv;
   }
-  log("workers..."), (rows.workers2Vs1 = await workers2Vs1(train));
-  log("lif-conv SAF-E / OTTT_O...");
-  rows.safEOverOtttOConv = await sideBySide(
-    lifBatch("lif-conv", "saf-e"),
-    async () => await lifBatch("lif-conv", "ottt-o", "official")(),
-    "s/batch",
-  );
-  const conv = rows.safEOverOtttOConv as Row;
-  conv.ratio = conv.spikeproof.median / conv.peer.median,
-    conv.note = "time ratio SAF-E / OTTT_O (official); lower is better";
+  const sizes = arg("onb-n")?.split(",").map(Number); // default 512,4096 (the protocol's)
+  if (runs("onb")) report.onb = onbRow({ rounds, sizes });
+  if (runs("memoryVsT")) report.memoryVsT = memoryVsTRow();
+  if (!torchMissing) report.torch = torch(["info"]);
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const load0 = loadavg()[0], dir = arg("data", "embedded")!;
+  const needsData = runs("ttfsFc2VsTorch") || runs("workers2Vs1");
+  const data = needsData ? await loadFashionMnist({ dir }) : undefined;
+  const report: Record<string, unknown> = { rounds, data: dir, node: process.version, only };
+  const rows = await runRows(report, data);
   const load = [load0, loadavg()[0]];
   report.rows = rows, report.load = load;
-  const r = (k: string) => typeof rows[k] === "string" ? null : (rows[k] as Row).ratio;
+  const r = (k: string) =>
+    rows[k] === undefined ? undefined : typeof rows[k] === "string" ? null : (rows[k] as Row).ratio;
   const summary = {
     gemmVsTfjs: report.gemmVsTfjs,
     ttfsFc2VsTorch: r("ttfsFc2VsTorch"),
@@ -274,6 +259,8 @@ async function main(): Promise<void> {
     lenet5VsTorch: r("lenet5VsTorch"),
     workers2Vs1: r("workers2Vs1"),
     safEOverOtttOConv: r("safEOverOtttOConv"),
+    onb: (report.onb as { summary?: unknown } | undefined)?.summary,
+    memoryVsT: report.memoryVsT && memoryVsTSummary(report.memoryVsT as MemoryVsT),
     load,
     blas: torchMissing
       ? null
@@ -281,10 +268,7 @@ async function main(): Promise<void> {
     threads: 1,
   };
   report.summary = summary;
-  await writeFileAtomic(
-    join(root, "results", "peers.json"),
-    JSON.stringify(report, null, 2) + "\n",
-  );
+  if (out) await writeFileAtomic(out, JSON.stringify(report, null, 2) + "\n");
   for (const [k, v] of Object.entries(rows)) {
     if (typeof v === "string") console.log(`${k}: ${v}`);
     else {console.log(
@@ -295,6 +279,8 @@ async function main(): Promise<void> {
         }${v.note ? ` (${v.note})` : ""}`,
       );}
   }
+  if (summary.onb) console.log(`onb (ms, peak MB): ${JSON.stringify(summary.onb)}`);
+  if (summary.memoryVsT) console.log(`memoryVsT: ${JSON.stringify(summary.memoryVsT)}`);
   console.log(`load ${load.map((l) => l.toFixed(2)).join(" -> ")}`);
   if (json) console.log(JSON.stringify(summary));
 }
