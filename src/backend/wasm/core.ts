@@ -291,6 +291,7 @@ export class WasmCore {
   #buffer: ArrayBuffer | SharedArrayBuffer | undefined;
   #f32: Float32Array<ArrayBufferLike> = new Float32Array(0);
   readonly #limit: number;
+  #end = 0;
 
   /** Whether this core runs the relaxed-SIMD build. */
   readonly relaxed: boolean;
@@ -308,16 +309,22 @@ export class WasmCore {
       throw new ValueError("this engine has no relaxed SIMD: use { relaxed: false }");
     }
     this.relaxed = relaxed;
-    const { memory } = options, imports = memory ? { env: { memory } } : {};
+    const { memory } = options;
+    const imports: WebAssembly.Imports = memory ? { env: { memory } } : {};
     const instance = new WebAssembly.Instance(coreModule(relaxed, memory !== undefined), imports);
     this.#limit = memory ? SHARED_PAGES * PAGE : MAX_WASM_BYTES;
     this.exports = instance.exports as unknown as CoreExports;
     this.reset();
   }
 
-  /** Frees every region allocated since `mark` (a value of `top`), or all of them. */
-  reset(mark: number = this.exports.heapBase()): void {
+  /**
+   * Frees every region allocated since `mark` (a value of `top`), or all of them. With `end`
+   * (bytes, > 0), allocations from now on must end there: the arena of one thread's core on a
+   * shared memory, which must not run into the next thread's (0: none).
+   */
+  reset(mark: number = this.exports.heapBase(), end: number = this.#end): void {
     this.#top = mark;
+    this.#end = end;
   }
 
   /** The first free byte: give it to `reset` to free what is allocated after it. */
@@ -328,6 +335,11 @@ export class WasmCore {
   /** A 16-byte-aligned region of `bytes` bytes; grows the memory if needed. */
   alloc(bytes: number): number {
     const p = this.#top, end = p + Math.ceil(bytes / 16) * 16;
+    if (this.#end > 0 && end > this.#end) {
+      throw new ValueError(
+        `this core's arena ends at byte ${this.#end}; ${end - this.#end} more bytes asked for`,
+      );
+    }
     if (end > this.#limit) {
       const where = this.#limit === MAX_WASM_BYTES
         ? "WebAssembly memory ends at 4 GiB"

@@ -19,8 +19,8 @@ import {
 import { ShapeError } from "../../errors.ts";
 import { layerSizes } from "../../nn/architecture.ts";
 import { checkLayerArrays, type LayerGeometry } from "../../nn/layer.ts";
-import { stepResult, TwinCore } from "./wasm_core.ts";
-import { createWorkerTwinStep } from "./wasm_workers.ts";
+import { TwinCore } from "./wasm_core.ts";
+import { createWorkerTwinStep, stepResult } from "./wasm_workers.ts";
 
 /**
  * A fused step's spec with the network's layers where it has conv layers: `sizes` are then

@@ -7,8 +7,9 @@
  * Layout: one block per model (SNN first, then the twin), each holding per layer W^T
  * [nIn, nOut] (the kernels' forward layout, see core-as/assembly/step.ts; a conv layer's
  * [k k inC, outC]) then D [nOut] (conv: [outC]), every array starting on 16 bytes. Gradients
- * (G), Adam moments (M, V) and the reduction buffers of the workers (A, T) have the same
- * layout, so Adam runs once over both models.
+ * (G) and Adam moments (M, V) have the same layout, so Adam runs once over both models. A
+ * participant of a data-parallel step (`wasm_workers.ts`) is built on a shared memory instead
+ * (`SharedTwinLayout`): P, M and V are everyone's, G its own, and its arena a fenced region.
  *
  * Both models run the same kernels, which is the B = 1 equivalence (SPEC A5): the SNN's layer
  * is ttfsDenseForwardT on x = tmin - t (its input spike times t0 = 1 - pixel, A2, decoded in
@@ -24,7 +25,8 @@
  *
  * @module
  */
-import type { StepHyper, TwinStepResult } from "./step.ts";
+import type { StepHyper } from "./step.ts";
+import type { SharedTwinLayout, TwinShare } from "./wasm_workers.ts";
 import { layerSizes, toLayers } from "../../nn/architecture.ts";
 import { type LayerGeometry, neuronsOf } from "../../nn/layer.ts";
 import { adamStepSize } from "../../nn/optim.ts";
@@ -38,26 +40,14 @@ import {
   slotsOf,
 } from "./wasm_layers.ts";
 
-/** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
-export interface TwinShare {
-  loss: number;
-  twinLoss: number;
-  correct: number;
-  twinCorrect: number;
-  /** Per hidden layer, the largest activation tmax - t (0 if none fired). */
-  maxActivation: number[];
-}
-
 /** A B = 1 network and its twin, resident in one WASM core. */
 export class TwinCore {
   /** Floats in one buffer (both models, padded). */
   readonly length: number;
-  /** Byte offsets of the parameters, gradients, Adam moments and reduction buffers. */
+  /** Byte offsets of the parameters and gradients. */
   readonly P: number;
   readonly G: number;
-  readonly A: number;
-  readonly T: number;
-  readonly core: WasmCore = new WasmCore();
+  readonly core: WasmCore;
   readonly #slots: Slot[];
   readonly #per: number;
   readonly #M: number;
@@ -73,6 +63,7 @@ export class TwinCore {
   /**
    * @param shape Dense layer sizes, input first, e.g. [784, 340, 10], or the layers (dense or
    * conv with an optional max-pool; the readout has no pool).
+   * @param shared Build on a shared memory at these places (its parameters are not zeroed).
    * @example
    * ```ts
    * import { TwinCore } from "./wasm_core.ts";
@@ -84,6 +75,7 @@ export class TwinCore {
     shape: number[] | LayerGeometry[],
     hyper: StepHyper,
     readonly twin: boolean = true,
+    shared?: SharedTwinLayout,
   ) {
     const layers = toLayers(shape), { slots, per } = slotsOf(layers);
     this.sizes = layerSizes(layers);
@@ -91,12 +83,28 @@ export class TwinCore {
     this.#per = per;
     this.length = 2 * per;
     this.#hyper = hyper;
-    const bytes = this.length * 4, c = this.core;
-    [this.P, this.G, this.#M, this.#V, this.A, this.T] = [0, 1, 2, 3, 4, 5].map(() =>
-      c.alloc(bytes)
-    );
-    c.f32().fill(0, this.P / 4, (this.T + bytes) / 4);
+    if (shared) {
+      this.core = new WasmCore({ memory: shared.memory });
+      [this.P, this.G, this.#M, this.#V] = [shared.P, shared.G, shared.M, shared.V];
+      this.core.reset(shared.arena, shared.end);
+      this.#mark = shared.arena;
+      return;
+    }
+    const bytes = this.length * 4, c = this.core = new WasmCore();
+    [this.P, this.G, this.#M, this.#V] = [0, 1, 2, 3].map(() => c.alloc(bytes));
+    c.f32().fill(0, this.P / 4, (this.#V + bytes) / 4);
     this.#mark = c.top;
+  }
+
+  /** Floats Adam updates: both models, or the SNN's block alone when the twin is off. */
+  get trained(): number {
+    return this.twin ? this.length : this.#per;
+  }
+
+  /** Bytes of arena one `gradients` call on `rows` rows allocates (found by running one). */
+  arenaBytes(rows: number): number {
+    this.gradients(new Float32Array(rows * this.sizes[0]), new Int32Array(rows), rows, rows);
+    return this.core.top - this.#mark;
   }
 
   /** Sets both models from [W1, D1, W2, ...] (W [nOut, nIn] row-major, float64). */
@@ -219,7 +227,7 @@ export class TwinCore {
       twinCorrect: 0,
       maxActivation: [],
     };
-    c.f32().fill(0, this.G / 4, this.G / 4 + this.length);
+    c.f32().fill(0, this.G / 4, this.G / 4 + this.trained);
     if (rows === 0) return (share.maxActivation = new Array(L - 1).fill(0)), share;
     const { inputs: modelInputs, scratch } = this.#prepare(x, rows);
     const plab = c.alloc(rows * 4), pc = c.alloc(16);
@@ -246,13 +254,26 @@ export class TwinCore {
     return share;
   }
 
-  /** One Adam step of both models with the gradients at byte offset `g` (G, or A after a sum). */
-  adam(g: number): void {
+  /**
+   * One Adam step of the trained floats [lo, hi) (default all: both models, or the SNN's block,
+   * which comes first) with the gradients at byte offset `g`; Adam is elementwise, so the
+   * participants of a data-parallel step each take a range.
+   */
+  adam(g: number, lo = 0, hi: number = this.trained): void {
     const { beta1: b1, beta2: b2, epsilon } = this.#hyper;
     this.t++;
-    const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
-    const n = this.twin ? this.length : this.#per; // the SNN's block comes first
-    this.core.exports.adamStep(this.P, g, this.#M, this.#V, n, lrT, b1, b2, epsilon);
+    const lrT = adamStepSize(this.#hyper, this.t), o = lo * 4; // nn/optim.ts: the one lr_t
+    this.core.exports.adamStep(
+      this.P + o,
+      g + o,
+      this.#M + o,
+      this.#V + o,
+      hi - lo,
+      lrT,
+      b1,
+      b2,
+      epsilon,
+    );
   }
 
   /** ||dL/dW|| per layer of each model, from the gradients at byte offset `g`. */
@@ -264,25 +285,4 @@ export class TwinCore {
       );
     return { snn: norms(0), twin: this.twin ? norms(1) : [] };
   }
-}
-
-/** Means over the batch from the summed shares, and the gradient norms. */
-export function stepResult(
-  shares: TwinShare[],
-  batch: number,
-  norms: { snn: number[]; twin: number[] },
-): TwinStepResult {
-  const sum = (k: "loss" | "twinLoss" | "correct" | "twinCorrect") =>
-    shares.reduce((s, r) => s + r[k], 0);
-  return {
-    loss: sum("loss") / batch,
-    twinLoss: sum("twinLoss") / batch,
-    correct: sum("correct"),
-    twinCorrect: sum("twinCorrect"),
-    gradNorms: norms.snn,
-    twinGradNorms: norms.twin,
-    maxActivation: shares[0].maxActivation.map((_, n) =>
-      Math.max(...shares.map((s) => s.maxActivation[n]))
-    ),
-  };
 }

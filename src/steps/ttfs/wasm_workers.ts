@@ -1,26 +1,69 @@
 /**
  * Batch-parallel training steps over worker threads (`node:worker_threads`, which Node, Deno
- * and Bun all provide). Participant 0 is the calling thread, 1..n-1 are workers; each holds
- * its own TwinCore replica and takes rows [floor(w B / n), floor((w + 1) B / n)) of the batch.
+ * and Bun all provide). Participant 0 is the calling thread, 1..n-1 are workers; each takes rows
+ * [floor(w B / n), floor((w + 1) B / n)) of the batch, dense or conv alike.
  *
- * One SharedArrayBuffer carries everything, double-buffered by step parity so that a step
- * needs a single barrier: the caller writes the workers' rows and bumps SEQ; everyone computes
- * its gradients, copies them into its slot and arrives; then every replica sums the slots in
- * the same order (slot 0 + slot 1 + ...; float addition is commutative, so the sums agree bit
- * for bit) and takes the same Adam step. The replicas therefore stay identical, and reading
- * the parameters needs no worker. Waits are Atomics.wait with a short timeout, in a loop.
- * Conv networks split the same way (each replica's TwinCore is built from the layers).
+ * Threads inside wasm: every participant's core is an instance of the shared-memory build on
+ * one `WebAssembly.Memory` (shared), laid out as
+ *
+ *   [static data] P  M  V  G_0  G_1 ... G_{n-1}  arena_1 ... arena_{n-1}  arena_0 (grows)
+ *
+ * P (both models' parameters) and Adam's moments M, V exist once; each participant writes its
+ * gradients into its own G_w and allocates its scratch in its own arena (fenced; the caller's
+ * is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
+ *   1. the caller writes the workers' rows and labels into a SharedArrayBuffer and bumps SEQ;
+ *   2. everyone computes its rows' gradients into G_w, then arrives (barrier 1);
+ *   3. participant w owns the floats [lo_w, hi_w) of the trained parameters: it sums
+ *      G_0 += G_1 + ... + G_{n-1} there, in this order, and takes Adam's step there
+ *      (elementwise), then arrives (barrier 2); the caller returns after barrier 2.
+ * Nothing is copied between threads but the batch and a few figures, the reduction and Adam are
+ * split n ways, and the sums run in a fixed order, so a run is bit-identical for a given worker
+ * count. Waits are Atomics.wait with a short timeout, in a loop.
  *
  * @module
  */
 import process from "node:process";
 import { Worker } from "node:worker_threads";
-import { checkStep, type StepHyper, type TwinStepRunner, type TwinStepSpec } from "./step.ts";
+import { checkStep, type StepHyper, type TwinStepResult, type TwinStepRunner } from "./step.ts";
 import { ShapeError, SpikeproofError } from "../../errors.ts";
+import { sharedCoreMemory } from "../../backend/wasm/core.ts";
 import type { LayerGeometry } from "../../nn/layer.ts";
-import { stepResult, TwinCore, type TwinShare } from "./wasm_core.ts";
+import { TwinCore } from "./wasm_core.ts";
+import type { WasmTwinStepSpec } from "./wasm.ts";
 
-const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4;
+/** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
+export interface TwinShare {
+  loss: number;
+  twinLoss: number;
+  correct: number;
+  twinCorrect: number;
+  /** Per hidden layer, the largest activation tmax - t (0 if none fired). */
+  maxActivation: number[];
+}
+
+/**
+ * Where one participant of a data-parallel step lives on a shared memory: the byte offsets of
+ * the shared parameters (P) and Adam moments (M, V), of its own gradients (G), and its arena
+ * [arena, end) (end 0: unbounded, the memory may grow: the caller's, placed last).
+ */
+export interface SharedTwinLayout {
+  /** The shared memory (`sharedCoreMemory`). */
+  memory: WebAssembly.Memory;
+  /** Byte offset of the parameters. */
+  P: number;
+  /** Byte offset of Adam's first moments. */
+  M: number;
+  /** Byte offset of Adam's second moments. */
+  V: number;
+  /** Byte offset of this participant's gradients. */
+  G: number;
+  /** First byte of this participant's arena. */
+  arena: number;
+  /** End of its arena (0: none). */
+  end: number;
+}
+
+const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4, DONE = 5;
 
 /** What a worker is started with. */
 interface WorkerInit {
@@ -33,46 +76,27 @@ interface WorkerInit {
   layers?: LayerGeometry[];
   adam: StepHyper;
   t: number;
-  params: Float32Array;
   /** Whether the twin trains (`TwinStepSpec.twin`). */
   twin: boolean;
+  /** This worker's places on the shared memory. */
+  layout: SharedTwinLayout;
 }
 
-/** Typed views of the shared buffer (the same layout on every thread); without a buffer,
- * empty views and the size it needs. */
-function views(
-  sab: SharedArrayBuffer | null,
-  n: number,
-  cap: number,
-  sizes: number[],
-  length: number,
-) {
-  const nIn = sizes[0], per = 4 + sizes.length - 2;
-  let o = 64;
-  const at = (bytes: number) => ((o += Math.ceil(bytes / 16) * 16), o - Math.ceil(bytes / 16) * 16);
-  const f32 = (
-    len: number,
-  ) => (sab ? new Float32Array(sab, at(len * 4), len) : (at(len * 4), new Float32Array(0)));
-  const stats = sab
-    ? new Float64Array(sab, at(n * per * 8), n * per)
-    : (at(n * per * 8), new Float64Array(0));
-  const i32 = (len: number) => {
-    const a = f32(len);
-    return new Int32Array(a.buffer, a.byteOffset, a.length);
-  };
-  const parity = [0, 1].map(() => ({
-    x: f32(cap * nIn),
-    labels: i32(cap),
-    slots: Array.from({ length: n }, () => f32(length)),
-  }));
+/** Typed views of the control buffer: the control words, the figures, the workers' rows. */
+function views(sab: SharedArrayBuffer | null, n: number, cap: number, sizes: number[]) {
+  const nIn = sizes[0], per = 4 + sizes.length - 2, statsAt = 64, xAt = statsAt + n * per * 8;
+  const labelsAt = xAt + Math.ceil((cap * nIn * 4) / 16) * 16, bytes = labelsAt + cap * 4;
+  if (!sab) return { bytes };
   return {
-    ctl: new Int32Array(sab ?? new SharedArrayBuffer(64), 0, 16),
-    stats,
+    bytes,
+    ctl: new Int32Array(sab, 0, 16),
+    stats: new Float64Array(sab, statsAt, n * per),
     per,
-    parity,
-    bytes: o,
+    x: new Float32Array(sab, xAt, cap * nIn),
+    labels: new Int32Array(sab, labelsAt, cap),
   };
 }
+type Views = Required<ReturnType<typeof views>>;
 
 /** Waits until ctl[i] satisfies `ok`; throws if a worker failed. */
 function waitFor(ctl: Int32Array, i: number, ok: (v: number) => boolean): number {
@@ -86,41 +110,34 @@ function waitFor(ctl: Int32Array, i: number, ok: (v: number) => boolean): number
   }
 }
 
-const rowsOf = (
-  w: number,
-  n: number,
-  B: number,
-) => [Math.floor((w * B) / n), Math.floor(((w + 1) * B) / n)];
+const rowsOf = (w: number, n: number, B: number) => [
+  Math.floor((w * B) / n),
+  Math.floor(((w + 1) * B) / n),
+];
 
-/** Participant w's part of step k after its gradients are in G: publish, sum, Adam. */
-function exchange(
-  core: TwinCore,
-  v: ReturnType<typeof views>,
-  w: number,
-  n: number,
-  k: number,
-): number {
-  const slots = v.parity[k & 1].slots, f = () => core.core.f32(), ex = core.core.exports;
-  slots[w].set(core.view(core.G));
-  Atomics.add(v.ctl, ARRIVED, 1);
-  Atomics.notify(v.ctl, ARRIVED);
-  waitFor(v.ctl, ARRIVED, (a) => a >= n * k);
-  // sum = slot 0 + slot 1 + ... in this order on every replica
-  const sum = w === 0 ? core.G : core.A;
-  if (w !== 0) f().set(slots[0], core.A / 4);
-  for (let s = 1; s < n; s++) {
-    if (s !== w) f().set(slots[s], core.T / 4);
-    ex.addInto(sum, s === w ? core.G : core.T, core.length);
-  }
-  core.adam(sum);
-  return sum;
+/** Arrives at counter i and waits until all n participants of step k have. */
+function barrier(ctl: Int32Array, i: number, n: number, k: number): void {
+  Atomics.add(ctl, i, 1);
+  Atomics.notify(ctl, i);
+  waitFor(ctl, i, (a) => a >= n * k);
 }
 
-function writeShare(v: ReturnType<typeof views>, w: number, s: TwinShare): void {
+/** Participant w's part of step k after its gradients are in its G: sum and Adam on its range. */
+function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k: number): void {
+  barrier(v.ctl, ARRIVED, n, k);
+  const total = core.trained, lo = Math.floor((w * total) / n / 4) * 4;
+  const hi = w === n - 1 ? total : Math.floor(((w + 1) * total) / n / 4) * 4;
+  const ex = core.core.exports;
+  for (let s = 1; s < n; s++) ex.addInto(G[0] + lo * 4, G[s] + lo * 4, hi - lo); // G_0 + G_1 + ...
+  core.adam(G[0], lo, hi);
+  barrier(v.ctl, DONE, n, k);
+}
+
+function writeShare(v: Views, w: number, s: TwinShare): void {
   v.stats.set([s.loss, s.twinLoss, s.correct, s.twinCorrect, ...s.maxActivation], w * v.per);
 }
 
-function readShare(v: ReturnType<typeof views>, w: number): TwinShare {
+function readShare(v: Views, w: number): TwinShare {
   const r = v.stats.subarray(w * v.per, (w + 1) * v.per);
   return {
     loss: r[0],
@@ -131,26 +148,28 @@ function readShare(v: ReturnType<typeof views>, w: number): TwinShare {
   };
 }
 
+/** The gradient buffers' offsets: G_w of participant w (in every participant's layout). */
+const gradientsOf = (layouts: SharedTwinLayout[]) => layouts.map((l) => l.G);
+
 /** A worker's loop (run by wasm_worker.ts): wait for a step, compute its rows, exchange. */
-export function runWorker(init: WorkerInit): void {
+export function runWorker(init: WorkerInit & { G: number[] }): void {
   const { sab, w, n, cap, sizes } = init;
-  const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin);
-  core.view(core.P).set(init.params);
+  const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin, init.layout);
   core.t = init.t;
-  const v = views(sab, n, cap, sizes, core.length), nIn = sizes[0];
+  const v = views(sab, n, cap, sizes) as Views, nIn = sizes[0];
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
   for (let k = 1;; k++) {
     if (waitFor(v.ctl, SEQ, (s) => s === k || s < 0) < 0) return;
-    const B = Atomics.load(v.ctl, BATCH), [r0, r1] = rowsOf(w, n, B), io = v.parity[k & 1];
+    const B = Atomics.load(v.ctl, BATCH), [r0, r1] = rowsOf(w, n, B);
     const share = core.gradients(
-      io.x.subarray(r0 * nIn, r1 * nIn),
-      io.labels.subarray(r0, r1),
+      v.x.subarray(r0 * nIn, r1 * nIn),
+      v.labels.subarray(r0, r1),
       r1 - r0,
       B,
     );
     writeShare(v, w, share);
-    exchange(core, v, w, n, k);
+    exchange(core, init.G, v, w, n, k);
   }
 }
 
@@ -164,45 +183,81 @@ function tsxApi(): string | undefined {
   return import.meta.resolve("tsx/esm/api");
 }
 
-/** The runner over `n` participants; `core` (participant 0) is already loaded. */
-export function createWorkerTwinStep(
+/**
+ * The shared memory of n participants for batches up to `cap` rows, with every participant's
+ * layout (module doc); `probe` (a loaded private core) measures the arena a share needs.
+ */
+function sharedLayouts(probe: TwinCore, n: number, cap: number): SharedTwinLayout[] {
+  const bytes = Math.ceil((probe.length * 4) / 16) * 16;
+  const arena = Math.ceil((probe.arenaBytes(Math.ceil(cap / n)) + 1024) / 16) * 16;
+  // above the core's static data (both builds hold the same; `start` checks)
+  const base = Math.ceil((probe.core.exports.heapBase() + 64) / 16) * 16;
+  const G = (w: number) => base + (3 + w) * bytes, arenaOf = (w: number) => G(n) + (w - 1) * arena;
+  const first = G(n) + (n - 1) * arena, memory = sharedCoreMemory(first + arena);
+  const layout = (w: number): SharedTwinLayout => ({
+    memory,
+    P: base,
+    M: base + bytes,
+    V: base + 2 * bytes,
+    G: G(w),
+    arena: w === 0 ? first : arenaOf(w),
+    end: w === 0 ? 0 : arenaOf(w) + arena,
+  });
+  return Array.from({ length: n }, (_, w) => layout(w));
+}
+
+/** Starts n - 1 workers on the shared memory of `layouts`; returns them and the views. */
+function startWorkers(
   core: TwinCore,
-  spec: TwinStepSpec & { layers?: LayerGeometry[] },
+  spec: WasmTwinStepSpec,
+  layouts: SharedTwinLayout[],
+  cap: number,
+): { v: Views; workers: Worker[] } {
+  const n = layouts.length, { sizes } = spec, G = gradientsOf(layouts);
+  const sab = new SharedArrayBuffer(views(null, n, cap, sizes).bytes);
+  const v = views(sab, n, cap, sizes) as Views;
+  const boot = new URL("./worker_boot.mjs", import.meta.url);
+  // dist/ (npm run build) holds wasm_worker.js beside this file as .js; the sources are .ts
+  const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
+  const entry = new URL(`./wasm_worker.${ext}`, import.meta.url).href;
+  const api = ext === "ts" ? tsxApi() : undefined;
+  const layers = spec.layers?.map(({ nIn, nOut, conv, pool }) => ({ nIn, nOut, conv, pool }));
+  const workers = layouts.slice(1).map((layout, i) => {
+    const init = {
+      ...{ sab, w: i + 1, n, cap, sizes, layers, adam: spec.adam, t: core.t },
+      ...{ twin: core.twin, layout, G },
+    };
+    const worker = new Worker(boot, { workerData: { init, entry, tsxApi: api } });
+    worker.unref();
+    return worker;
+  });
+  waitFor(v.ctl, READY, (r) => r === n - 1);
+  return { v, workers };
+}
+
+/**
+ * The runner over `n` participants, from `probe`: the loaded private core that serves until the
+ * first step, whose batch size fixes the shared memory's layout.
+ */
+export function createWorkerTwinStep(
+  probe: TwinCore,
+  spec: WasmTwinStepSpec,
   n: number,
 ): TwinStepRunner {
   const { sizes } = spec, nIn = sizes[0];
-  let pool: { v: ReturnType<typeof views>; cap: number; workers: Worker[] } | undefined;
-  let k = 0, closed = false;
+  let pool: { v: Views; cap: number; core: TwinCore; G: number[] } | undefined;
+  let core = probe, k = 0, closed = false;
   const start = (cap: number) => {
-    const sab = new SharedArrayBuffer(views(null, n, cap, sizes, core.length).bytes);
-    const v = views(sab, n, cap, sizes, core.length), params = core.view(core.P).slice();
-    const boot = new URL("./worker_boot.mjs", import.meta.url);
-    // dist/ (npm run build) holds wasm_worker.js beside this file as .js; the sources are .ts
-    const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
-    const entry = new URL(`./wasm_worker.${ext}`, import.meta.url).href;
-    const api = ext === "ts" ? tsxApi() : undefined;
-    const workers = Array.from({ length: n - 1 }, (_, i) => {
-      const init: WorkerInit = {
-        sab,
-        w: i + 1,
-        n,
-        cap,
-        sizes,
-        layers: spec.layers?.map(({ nIn, nOut, conv, pool }) => ({ nIn, nOut, conv, pool })),
-        adam: spec.adam,
-        t: core.t,
-        params,
-        twin: core.twin,
-      };
-      const worker = new Worker(boot, { workerData: { init, entry, tsxApi: api } });
-      worker.unref();
-      return worker;
-    });
-    waitFor(v.ctl, READY, (r) => r === n - 1);
-    return { v, cap, workers };
+    const layouts = sharedLayouts(probe, n, cap);
+    const own = new TwinCore(spec.layers ?? sizes, spec.adam, probe.twin, layouts[0]);
+    if (own.core.exports.heapBase() > layouts[0].P) {
+      throw new SpikeproofError("the shared core's static data overlaps its parameters");
+    }
+    own.load(spec.snn, spec.twin), (own.t = probe.t), (core = own);
+    return { ...startWorkers(own, spec, layouts, cap), cap, core: own, G: gradientsOf(layouts) };
   };
   return {
-    twinTrained: core.twin,
+    twinTrained: probe.twin,
     step(x, labels, batch) {
       if (closed) throw new SpikeproofError("this training step runner is closed");
       checkStep(sizes, x, labels, batch);
@@ -212,22 +267,43 @@ export function createWorkerTwinStep(
           `batch ${batch} is larger than this runner's first batch (${pool.cap})`,
         );
       }
-      const { v } = pool, io = v.parity[++k & 1], [, r1] = rowsOf(0, n, batch);
-      io.x.set(x.subarray(r1 * nIn, batch * nIn), r1 * nIn);
-      for (let b = r1; b < batch; b++) io.labels[b] = labels[b];
+      const { v } = pool, [, r1] = rowsOf(0, n, batch);
+      v.x.set(x.subarray(r1 * nIn, batch * nIn), r1 * nIn);
+      for (let b = r1; b < batch; b++) v.labels[b] = labels[b];
       Atomics.store(v.ctl, BATCH, batch);
-      Atomics.store(v.ctl, SEQ, k);
+      Atomics.store(v.ctl, SEQ, ++k);
       Atomics.notify(v.ctl, SEQ);
       const own = core.gradients(x, labels, r1, batch);
-      const sum = exchange(core, v, 0, n, k);
+      exchange(core, pool.G, v, 0, n, k);
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
-      return stepResult(shares, batch, core.gradNorms(sum));
+      return stepResult(shares, batch, core.gradNorms(pool.G[0]));
     },
-    forward: (x, batch) => core.forward(x, batch), // the caller's replica is as good as any
+    forward: (x, batch) => core.forward(x, batch),
     read: ({ snn, twin }) => core.read(snn, twin),
     close() {
       closed = true;
       if (pool) Atomics.store(pool.v.ctl, SEQ, -1), Atomics.notify(pool.v.ctl, SEQ);
     },
+  };
+}
+
+/** Means over the batch from the summed shares, and the gradient norms. */
+export function stepResult(
+  shares: TwinShare[],
+  batch: number,
+  norms: { snn: number[]; twin: number[] },
+): TwinStepResult {
+  const sum = (k: "loss" | "twinLoss" | "correct" | "twinCorrect") =>
+    shares.reduce((s, r) => s + r[k], 0);
+  return {
+    loss: sum("loss") / batch,
+    twinLoss: sum("twinLoss") / batch,
+    correct: sum("correct"),
+    twinCorrect: sum("twinCorrect"),
+    gradNorms: norms.snn,
+    twinGradNorms: norms.twin,
+    maxActivation: shares[0].maxActivation.map((_, n) =>
+      Math.max(...shares.map((s) => s.maxActivation[n]))
+    ),
   };
 }
