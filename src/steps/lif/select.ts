@@ -1,8 +1,8 @@
 /**
  * Which LIF training step runs on which synchronous backend: the fused float32 step (`wasm.ts`)
  * on the wasm backend's default kernels ("wasm") for the six methods of `LIF_METHODS` (saf-e,
- * saf-f, ottt-o, ottt-a, spikerep, bptt) on a dense network, otherwise the reference step
- * (`ref.ts`) on the backend's dense primitives.
+ * saf-f, ottt-o, ottt-a, spikerep, bptt) on a dense or conv (avg-pooled) network, otherwise the
+ * reference step (`ref.ts`) on the backend's dense primitives.
  *
  * @module
  */
@@ -12,8 +12,8 @@ import { createWasmLifStep, wasmLifUnsupported } from "./wasm.ts";
 
 /**
  * The LIF step of `backend` for `spec` (whose own `backend` field is replaced by `backend`):
- * the fused wasm step (any of the six methods, dense nets) where it applies, the reference step
- * otherwise.
+ * the fused wasm step (any of the six methods, dense or conv nets) where it applies, the
+ * reference step otherwise.
  * The fused step keeps the weights in its core: call `read(net)` before reading `spec.net`.
  *
  * @example

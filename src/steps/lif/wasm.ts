@@ -1,12 +1,13 @@
 /**
- * The fused float32 steps of a dense LIF network on the wasm backend (the reference's sibling:
- * `ref.ts` with the same `lifMethod`): SAF-E, OTTT_O and OTTT_A (`wasm_online.ts`), SAF-F,
- * Spike Representation and BPTT (`wasm_batch.ts`). The weights, the state of a batch (BPTT's
- * history of T steps included), the gradients and Adam's moments live in a WASM core
- * (`wasm_core.ts`); a batch converts its T input steps and labels in and returns three numbers
- * (loss, correct, spikes). The neuron, surrogate, loss, backward and Adam all run in the core
- * (core-as/assembly/lif.ts, lif_batch.ts); `read` copies the weights back into a float64
- * network.
+ * The fused float32 steps of a LIF network on the wasm backend, dense layers and conv layers
+ * with avg-pool (`wasm_layers.ts`: a conv layer is im2col + the dense layer's kernels on
+ * batch outH outW rows) (the reference's sibling: `ref.ts` with the same `lifMethod`): SAF-E,
+ * OTTT_O and OTTT_A (`wasm_online.ts`), SAF-F, Spike Representation and BPTT (`wasm_batch.ts`).
+ * The weights, the state of a batch (BPTT's history of T steps included), the gradients and
+ * Adam's moments live in a WASM core (`wasm_core.ts`); a batch converts its T input steps and
+ * labels in and returns three numbers (loss, correct, spikes). The neuron, surrogate, loss,
+ * pooling, backward and Adam all run in the core (core-as/assembly/lif.ts, lif_batch.ts,
+ * conv.ts); `read` copies the weights back into a float64 network.
  *
  * Update "step" (saf-e, ottt-o): Adam after every time step on that step's gradients; update
  * "batch" (the others): Adam once on the batch's gradients; lr_t from `nn/optim.ts`'s
@@ -73,8 +74,8 @@ export type WasmLifStep = RefLifStep;
  * Why `spec` cannot run as the fused wasm LIF step (undefined if it can): a method whose
  * gradients, prediction and update are not those of one of the six in `LIF_METHODS` (SAF-E
  * and OTTT with the sum prediction and either update; SAF-F and Spike Representation with the
- * rate prediction, BPTT with the sum one, each updating once per batch), or a conv or pooled
- * layer.
+ * rate prediction, BPTT with the sum one, each updating once per batch), a max-pooled layer
+ * (LIF nets avg-pool) or a conv readout.
  *
  * @example
  * ```ts
@@ -93,8 +94,9 @@ export function wasmLifUnsupported(spec: WasmLifSpec): string | undefined {
   if (!f || f.prediction !== prediction || (f.update && f.update !== update)) {
     return "only the six methods of LIF_METHODS";
   }
-  const k = spec.net.layers.findIndex((l) => l.conv || (l.avgPool ?? 1) > 1);
-  if (k >= 0) return `dense layers only (layer ${k + 1} is conv or pooled)`;
+  const layers = spec.net.layers, k = layers.findIndex((l) => (l.pool ?? 1) > 1);
+  if (k >= 0) return `avg-pooled layers only (layer ${k + 1} is max-pooled)`;
+  if (layers[layers.length - 1].conv) return "a dense readout only";
   return undefined;
 }
 
@@ -109,9 +111,9 @@ function checkLabels(labels: ArrayLike<number>, batch: number, classes: number):
 }
 
 /**
- * The fused float32 step of a dense LIF network (SAF-E, OTTT_O, OTTT_A, SAF-F, Spike
+ * The fused float32 step of a LIF network, dense or conv (SAF-E, OTTT_O, OTTT_A, SAF-F, Spike
  * Representation or BPTT), resident in a WASM core. Throws an OptionError for another method or
- * a conv net (the reference step, `createRefLifStep`, runs those). The network's weights are
+ * a net `wasmLifUnsupported` refuses (the reference step, `createRefLifStep`, runs those). The network's weights are
  * copied in; `read` copies them back.
  *
  * @example
@@ -134,8 +136,7 @@ export function createWasmLifStep(spec: WasmLifSpec): WasmLifStep {
   if (!(mseWeight >= 0 && mseWeight <= 1)) {
     throw new OptionError(`MSE weight ${mseWeight} is not in [0, 1]`);
   }
-  const sizes = [net.layers[0].nIn, ...net.layers.map((l) => l.nOut)];
-  const core = new LifCore(sizes, adamSettings(spec.adam));
+  const core = new LifCore(net.layers, adamSettings(spec.adam));
   core.load(net);
   const fused = FUSED.get(spec.method.gradients)!;
   const opts: LifBatchOptions = {
@@ -150,7 +151,7 @@ export function createWasmLifStep(spec: WasmLifSpec): WasmLifStep {
   return {
     step(xs, labels, batch) {
       checkInputs(net, xs, batch);
-      checkLabels(labels, batch, sizes[sizes.length - 1]);
+      checkLabels(labels, batch, core.classes);
       return fused.train(core, xs, labels, batch, params, opts);
     },
     read: (into: LifNetwork) => core.read(into),

@@ -52,17 +52,18 @@ export function trainSafF(
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
-    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // A_0[t]
+    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.nIn, lambda); // A_0[t]
     let A = bufs.a0;
     bufs.acc.forEach((acc, l) => {
-      const [U, s, g, n] = [bufs.U[l], bufs.s[l], bufs.g[l], batch * core.sizes[l + 1]];
-      core.current(l, A, ct[t], U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+      const [U, s, g, n] = [bufs.U[l], bufs.s[l], bufs.g[l], core.span(l)];
+      core.current(l, A, ct[t], U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
       spikes += t < T - 1
         ? ex.safFire(U, acc, s, n, lambda, vth)
         : ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope); // g = H'(u[T] - V_th)
-      A = acc;
+      core.pool(l, acc, bufs.A[l]); // A_l[t] = pool(a_hat_l[t])
+      A = bufs.A[l];
     });
-    opts.probe?.(t, core.probed(bufs, batch));
+    opts.probe?.(t, core.probed(bufs));
   }
   return rateBatch(core, bufs, batch, ct[T - 1], opts, spikes);
 }
@@ -95,30 +96,32 @@ export function trainSpikeRep(
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
-    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // a_hat_0[t]
+    ex.lifAccumulate(bufs.a0, bufs.x, batch * core.nIn, lambda); // a_hat_0[t]
     let sIn = bufs.x;
     bufs.acc.forEach((acc, l) => {
-      const [U, s, n] = [bufs.U[l], bufs.s[l], batch * core.sizes[l + 1]];
-      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+      const [U, s, n] = [bufs.U[l], bufs.s[l], core.span(l)];
+      core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.lifNeuron(U, bufs.v[l], s, 0, n, lambda, vth, 0); // no surrogate
-      ex.lifAccumulate(acc, s, n, lambda); // a_hat_l[t]
-      sIn = s;
+      ex.lifAccumulate(acc, s, n, lambda); // a_hat_l[t] (pooled at T: pool(a_hat_l[T]))
+      core.pool(l, s, bufs.y[l]); // y_l[t] = pool(s_l[t])
+      sIn = bufs.y[l];
     });
-    opts.probe?.(t, core.probed(bufs, batch));
+    opts.probe?.(t, core.probed(bufs));
   }
   const window = (r: number[]) =>
     bufs.acc.forEach((_, l) => {
-      const [z, n] = [bufs.U[l], batch * core.sizes[l + 1]];
-      core.current(l, r[l], 1, z, batch, bufs.scratch); // z_l = W_l r_{l-1} + b_l
-      ex.spikeRepWindow(z, bufs.g[l], n, vth); // d clamp(z / V_th, 0, 1) / dz
+      core.current(l, r[l], 1, bufs.U[l]); // z_l = W_l r_{l-1} + b_l
+      ex.spikeRepWindow(bufs.U[l], bufs.g[l], core.span(l), vth); // d clamp(z / V_th, 0, 1) / dz
     });
-  return rateBatch(core, bufs, batch, constantTraces(lambda, T)[T - 1], opts, spikes, window);
+  const cT = constantTraces(lambda, T)[T - 1];
+  return rateBatch(core, bufs, batch, cT, opts, spikes, window);
 }
 
 /**
- * SAF-F's and Spike Representation's end of a batch: the rates r_l = a_hat_l[T] / c[T] in place
- * of the accumulations, `window` (Spike Representation's g), the loss on W_L r_{L-1} + b_L,
- * one backward with the rates as factors, one Adam step.
+ * SAF-F's and Spike Representation's end of a batch: the rates r_l = pool(a_hat_l[T]) / c[T]
+ * in place of the pooled accumulations, `window` (Spike Representation's g, whose products
+ * leave the rates' patches in the layers' cols), the loss on W_L r_{L-1} + b_L, one backward
+ * with the rates as factors, one Adam step.
  */
 function rateBatch(
   core: LifCore,
@@ -129,17 +132,28 @@ function rateBatch(
   spikes: number,
   window?: (rates: number[]) => void,
 ): LifStepFigures {
-  const ex = core.ex, S = core.sizes, L = S.length - 1, rates = [bufs.a0, ...bufs.acc];
-  rates.forEach((r, l) => ex.lifScale(r, batch * S[l], 1 / cT)); // r_l = a_hat_l[T] / c[T]
+  const ex = core.ex, L = core.slots.length - 1, rates = [bufs.a0, ...bufs.A];
+  bufs.acc.forEach((acc, l) => core.pool(l, acc, bufs.A[l])); // pool(a_hat_l[T])
+  rates.forEach((r, l) => ex.lifScale(r, batch * core.slots[l].nIn, 1 / cT)); // r_l
   window?.(rates);
-  core.current(L - 1, rates[L - 1], 1, bufs.o, batch, bufs.scratch); // W_L r_{L-1} + b_L
+  core.current(L, rates[L], 1, bufs.o); // W_L r_{L-1} + b_L
   const m = opts.mseWeight;
-  const loss = ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, S[L], m, 1);
-  const hidden = bufs.acc.map((_, l) => ({ pre: rates[l], k: 1, g: bufs.g[l] }));
+  const loss = ex.lifMixedLoss(
+    bufs.o,
+    bufs.labels,
+    bufs.dO,
+    bufs.scores,
+    batch,
+    core.classes,
+    m,
+    1,
+  );
+  const same = window !== undefined; // the window's products left the rates' patches in cols
+  const hidden = bufs.acc.map((_, l) => ({ pre: rates[l], k: 1, g: bufs.g[l], same }));
   core.zeroGrads();
-  core.backward(bufs, batch, bufs.dO, { pre: rates[L - 1], k: 1 }, hidden);
+  core.backward(bufs.dO, { pre: rates[L], k: 1 }, hidden);
   core.adam();
-  return { loss, correct: core.correct(bufs, batch), spikes };
+  return { loss, correct: core.correct(bufs), spikes };
 }
 
 /**
@@ -167,32 +181,33 @@ export function trainBptt(
   net: LifParams,
   opts: LifBatchOptions,
 ): LifStepFigures {
-  const ex = core.ex, T = xs.length, S = core.sizes, L = S.length - 1;
+  const ex = core.ex, T = xs.length, S = core.slots, L = S.length - 1, C = core.classes;
   const bufs = core.buffers(batch, labels, T), { lambda, vth, surrogateSlope } = net;
   const at = (p: number, t: number, n: number) => p + 4 * t * batch * n; // step t of a history
   const f = core.core.f32();
-  xs.forEach((x, t) => f.set(x, at(bufs.x, t, S[0]) / 4)); // every step's input, float32
+  xs.forEach((x, t) => f.set(x, at(bufs.x, t, core.nIn) / 4)); // every step's input, float32
+  // y_{l-1}[t], the input of layer l at step t (x[t] for layer 1)
+  const y = (l: number, t: number) =>
+    l === 0 ? at(bufs.x, t, core.nIn) : at(bufs.y[l - 1], t, S[l - 1].nOut);
   let loss = 0, spikes = 0;
   for (let t = 0; t < T; t++) {
-    let sIn = at(bufs.x, t, S[0]);
     bufs.U.forEach((U, l) => {
-      const [s, g, n] = [at(bufs.s[l], t, S[l + 1]), at(bufs.g[l], t, S[l + 1]), S[l + 1]];
-      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
-      spikes += ex.lifNeuron(U, bufs.v[l], s, g, batch * n, lambda, vth, surrogateSlope);
-      sIn = s;
+      const [s, g] = [at(bufs.s[l], t, S[l].neurons), at(bufs.g[l], t, S[l].neurons)];
+      core.current(l, y(l, t), 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
+      spikes += ex.lifNeuron(U, bufs.v[l], s, g, core.span(l), lambda, vth, surrogateSlope);
+      core.pool(l, s, y(l + 1, t)); // y_l[t] = pool(s_l[t])
     });
-    core.current(L - 1, sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
-    opts.probe?.(t, core.probed(bufs, batch, t));
-    const dO = at(bufs.dO, t, S[L]), m = opts.mseWeight;
-    loss += ex.lifMixedLoss(bufs.o, bufs.labels, dO, bufs.scores, batch, S[L], m, 1 / T);
+    core.current(L, y(L, t), 1, bufs.o); // o[t] = W_L y_{L-1}[t] + b_L
+    opts.probe?.(t, core.probed(bufs, t));
+    const dO = at(bufs.dO, t, C), m = opts.mseWeight;
+    loss += ex.lifMixedLoss(bufs.o, bufs.labels, dO, bufs.scores, batch, C, m, 1 / T);
   }
   core.zeroGrads(); // bufs.acc (zero): the carry delta_l[t+1], none after T
   for (let t = T - 1; t >= 0; t--) {
-    const y = (l: number) => (l === 0 ? at(bufs.x, t, S[0]) : at(bufs.s[l - 1], t, S[l]));
-    const hidden = bufs.g.map((g, l) => ({ pre: y(l), k: 1, g: at(g, t, S[l + 1]) }));
+    const hidden = bufs.g.map((g, l) => ({ pre: y(l, t), k: 1, g: at(g, t, S[l].neurons) }));
     const carry = { at: bufs.acc, lambda };
-    core.backward(bufs, batch, at(bufs.dO, t, S[L]), { pre: y(L - 1), k: 1 }, hidden, carry);
+    core.backward(at(bufs.dO, t, C), { pre: y(L, t), k: 1 }, hidden, carry);
   }
   core.adam();
-  return { loss, correct: core.correct(bufs, batch), spikes };
+  return { loss, correct: core.correct(bufs), spikes };
 }

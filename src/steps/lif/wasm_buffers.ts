@@ -1,17 +1,20 @@
 /**
  * What a batch of the fused wasm LIF step (`wasm_core.ts`) is told, and the buffers it lays out
  * above the core's resident block: the step's input x, the input trace A_0, per hidden layer
- * the trace a_hat (acc), U (or u), the post-reset potential v, spikes s, surrogate factors g
- * and the backward's dL/dy, then the logits o, dL/do, the summed scores, the labels, and the
- * kernels' scratch.
+ * (sized by its neurons, before pooling) the trace a_hat (acc), U (or u), the post-reset
+ * potential v, spikes s, surrogate factors g and the backward's delta (dy); per pooled layer
+ * its pooled accumulation A, pooled spikes y and dL/dy (dyp) (aliases of acc, s and dy where
+ * the layer pools nothing); per conv layer its patch matrix (cols), and one cols gradient;
+ * then the logits o, dL/do, the summed scores, the labels, and the kernels' scratch.
  *
- * With `steps` = T (BPTT) x, s, g and dO hold every step's values, step t at float offset
+ * With `steps` = T (BPTT) x, s, y, g and dO hold every step's values, step t at float offset
  * t x (one step's size): the history the backward through time reads; acc is then BPTT's carry
  * delta_l[t+1]. The memory of a batch grows with T only there.
  *
  * @module
  */
 import type { CoreExports, WasmCore } from "../../backend/wasm/core.ts";
+import { type LifSlot, scratchBytes } from "./wasm_layers.ts";
 
 /** The method, how a batch's loss and readout gradient are formed (`lif/method.ts`), a probe. */
 export interface LifBatchOptions {
@@ -64,7 +67,7 @@ export function lifKernels(c: WasmCore): CoreExports & LifBatchKernels {
   return c.exports as CoreExports & LifBatchKernels;
 }
 
-/** A batch's buffers (byte offsets) above the resident block. */
+/** A batch's buffers (byte offsets) above the resident block (module header). */
 export interface BatchBuffers {
   x: number;
   a0: number;
@@ -74,6 +77,11 @@ export interface BatchBuffers {
   s: number[];
   g: number[];
   dy: number[];
+  A: number[];
+  y: number[];
+  dyp: number[];
+  cols: number[];
+  dcols: number;
   o: number;
   dO: number;
   scores: number;
@@ -83,50 +91,60 @@ export interface BatchBuffers {
 }
 
 /**
- * Allocates and zeroes a batch's buffers for dense layer `sizes` (input first) at the core's
- * top, x, s, g and dO for `steps` steps (the module header), and writes the labels (int32).
+ * Allocates and zeroes a batch's buffers for the layers `slots` (`lifSlots`) at the core's top,
+ * x, s, y, g and dO for `steps` steps (the module header), and writes the labels (int32).
  *
  * @example
  * ```ts
  * import { WasmCore } from "../../backend/wasm/core.ts";
  * import { batchBuffers } from "./wasm_buffers.ts";
- * const bufs = batchBuffers(new WasmCore(), [4, 3, 2], 2, [0, 1]);
+ * import { lifSlots } from "./wasm_layers.ts";
+ * const { slots } = lifSlots([{ nIn: 4, nOut: 3 }, { nIn: 3, nOut: 2 }]);
+ * const bufs = batchBuffers(new WasmCore(), slots, 2, [0, 1]);
  * console.log(bufs.acc.length); // 1 hidden layer
  * ```
  */
 export function batchBuffers(
   c: WasmCore,
-  S: number[],
+  slots: LifSlot[],
   batch: number,
   labels: ArrayLike<number>,
   steps = 1,
 ): BatchBuffers {
-  const ex = c.exports, L = S.length - 1;
   const zeros = (n: number) => {
     const p = c.alloc(n * 4);
     c.f32().fill(0, p / 4, p / 4 + n);
     return p;
   };
-  const hidden = S.slice(1, L), layer = (k = 1) => hidden.map((n) => zeros(k * batch * n));
-  const classes = S[L], widest = Math.max(batch, ...S);
-  const weights = Math.max(1, ...S.slice(1).map((n, l) => S[l] * n));
+  const hidden = slots.slice(0, -1), top = slots[slots.length - 1];
+  const layer = (k = 1) => hidden.map((s) => zeros(k * batch * s.neurons));
+  const [acc, s, dy] = [layer(), layer(steps), layer()];
+  const pooled = (own: number[], k = 1) =>
+    hidden.map((h, l) => (h.pool ? zeros(k * batch * h.nOut) : own[l]));
+  const cols = slots.map((h) => (h.conv ? zeros(batch * h.P * h.K) : 0));
+  const patches = Math.max(0, ...slots.slice(1).map((h) => (h.conv ? batch * h.P * h.K : 0)));
   const bufs: BatchBuffers = {
-    x: zeros(steps * batch * S[0]),
-    a0: zeros(batch * S[0]),
-    acc: layer(),
+    x: zeros(steps * batch * slots[0].nIn),
+    a0: zeros(batch * slots[0].nIn),
+    acc,
     U: layer(),
     v: layer(),
-    s: layer(steps),
+    s,
     g: layer(steps),
-    dy: layer(),
-    o: zeros(batch * classes),
-    dO: zeros(steps * batch * classes),
-    scores: zeros(batch * classes),
+    dy,
+    A: pooled(acc),
+    y: pooled(s, steps),
+    dyp: pooled(dy),
+    cols,
+    dcols: zeros(patches),
+    o: zeros(batch * top.N),
+    dO: zeros(steps * batch * top.N),
+    scores: zeros(batch * top.N),
     labels: c.alloc(batch * 4),
-    w: c.alloc(4 * weights),
-    scratch: c.alloc(ex.denseScratchBytes(widest, 0, 0, 0) + ex.gemmScratchBytes(widest, widest)),
+    w: c.alloc(4 * Math.max(1, ...slots.map((h) => h.K * h.N))),
+    scratch: c.alloc(scratchBytes(c.exports, slots, batch)),
   };
-  const i32 = new Int32Array(ex.memory.buffer, bufs.labels, batch);
+  const i32 = new Int32Array(c.exports.memory.buffer, bufs.labels, batch);
   for (let b = 0; b < batch; b++) i32[b] = labels[b];
   return bufs;
 }

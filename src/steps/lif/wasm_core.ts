@@ -1,21 +1,25 @@
 /**
- * One WASM core holding a dense LIF network resident in float32: its weights, the gradients
- * and Adam's moments stay in the core's memory from step to step and batch to batch; the state
- * of a batch (`wasm_buffers.ts`: the input trace A_0, every hidden layer's a_hat, U, the
- * post-reset potential v, spikes and surrogate factors, and BPTT's history) lives there for
- * the batch. The core gives the methods' drivers (`wasm_online.ts`: SAF-E, OTTT_O, OTTT_A;
- * `wasm_batch.ts`: SAF-F, Spike Representation, BPTT) their shared pieces: the linear map of a
- * layer, the backward through the layers at one step, Adam. The kernels and their equations:
- * core-as/assembly/lif.ts and lif_batch.ts.
+ * One WASM core holding a LIF network (dense and conv layers, `wasm_layers.ts`) resident in
+ * float32: its weights, the gradients and Adam's moments stay in the core's memory from step to
+ * step and batch to batch; the state of a batch (`wasm_buffers.ts`: the input trace A_0, every
+ * hidden layer's a_hat, U, the post-reset potential v, spikes and surrogate factors, pooled
+ * outputs, patches, and BPTT's history) lives there for the batch. The core gives the methods'
+ * drivers (`wasm_online.ts`: SAF-E, OTTT_O, OTTT_A; `wasm_batch.ts`: SAF-F, Spike
+ * Representation, BPTT) their shared pieces: the linear map and the pool of a layer, the
+ * backward through the layers at one step, Adam. The kernels and their equations:
+ * core-as/assembly/lif.ts, lif_batch.ts and conv.ts.
  *
- * Layout: per layer W^T [nIn, nOut] (the kernels' layout) then b [nOut], each array starting
- * on 16 bytes; the gradients (G) and Adam's moments (M, V) have the same layout, so Adam runs
- * once over the whole network.
+ * Layout: per layer W^T [K, N] (the kernels' layout; K = nIn, N = nOut for a dense layer,
+ * K = k k inC, N = outC for a conv one) then b [N], each array starting on 16 bytes; the
+ * gradients (G) and Adam's moments (M, V) have the same layout, so Adam runs once over the
+ * whole network.
  *
  * @module
  */
 import { type CoreExports, WasmCore } from "../../backend/wasm/core.ts";
 import type { LifNetwork } from "../../lif/network.ts";
+import { toLayers } from "../../nn/architecture.ts";
+import type { LayerGeometry } from "../../nn/layer.ts";
 import { type AdamOptions, adamStepSize } from "../../nn/optim.ts";
 import {
   type BatchBuffers,
@@ -23,23 +27,29 @@ import {
   type LifBatchKernels,
   lifKernels,
 } from "./wasm_buffers.ts";
+import {
+  type LayerCall,
+  layerCurrent,
+  layerInputGrad,
+  layerWeightGrad,
+  type LifSlot,
+  lifSlots,
+  poolInto,
+  unpoolInto,
+} from "./wasm_layers.ts";
 
-/** A presynaptic factor: a [batch, nIn] buffer (byte offset) and the bias factor k. */
+/**
+ * A presynaptic factor: a [batch, nIn] buffer (byte offset) and the bias factor k; `same` when
+ * it is the input the layer's current was last computed from, unchanged since (a conv layer's
+ * patches are then reused).
+ */
 export interface Factor {
   pre: number;
   k: number;
+  same?: boolean;
 }
 
-interface Slot {
-  wt: number; // float offset of W^T in the block
-  b: number; // float offset of the bias
-  nIn: number;
-  nOut: number;
-}
-
-const up4 = (n: number) => Math.ceil(n / 4) * 4;
-
-/** A dense LIF network resident in one WASM core (module header). */
+/** A LIF network resident in one WASM core (module header). */
 export class LifCore {
   /** Floats in one parameter-shaped buffer (padded). */
   readonly length: number;
@@ -47,17 +57,22 @@ export class LifCore {
   readonly P: number;
   readonly G: number;
   readonly core: WasmCore = new WasmCore();
-  readonly #slots: Slot[] = [];
+  /** The layers (geometry and place in the block), the readout last. */
+  readonly slots: LifSlot[];
   readonly #M: number;
   readonly #V: number;
   readonly #lo: number;
   readonly #mark: number;
   readonly #hyper: Required<AdamOptions>;
+  /** The current batch's buffers and size (set by `buffers`). */
+  #bufs?: BatchBuffers;
+  #batch = 0;
   /** Adam steps taken (one per time step, or one per batch for update "batch"). */
   t = 0;
 
   /**
-   * @param sizes Dense layer sizes, input first, e.g. [784, 128, 10].
+   * @param layers Dense layer sizes, input first, e.g. [784, 128, 10], or the layers' geometries
+   * (a LIF net's layers: conv with `avgPool`, dense).
    * @example
    * ```ts
    * import { adamSettings } from "../../nn/optim.ts";
@@ -65,13 +80,9 @@ export class LifCore {
    * console.log(new LifCore([4, 3, 2], adamSettings({})).length); // 12 + 4 + 8 + 4 = 28
    * ```
    */
-  constructor(readonly sizes: number[], hyper: Required<AdamOptions>) {
-    let n = 0;
-    for (let l = 0; l + 1 < sizes.length; l++) {
-      const nIn = sizes[l], nOut = sizes[l + 1], wt = n, b = wt + up4(nIn * nOut);
-      this.#slots.push({ wt, b, nIn, nOut });
-      n = b + up4(nOut);
-    }
+  constructor(layers: number[] | LayerGeometry[], hyper: Required<AdamOptions>) {
+    const { slots, length: n } = lifSlots(toLayers(layers));
+    this.slots = slots;
     this.length = n;
     this.#hyper = hyper;
     const c = this.core, bytes = n * 4;
@@ -81,7 +92,7 @@ export class LifCore {
   }
 
   /**
-   * Sets the parameters from the network's layers (W [nOut, nIn] row-major, float64): each
+   * Sets the parameters from the network's layers (W [N, K] row-major, float64): each
    * weight's float32 rounding into P, the rest of it into the compensation (`adamStepCompensated`).
    */
   load(net: LifNetwork): void {
@@ -90,12 +101,12 @@ export class LifCore {
       f[o + at] = v;
       f[lo + at] = v - f[o + at];
     };
-    this.#slots.forEach(({ wt, b, nIn, nOut }, l) => {
+    this.slots.forEach(({ wt, b, K, N }, l) => {
       const W = net.layers[l].w, bias = net.layers[l].b;
-      for (let i = 0; i < nOut; i++) {
-        for (let j = 0; j < nIn; j++) put(wt + j * nOut + i, W[i * nIn + j]);
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < K; j++) put(wt + j * N + i, W[i * K + j]);
       }
-      for (let i = 0; i < nOut; i++) put(b + i, bias[i]);
+      for (let i = 0; i < N; i++) put(b + i, bias[i]);
     });
   }
 
@@ -106,26 +117,24 @@ export class LifCore {
   }
 
   /**
-   * The gradients G as [dW1, db1, dW2, db2, ...] (W [nOut, nIn], float64): after a batch that
-   * updates once (update "batch"), the gradients of the batch (for tests).
+   * The gradients G as [dW1, db1, dW2, db2, ...] (W [N, K] as the net's layers, float64):
+   * after a batch that updates once (update "batch"), the gradients of the batch (for tests).
    */
   gradients(): Float64Array[] {
     const f = this.core.f32(), o = this.G / 4;
-    const out = this.#slots.flatMap((
-      s,
-    ) => [new Float64Array(s.nIn * s.nOut), new Float64Array(s.nOut)]);
+    const out = this.slots.flatMap((s) => [new Float64Array(s.K * s.N), new Float64Array(s.N)]);
     this.#copyOut(out, (at) => f[o + at]);
     return out;
   }
 
   /** Writes the block that `get` reads (float offsets) into [W1, b1, W2, b2, ...]. */
   #copyOut(into: Float64Array[], get: (at: number) => number): void {
-    this.#slots.forEach(({ wt, b, nIn, nOut }, l) => {
+    this.slots.forEach(({ wt, b, K, N }, l) => {
       const W = into[2 * l], bias = into[2 * l + 1];
-      for (let i = 0; i < nOut; i++) {
-        for (let j = 0; j < nIn; j++) W[i * nIn + j] = get(wt + j * nOut + i);
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < K; j++) W[i * K + j] = get(wt + j * N + i);
       }
-      for (let i = 0; i < nOut; i++) bias[i] = get(b + i);
+      for (let i = 0; i < N; i++) bias[i] = get(b + i);
     });
   }
 
@@ -134,24 +143,49 @@ export class LifCore {
     return lifKernels(this.core);
   }
 
+  /** Inputs per sample of the first layer. */
+  get nIn(): number {
+    return this.slots[0].nIn;
+  }
+
+  /** Classes (the readout's outputs). */
+  get classes(): number {
+    return this.slots[this.slots.length - 1].N;
+  }
+
   /**
-   * A batch's buffers, allocated above the resident block (freed by the next batch); x, s, g
-   * and dO for `steps` steps (`batchBuffers`).
+   * A batch's buffers, allocated above the resident block (freed by the next batch); x, s, y,
+   * g and dO for `steps` steps (`batchBuffers`).
    */
   buffers(batch: number, labels: ArrayLike<number>, steps = 1): BatchBuffers {
     this.core.reset(this.#mark);
-    return batchBuffers(this.core, this.sizes, batch, labels, steps);
+    this.#bufs = batchBuffers(this.core, this.slots, batch, labels, steps);
+    this.#batch = batch;
+    return this.#bufs;
   }
 
-  /** Byte offset of float offset `off` of the block at byte `base`. */
-  #at(base: number, off: number): number {
-    return base + off * 4;
+  /** Layer l's products on the current batch's buffers. */
+  #call(l: number): LayerCall {
+    const { cols, scratch } = this.#bufs!;
+    return { ex: this.ex, s: this.slots[l], batch: this.#batch, cols: cols[l], scratch };
   }
 
-  /** out = A W_l^T + k b_l for layer l (U of a hidden layer, or the logits). */
-  current(l: number, A: number, k: number, out: number, batch: number, scratch: number): void {
-    const { wt, b, nIn, nOut } = this.#slots[l], P = this.P;
-    this.ex.lifCurrent(A, this.#at(P, wt), this.#at(P, b), k, out, batch, nIn, nOut, scratch);
+  /**
+   * out = A W_l^T + k b_l for layer l on the current batch (U or I of a hidden layer, z, or the
+   * logits); a conv layer's patches of A stay in its cols until its next product.
+   */
+  current(l: number, A: number, k: number, out: number): void {
+    layerCurrent(this.#call(l), this.P, A, k, out);
+  }
+
+  /** Hidden layer l's pooled `src` (spikes or accumulation) into `y` (none without a pool). */
+  pool(l: number, src: number, y: number): void {
+    poolInto(this.ex, this.slots[l], src, y, this.#batch);
+  }
+
+  /** Floats of hidden layer l's neurons over the batch. */
+  span(l: number): number {
+    return this.#batch * this.slots[l].neurons;
   }
 
   /** Zeroes the gradients G. */
@@ -163,10 +197,10 @@ export class LifCore {
    * Copies of every hidden layer's U[t] and spikes (the spikes of step `t` of a history of
    * `steps`), for `LifBatchOptions.probe`.
    */
-  probed(bufs: BatchBuffers, batch: number, t = 0): { U: Float32Array; s: Float32Array }[] {
+  probed(bufs: BatchBuffers, t = 0): { U: Float32Array; s: Float32Array }[] {
     const f = this.core.f32(), at = (p: number, n: number) => f.slice(p / 4, p / 4 + n);
     return bufs.U.map((U, l) => {
-      const n = batch * this.sizes[l + 1];
+      const n = this.span(l);
       return { U: at(U, n), s: at(bufs.s[l] + 4 * t * n, n) };
     });
   }
@@ -179,44 +213,33 @@ export class LifCore {
    */
   // spec B2, B2.3, B3, B4
   backward(
-    bufs: BatchBuffers,
-    batch: number,
     dO: number,
     readout: Factor,
     hidden: (Factor & { g: number })[],
     carry?: { at: number[]; lambda: number },
   ): void {
-    const ex = this.ex, L = this.#slots.length, G = this.G, top = this.#slots[L - 1];
-    const [gw, gb] = [this.#at(G, top.wt), this.#at(G, top.b)], s = bufs.scratch;
-    ex.lifWeightGrad(dO, readout.pre, gw, gb, batch, top.nIn, top.nOut, readout.k, s);
+    const ex = this.ex, L = this.slots.length, bufs = this.#bufs!;
+    layerWeightGrad(this.#call(L - 1), this.G, dO, readout.pre, readout.k);
     let dz = dO;
     for (let l = L - 2; l >= 0; l--) {
-      const above = this.#slots[l + 1], { wt, b, nIn, nOut } = this.#slots[l], dy = bufs.dy[l];
-      ex.denseBackwardInputT(
-        dz,
-        this.#at(this.P, above.wt),
-        dy,
-        batch,
-        nOut,
-        above.nOut,
-        bufs.w,
-        s,
-      );
-      ex.lifMultiply(dy, hidden[l].g, batch * nOut); // delta = dL/ds H'(u - V_th)
+      const dy = bufs.dy[l], n = this.span(l);
+      layerInputGrad(this.#call(l + 1), this.P, dz, bufs.dyp[l], bufs.dcols, bufs.w);
+      unpoolInto(ex, this.slots[l], bufs.dyp[l], dy, this.#batch); // dL/ds = unpool(dL/dy)
+      ex.lifMultiply(dy, hidden[l].g, n); // delta = dL/ds H'(u - V_th)
       let delta = dy;
       if (carry) {
-        ex.lifAccumulate(carry.at[l], dy, batch * nOut, carry.lambda); // + lambda delta[t+1]
+        ex.lifAccumulate(carry.at[l], dy, n, carry.lambda); // + lambda delta[t+1]
         delta = carry.at[l];
       }
-      const { pre, k } = hidden[l]; // A_{l-1}[t], x[t], s_{l-1}[t] or r_{l-1}; c[t] or 1
-      ex.lifWeightGrad(delta, pre, this.#at(G, wt), this.#at(G, b), batch, nIn, nOut, k, s);
+      const { pre, k, same } = hidden[l]; // A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; c[t] or 1
+      layerWeightGrad(this.#call(l), this.G, delta, pre, k, same);
       dz = delta;
     }
   }
 
   /** Samples of the batch whose argmax of the scores is the label. */
-  correct(bufs: BatchBuffers, batch: number): number {
-    return this.ex.lifCorrect(bufs.scores, bufs.labels, batch, this.sizes[this.sizes.length - 1]);
+  correct(bufs: BatchBuffers): number {
+    return this.ex.lifCorrect(bufs.scores, bufs.labels, this.#batch, this.classes);
   }
 
   /** One Adam step on G (lr_t from nn/optim.ts's `adamStepSize`). */

@@ -5,10 +5,11 @@
  * `otttGradients` with `onStep` Adam) or once on G summed over the steps (update "batch").
  *
  *   SAF-E: A_0[t] = lambda A_0[t-1] + x[t],  U_l = W_l A_{l-1}[t] + b_l c[t], the SAF neuron
- *   OTTT:  I_l = W_l s_{l-1}[t] + b_l, the LIF neuron (lean forward: `wasm.ts`)
- *   o[t] = W_L s_{L-1}[t] + b_L;  presynaptic factors a_hat_{l-1}[t] (x[t] for layer 1 in
- *   OTTT's official variant), bias factor c[t] (1 in the official variant); the readout's
- *   a_hat_{L-1}[t] (or s_{L-1}[t] with the "spike" readout)
+ *   OTTT:  I_l = W_l y_{l-1}[t] + b_l, the LIF neuron (lean forward: `wasm.ts`)
+ *   A_l = pool(a_hat_l), y_l = pool(s_l) (A_l = a_hat_l, y_l = s_l for a layer without a pool)
+ *   o[t] = W_L y_{L-1}[t] + b_L;  presynaptic factors A_{l-1}[t] (x[t] for layer 1 in OTTT's
+ *   official variant), bias factor c[t] (1 in the official variant); the readout's A_{L-1}[t]
+ *   (or y_{L-1}[t] with the "spike" readout)
  *
  * @module
  */
@@ -41,38 +42,40 @@ export function trainOnline(
   net: LifParams,
   opts: LifBatchOptions,
 ): LifStepFigures {
-  const ex = core.ex, L = core.sizes.length - 1, T = xs.length;
+  const ex = core.ex, L = core.slots.length - 1, T = xs.length;
   const bufs = core.buffers(batch, labels), ct = constantTraces(net.lambda, T);
-  const classes = core.sizes[L], perStep = opts.update === "step";
-  const official = opts.forward === "ottt" && opts.variant === "official";
+  const classes = core.classes, perStep = opts.update === "step";
+  const ottt = opts.forward === "ottt", official = ottt && opts.variant === "official";
   let loss = 0, spikes = 0;
   core.zeroGrads();
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4); // the step's input, float32
-    const f = forward(core, bufs, batch, net, ct[t], opts.forward === "ottt");
+    const f = forward(core, bufs, batch, net, ct[t], ottt);
     spikes += f.spikes;
-    core.current(L - 1, f.sIn, 1, bufs.o, batch, bufs.scratch); // o[t] = W_L s_{L-1}[t] + b_L
-    opts.probe?.(t, core.probed(bufs, batch));
+    core.current(L, f.sIn, 1, bufs.o); // o[t] = W_L y_{L-1}[t] + b_L
+    opts.probe?.(t, core.probed(bufs));
     const m = opts.mseWeight;
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
     const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
     const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
     const hidden = bufs.acc.map((_, l) => ({
-      pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.acc[l - 1], // layer 1 sees x[t]
+      pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.A[l - 1], // layer 1 sees x[t]
       k,
       g: bufs.g[l],
+      same: !ottt, // SAF-E's factor is the input of its current: A_{l-1}[t]
     }));
-    core.backward(bufs, batch, bufs.dO, readout, hidden);
+    core.backward(bufs.dO, readout, hidden);
     if (perStep) core.adam(), core.zeroGrads();
   }
   if (!perStep) core.adam();
-  return { loss, correct: core.correct(bufs, batch), spikes };
+  return { loss, correct: core.correct(bufs), spikes };
 }
 
 /**
  * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
- * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l s_{l-1}[t] + b_l
- * and LIF neuron. Returns the last hidden layer's trace A and spikes sIn (A_0 and x for none).
+ * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l y_{l-1}[t] + b_l
+ * and LIF neuron, then the pooled accumulation A_l = pool(a_hat_l) and spikes y_l = pool(s_l).
+ * Returns the last hidden layer's A and y (sIn) (A_0 and x for none).
  */
 function forward(
   core: LifCore,
@@ -83,19 +86,19 @@ function forward(
   ottt: boolean,
 ): { A: number; sIn: number; spikes: number } {
   const ex = core.ex, { lambda, vth, surrogateSlope } = net;
-  ex.lifAccumulate(bufs.a0, bufs.x, batch * core.sizes[0], lambda); // A_0[t]
+  ex.lifAccumulate(bufs.a0, bufs.x, batch * core.nIn, lambda); // A_0[t]
   let A = bufs.a0, sIn = bufs.x, spikes = 0;
   for (let l = 0; l < bufs.acc.length; l++) {
-    const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]];
-    const n = batch * core.sizes[l + 1];
+    const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]], n = core.span(l);
     if (ottt) {
-      core.current(l, sIn, 1, U, batch, bufs.scratch); // I_l[t] = W_l s_{l-1}[t] + b_l
+      core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
     } else {
-      core.current(l, A, ct, U, batch, bufs.scratch); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+      core.current(l, A, ct, U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
       spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
     }
-    (A = acc), (sIn = s);
+    core.pool(l, acc, bufs.A[l]), core.pool(l, s, bufs.y[l]); // A_l = pool(a_hat_l), y_l
+    (A = bufs.A[l]), (sIn = bufs.y[l]);
   }
   return { A, sIn, spikes };
 }
