@@ -160,7 +160,11 @@ export function summarize(r: TrainReport): string {
     `${r.seconds.toFixed(1)} s on ${r.runtime}, ${r.backend} backend`,
     `  SNN test accuracy          ${pct(r.testAccuracy)}`,
     `  ReLU twin test accuracy    ${pct(r.reluTwinTestAccuracy)}`,
-    `  same prediction            ${pct(r.agreementWithReluTwin)} of test images`,
+    `  same prediction            ${pct(r.agreementWithReluTwin)} of ${
+      r.agreementSamples === r.testCount
+        ? "test images"
+        : `the first ${r.agreementSamples} test images`
+    }${r.reluTwin === "mapped" ? " (float64 SNN vs float32 ReLU)" : ""}`,
     `  max |logit SNN - twin|     ${r.maxAbsLogitDiffVsReluTwin.toExponential(2)}`,
     ...twinLines(r),
     `  spikes per neuron          ${r.spikesPerNeuron.toFixed(3)} (hidden neurons before pooling)`,

@@ -86,8 +86,14 @@ export interface TrainTtfsResult extends TrainingRunSummary {
   testAccuracy: number;
   /** Test accuracy of the ReLU twin, in [0, 1]. */
   reluTwinTestAccuracy: number;
-  /** Fraction of test images on which SNN and twin predict the same class. */
+  /** Fraction of the compared test images on which SNN and twin predict the same class. */
   agreementWithReluTwin: number;
+  /**
+   * Test images the agreement and the logit difference compare: all, or with the twin not
+   * trained (a fused step's default) the first `AGREEMENT_SAMPLES`, where the float64 SNN is
+   * compared with the float32 ReLU forward (`twin_evaluation.ts`).
+   */
+  agreementSamples: number;
   /** Largest |SNN logit - twin logit| on the test set. */
   maxAbsLogitDiffVsReluTwin: number;
   /**
@@ -232,6 +238,7 @@ function ttfsResult(
     testAccuracy: evaluation.accuracy,
     reluTwinTestAccuracy: evaluation.twinAccuracy,
     agreementWithReluTwin: evaluation.agreement,
+    agreementSamples: evaluation.agreementSamples,
     maxAbsLogitDiffVsReluTwin: evaluation.maxAbsLogitDiff,
     reluTwin: trainer.twinTrained ? "trained" : "mapped",
     maxAbsWeightDiffVsReluTwin: trainer.twinTrained ? trainer.maxAbsWeightDiff() : NaN,

@@ -15,19 +15,20 @@ import { ShapeError, SpikeproofError } from "../errors.ts";
 import { describeLayers, sameLayers, toLayers } from "../nn/architecture.ts";
 import type { LayerGeometry } from "../nn/layer.ts";
 import { maxAbsDifference } from "../nn/linalg.ts";
-import { argmaxRows } from "../nn/loss.ts";
-import { type ReluMlp, reluMlpForward, reluMlpParams } from "../nn/mlp.ts";
+import { type ReluMlp, reluMlpParams } from "../nn/mlp.ts";
 import type { AdamOptions } from "../nn/optim.ts";
 import { Rng } from "../nn/rng.ts";
-import { b1Forward, type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
-import { checkCodingRange, encodeInput } from "../ttfs/encoding.ts";
+import { type B1Network, b1Params, initB1Network } from "../ttfs/b1.ts";
+import { checkCodingRange } from "../ttfs/encoding.ts";
 import { INTERVAL_ZETA, widenIntervals } from "../ttfs/intervals.ts";
 import { reluFromB1 } from "../ttfs/mapping.ts";
 import { createRefTwinStep } from "../steps/ttfs/ref.ts";
 import { createTwinStep, openTwinStep, type TwinStepChoice } from "../steps/ttfs/select.ts";
 import type { AsyncTwinStepRunner, TwinStepResult, TwinStepRunner } from "../steps/ttfs/step.ts";
-import { countSpikes } from "../ttfs/spikes.ts";
 import { checkInitialNetwork, cloneB1 } from "./divergence.ts";
+import { evaluateTwins, type TwinEvaluation } from "./twin_evaluation.ts";
+
+export type { TwinEvaluation };
 
 /** Options of a twin trainer. */
 export interface TwinTrainerOptions extends AdamOptions, TwinStepChoice {
@@ -46,22 +47,6 @@ export interface TwinTrainerOptions extends AdamOptions, TwinStepChoice {
  * without the max activations, which the trainer consumes to widen the intervals.
  */
 export type TwinStep = Omit<TwinStepResult, "maxActivation">;
-
-/** Accuracy of both models and their agreement on a data set. */
-export interface TwinEvaluation {
-  /** SNN accuracy, in [0, 1]. */
-  accuracy: number;
-  /** ReLU twin accuracy, in [0, 1]. */
-  twinAccuracy: number;
-  /** Fraction of samples on which SNN and twin predict the same class. */
-  agreement: number;
-  /** Largest |SNN logit - twin logit| over all samples and classes. */
-  maxAbsLogitDiff: number;
-  /** Spikes per hidden neuron, overall and per layer (SPEC A9). */
-  spikesPerNeuron: number;
-  /** Spikes per neuron of each hidden layer, first hidden layer first. */
-  spikesPerLayer: number[];
-}
 
 /** A deep copy of `net`, after checking that its layers are `layers` and its numbers finite. */
 function copyB1(net: B1Network, expected: LayerGeometry[]): B1Network {
@@ -248,66 +233,11 @@ export class TwinTrainer {
     return this.#widen(this.#step!.step(checkCodingRange(x), labels, batch));
   }
 
-  /** Evaluate both models on x [count, nIn], in chunks of `chunk` samples. */
+  /** Evaluate both models on x [count, nIn], in chunks of `chunk` samples (`evaluateTwins`). */
   evaluate(x: Float64Array, labels: ArrayLike<number>, count: number, chunk = 500): TwinEvaluation {
-    const nIn = this.snn.layers[0].nIn;
-    const classes = this.snn.layers[this.snn.layers.length - 1].nOut;
-    let correct = 0, twinCorrect = 0, agree = 0, maxDiff = 0, spikes = 0, neurons = 0;
-    const perLayer = new Array(this.snn.layers.length - 1).fill(0);
-    for (let s = 0; s < count; s += chunk) {
-      const m = Math.min(chunk, count - s), xs = x.subarray(s * nIn, (s + m) * nIn);
-      const fwd = this.#forwardBoth(xs, m);
-      const p = argmaxRows(fwd.logits, m, classes), q = argmaxRows(fwd.twinLogits, m, classes);
-      for (let b = 0; b < m; b++) {
-        correct += +(p[b] === labels[s + b]);
-        twinCorrect += +(q[b] === labels[s + b]);
-        agree += +(p[b] === q[b]);
-      }
-      for (let k = 0; k < fwd.logits.length; k++) {
-        maxDiff = Math.max(maxDiff, Math.abs(fwd.logits[k] - fwd.twinLogits[k]));
-      }
-      const c = countSpikes(fwd.neuronTimes, this.snn.intervals);
-      spikes += c.spikes;
-      neurons += c.neurons;
-      c.perLayer.forEach((r, n) => (perLayer[n] += r * m));
-    }
-    return {
-      accuracy: correct / count,
-      twinAccuracy: twinCorrect / count,
-      agreement: agree / count,
-      maxAbsLogitDiff: maxDiff,
-      spikesPerNeuron: neurons ? spikes / neurons : 0,
-      spikesPerLayer: perLayer.map((v) => v / count),
-    };
-  }
-
-  /**
-   * Both models' logits and the SNN's spike times per neuron (index 0, the input, unused). On a
-   * fused step that trains the twin, both come from its forward pass. On one that does not (the
-   * twin is the SNN's ReLU map, the same float32 numbers), the twin's logits come from the fused
-   * float32 ReLU forward and the SNN's from its spike times in float64 (encodeInput, b1Forward
-   * on the reference primitives, with the current intervals): the agreement then compares the
-   * SNN itself with the float32 ReLU computation the fast path trains.
-   */
-  #forwardBoth(xs: Float64Array, m: number) {
-    const step = this.#step;
-    if (step?.forward && step.twinTrained !== false) {
-      const r = step.forward(checkCodingRange(xs), m), { tmax } = this.#snn.intervals;
-      const times = r.activations.map((a, n) => a.map((v) => tmax[n + 1] - v)); // t = tmax - a
-      return {
-        logits: r.logits,
-        twinLogits: r.twinLogits,
-        neuronTimes: [new Float64Array(0), ...times],
-      };
-    }
-    const fused = step?.forward !== undefined;
-    const fwd = b1Forward(this.snn, encodeInput(xs), m, fused ? refBackend : this.#backend);
-    if (step?.forward) {
-      const twinLogits = step.forward(checkCodingRange(xs), m).twinLogits;
-      return { logits: fwd.logits, twinLogits, neuronTimes: fwd.neuronTimes };
-    }
-    const tw = reluMlpForward(this.twin, xs, m, this.#backend);
-    return { logits: fwd.logits, twinLogits: tw.logits, neuronTimes: fwd.neuronTimes };
+    const { snn, twin } = this, forward = this.#step?.forward;
+    const models = { snn, twin, backend: this.#backend, forward, twinTrained: this.twinTrained };
+    return evaluateTwins(models, x, labels, count, chunk);
   }
 
   /** Largest |W - w| and |D - b| between the SNN and its twin. */
