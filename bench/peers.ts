@@ -13,7 +13,8 @@
  *                      vs PyTorch SAF-E (and, reported beside it, PyTorch OTTT_O as the
  *                      authors' code runs it)
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
- *   workers2Vs1        the fused ttfs-fc2 step over 2 workers vs 1 (images/s)
+ *   workers2Vs1        bench/workers.ts in Node, Deno and Bun: the fused ttfs-fc2 step (batch
+ *                      64) over 2 workers vs 1 thread, images/s, alternating
  *   safEOverOtttOConv  lif-conv step time, SAF-E over OTTT_O (authors' variant), wasm
  *   onb                the Open Neuromorphic SNN-library benchmark protocol (Linear n -> n and
  *                      LIF, batch 16, T = 500, n = 512 and 4096): forward+backward ms and
@@ -98,30 +99,47 @@ const sideBySide = (
   unit: string,
 ) => alternate(rounds, ours, theirs, unit);
 
-function gemmVsTfjs(): Record<string, Record<string, number>> {
-  const out: Record<string, Record<string, number>> = {};
+/** Runs `script --json FILE ...args` in Node, Deno and Bun; `pick` reads each report. */
+function inRuntimes<T>(
+  script: string,
+  args: string[],
+  pick: (report: never) => T,
+): Record<string, T> {
+  const out: Record<string, T> = {};
   const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-"));
   try {
     for (const [rt, cmd, pre] of RUNTIMES) {
       const file = join(dir, `${rt}.json`);
-      const r = spawnSync(cmd, [...pre, "bench/gemm.ts", String(rounds), "--json", file], {
+      const r = spawnSync(cmd, [...pre, script, ...args, "--json", file], {
         cwd: root,
         encoding: "utf8",
       });
-      if (r.status !== 0) throw new Error(`bench/gemm.ts in ${rt}: ${r.stderr}`);
+      if (r.status !== 0) throw new Error(`${script} in ${rt}: ${r.stderr}`);
       log(r.stdout.trim());
-      const rep = JSON.parse(readFileSync(file, "utf8"));
-      out[rt] = Object.fromEntries(
-        rep.rows.map((
-          x: { n: number; v3OverTfjs: { median: number } },
-        ) => [x.n, x.v3OverTfjs.median]),
-      );
+      out[rt] = pick(JSON.parse(readFileSync(file, "utf8")) as never);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return out;
 }
+
+const gemmVsTfjs = () =>
+  inRuntimes(
+    "bench/gemm.ts",
+    [String(rounds)],
+    (rep: { rows: GemmRow[] }) =>
+      Object.fromEntries(rep.rows.map((x) => [x.n, x.v3OverTfjs.median])),
+  );
+type GemmRow = { n: number; v3OverTfjs: { median: number } };
+
+/** bench/workers.ts (ttfs-fc2, batch 64, 2 workers vs 1 thread, alternating) per runtime. */
+const workers2Vs1 = () =>
+  inRuntimes(
+    "bench/workers.ts",
+    ["--rounds", String(rounds)],
+    (rep: { ratio: { median: number; min: number }; load: number[] }) => rep.ratio.median,
+  );
 
 async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-"));
@@ -170,32 +188,6 @@ async function lenet5VsTorch(): Promise<Row> {
   );
 }
 
-async function workers2Vs1(train: ImageSet): Promise<Row> {
-  const order = new Rng(3).permutation(train.count);
-  const batches = Array.from({ length: 20 }, (_, k) => gatherBatch(train, order, k * 64, 64));
-  const epoch = (workers: number) => async () => {
-    const tr = new TwinTrainer([784, 340, 10], {
-      seed: 0,
-      lr: 1e-3,
-      backend: backendByName("wasm", { workers }),
-    });
-    try {
-      return await perCall(() => batches.forEach((b) => tr.step(b.x, b.labels, 64)), 2);
-    } finally {
-      tr.close();
-    }
-  };
-  const two = epoch(2), one = epoch(1), a: number[] = [], b: number[] = [];
-  for (let k = 0; k < rounds; k++) (a.push(await two()), b.push(await one()));
-  return {
-    spikeproof: stats(a),
-    peer: stats(b),
-    ratio: med(b) / med(a),
-    unit: "s/20 batches",
-    note: "peer = 1 worker",
-  };
-}
-
 /** The PyTorch rows (ttfsFc2VsTorch, lifSafEVsTorch and its OTTT_O twin, lenet5VsTorch). */
 async function torchRows(rows: Record<string, Row | string>, data?: Data): Promise<void> {
   const names = ["ttfsFc2VsTorch", "lifSafEVsTorch", "lenet5VsTorch"].filter(runs);
@@ -223,7 +215,7 @@ async function runRows(report: Record<string, unknown>, data?: Data) {
   const rows: Record<string, Row | string> = {};
   if (runs("gemmVsTfjs")) log("gemm..."), (report.gemmVsTfjs = gemmVsTfjs());
   await torchRows(rows, data);
-  if (runs("workers2Vs1")) log("workers..."), (rows.workers2Vs1 = await workers2Vs1(data!.train));
+  if (runs("workers2Vs1")) log("workers..."), (report.workers2Vs1 = workers2Vs1());
   if (runs("safEOverOtttOConv")) {
     log("lif-conv SAF-E / OTTT_O...");
     const conv = await sideBySide(
@@ -244,7 +236,7 @@ async function runRows(report: Record<string, unknown>, data?: Data) {
 
 async function main(): Promise<void> {
   const load0 = loadavg()[0], dir = arg("data", "embedded")!;
-  const needsData = runs("ttfsFc2VsTorch") || runs("workers2Vs1");
+  const needsData = runs("ttfsFc2VsTorch");
   const data = needsData ? await loadFashionMnist({ dir }) : undefined;
   const report: Record<string, unknown> = { rounds, data: dir, node: process.version, only };
   const rows = await runRows(report, data);
@@ -257,7 +249,7 @@ async function main(): Promise<void> {
     ttfsFc2VsTorch: r("ttfsFc2VsTorch"),
     lifSafEVsTorch: r("lifSafEVsTorch"),
     lenet5VsTorch: r("lenet5VsTorch"),
-    workers2Vs1: r("workers2Vs1"),
+    workers2Vs1: report.workers2Vs1,
     safEOverOtttOConv: r("safEOverOtttOConv"),
     onb: (report.onb as { summary?: unknown } | undefined)?.summary,
     memoryVsT: report.memoryVsT && memoryVsTSummary(report.memoryVsT as MemoryVsT),
