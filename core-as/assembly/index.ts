@@ -44,6 +44,7 @@ export {
   safNeuron,
 } from "./lif";
 export { lifNeuron, lifScale, safFire, spikeRepWindow } from "./lif_batch";
+export { lifWeightGradRows, weightGradRowsBytes } from "./lif_conv";
 export {
   avgPoolBackward,
   avgPoolForward,

@@ -1,5 +1,5 @@
 /**
- * Kernels of the fused float32 SAF-E and OTTT steps for dense LIF networks
+ * Kernels of the fused float32 SAF-E and OTTT steps for LIF networks
  * (src/steps/lif/wasm.ts), SPEC B1-B3. Weights live transposed, Wt [nIn, nOut], as in step.ts.
  * At one SAF-E time step t:
  *
@@ -12,8 +12,9 @@
  *   delta_{l} = (delta_{l+1} W_{l+1}) * g_l                  (denseBackwardInputT, lifMultiply)
  *   then one Adam update of every parameter                  (adamStepCompensated)
  *
- * A_l = a_hat_l (dense layers pool nothing). The loss and the surrogate run in float64 inside
- * an element, everything else in float32.
+ * A_l = a_hat_l, or pool(a_hat_l) for an avg-pooled conv layer (conv.ts; a conv layer runs
+ * these kernels on its patch rows, src/steps/lif/wasm_layers.ts). The loss runs in float64
+ * inside an element, everything else in float32 (the surrogate: lif_surrogate.ts).
  *
  * OTTT (SPEC B2) runs the LIF neuron itself on the spikes: I_l[t] = s_{l-1}[t] Wt_l + b_l
  * (lifCurrent, k = 1; s_0 = x), then otttNeuron (u = lambda v + I, s = H(u - V_th), soft
@@ -22,6 +23,7 @@
  * variant); OTTT_A updates once per batch, on the gradients summed over the steps.
  */
 import { accumulateAuto } from "./gemm";
+export { otttNeuron, safNeuron } from "./lif_neuron";
 
 /** acc[k] = lambda acc[k] + x[k] for n floats: the input accumulation (a trace). */
 // spec B1, B3
@@ -57,70 +59,6 @@ export function lifCurrent(
   for (let b = 1; b < batch; b++) memory.copy(U + <usize> (b * nOut) * 4, U, <usize> nOut * 4);
   const ldu = <usize> nOut * 4;
   accumulateAuto(U, ldu, A, <usize> nIn * 4, 4, Wt, ldu, 4, batch, nIn, nOut, scratch);
-}
-
-/**
- * The SAF neuron over n entries, in place: from U[t] and a_hat[t-1] (in `acc`) writes the
- * spikes s, the surrogate factor g = a sig(a z) (1 - sig(a z)) at z = u[t] - V_th with the LIF
- * potential u[t] = U[t] - V_th lambda a_hat[t-1], and a_hat[t] into `acc`. Returns the spikes.
- */
-// spec B1, B3
-export function safNeuron(
-  U: usize,
-  acc: usize,
-  s: usize,
-  g: usize,
-  n: i32,
-  lambda: f32,
-  vth: f32,
-  slope: f64,
-): i32 {
-  let spikes = 0;
-  for (let k = 0; k < n; k++) {
-    const o = <usize> k * 4, Uk = load<f32>(U + o), a = load<f32>(acc + o);
-    const fire = Uk >= vth * (lambda * a + 1); // H(U - V_th (lambda a_hat + 1)), H(0) = 1
-    const z = <f64> Uk - <f64> vth * <f64> lambda * <f64> a - <f64> vth; // u[t] - V_th
-    const sig = 1 / (1 + Math.exp(-slope * z));
-    store<f32>(g + o, <f32> (slope * sig * (1 - sig)));
-    store<f32>(s + o, fire ? 1 : 0);
-    store<f32>(acc + o, lambda * a + (fire ? 1 : 0));
-    spikes += i32(fire);
-  }
-  return spikes;
-}
-
-/**
- * The OTTT neuron (LIF, soft reset) over n entries, in place: from the input current I[t]
- * (in `U`) and the post-reset potential v[t-1] writes u[t] = lambda v[t-1] + I[t] into `U`,
- * the spikes s = H(u - V_th), v[t] = u - V_th s, the surrogate factor g = H'(u - V_th) (a
- * sig (1 - sig), in float64 from the float32 u) and the spikes' trace a_hat[t] = lambda
- * a_hat[t-1] + s into `acc`. Returns the spikes.
- */
-// spec B1, B2
-export function otttNeuron(
-  U: usize,
-  v: usize,
-  acc: usize,
-  s: usize,
-  g: usize,
-  n: i32,
-  lambda: f32,
-  vth: f32,
-  slope: f64,
-): i32 {
-  let spikes = 0;
-  for (let k = 0; k < n; k++) {
-    const o = <usize> k * 4, u = lambda * load<f32>(v + o) + load<f32>(U + o);
-    const fire = u >= vth; // H(u - V_th), H(0) = 1
-    const sig = 1 / (1 + Math.exp(-slope * (<f64> u - <f64> vth)));
-    store<f32>(U + o, u);
-    store<f32>(g + o, <f32> (slope * sig * (1 - sig)));
-    store<f32>(s + o, fire ? 1 : 0);
-    store<f32>(v + o, fire ? u - vth : u); // soft reset
-    store<f32>(acc + o, lambda * load<f32>(acc + o) + (fire ? 1 : 0));
-    spikes += i32(fire);
-  }
-  return spikes;
 }
 
 /** d[k] *= g[k] for n floats: delta = dL/ds * ds/du. */

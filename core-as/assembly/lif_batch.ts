@@ -1,7 +1,7 @@
 /**
- * Kernels of the fused float32 SAF-F, Spike Representation and BPTT steps for dense LIF
- * networks (src/steps/lif/wasm_batch.ts), SPEC B1-B4: the methods that update once per batch.
- * The linear maps, the loss, the weight gradients and Adam are lif.ts's and step.ts's.
+ * Kernels of the fused float32 SAF-F, Spike Representation and BPTT steps for LIF networks
+ * (src/steps/lif/wasm_batch.ts), SPEC B1-B4: the methods that update once per batch. The
+ * linear maps, the loss, the weight gradients and Adam are lif.ts's and step.ts's.
  *
  * SAF-F (B3): the SAF forward of SAF-E for t < T without the surrogate (safFire), safNeuron at
  * t = T; then the rates r_l = a_hat_l[T] / c[T] (lifScale), one loss on W_L r_{L-1} + b_L and
@@ -18,57 +18,7 @@
  *   delta_l[t] = (delta_{l+1}[t] W_{l+1}) g_l[t] + lambda delta_l[t+1]     (lifMultiply,
  *                                                                          lifAccumulate)
  */
-
-/**
- * The SAF neuron's spikes and accumulation only (safNeuron without the surrogate factor), n
- * entries in place: s = H(U - V_th (lambda a_hat[t-1] + 1)), a_hat[t] into `acc`. Returns the
- * spikes.
- */
-// spec B3
-export function safFire(U: usize, acc: usize, s: usize, n: i32, lambda: f32, vth: f32): i32 {
-  let spikes = 0;
-  for (let k = 0; k < n; k++) {
-    const o = <usize> k * 4, a = load<f32>(acc + o);
-    const fire = load<f32>(U + o) >= vth * (lambda * a + 1); // as safNeuron, H(0) = 1
-    store<f32>(s + o, fire ? 1 : 0);
-    store<f32>(acc + o, lambda * a + (fire ? 1 : 0));
-    spikes += i32(fire);
-  }
-  return spikes;
-}
-
-/**
- * The LIF neuron (soft reset) over n entries, in place: from the input current I[t] (in `I`)
- * and the post-reset potential v[t-1] writes u[t] = lambda v[t-1] + I[t] into `I`, the spikes
- * s = H(u - V_th), v[t] = u - V_th s and, unless g is 0, the surrogate factor g = a sig(a z)
- * (1 - sig(a z)) at z = u - V_th (float64 from the float32 u). Returns the spikes.
- */
-// spec B1
-export function lifNeuron(
-  I: usize,
-  v: usize,
-  s: usize,
-  g: usize,
-  n: i32,
-  lambda: f32,
-  vth: f32,
-  slope: f64,
-): i32 {
-  let spikes = 0;
-  for (let k = 0; k < n; k++) {
-    const o = <usize> k * 4, u = lambda * load<f32>(v + o) + load<f32>(I + o);
-    const fire = u >= vth; // H(u - V_th), H(0) = 1
-    if (g != 0) {
-      const sig = 1 / (1 + Math.exp(-slope * (<f64> u - <f64> vth)));
-      store<f32>(g + o, <f32> (slope * sig * (1 - sig)));
-    }
-    store<f32>(I + o, u);
-    store<f32>(s + o, fire ? 1 : 0);
-    store<f32>(v + o, fire ? u - vth : u); // soft reset
-    spikes += i32(fire);
-  }
-  return spikes;
-}
+export { lifNeuron, safFire } from "./lif_neuron";
 
 /** a[k] *= c for n floats: an accumulation a_hat[T] into the rate a_hat[T] / c[T]. */
 // spec B3, B4

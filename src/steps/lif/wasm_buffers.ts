@@ -38,7 +38,7 @@ export interface LifBatchOptions {
   probe?: (t: number, layers: { U: Float32Array; s: Float32Array }[]) => void;
 }
 
-/** The kernels of core-as/assembly/lif_batch.ts (their equations are there). */
+/** The kernels of core-as/assembly/lif_batch.ts and lif_conv.ts (their equations are there). */
 export interface LifBatchKernels {
   /** (U, acc, s, n, lambda, vth): the SAF neuron's spikes and a_hat; returns the spikes. */
   safFire(...a: [number, number, number, number, number, number]): number;
@@ -51,6 +51,15 @@ export interface LifBatchKernels {
   lifScale(a: number, n: number, c: number): void;
   /** (z, g, n, vth): g = [0 <= z <= V_th] / V_th. */
   spikeRepWindow(z: number, g: number, n: number, vth: number): void;
+  /**
+   * (dz, p, dWt, dbias, rows, nIn, nOut, k, scratch): lifWeightGrad with the sum over the rows
+   * in the GEMM's inner loop (core-as/assembly/lif_conv.ts), for a conv layer's patch rows.
+   */
+  lifWeightGradRows(
+    ...a: [number, number, number, number, number, number, number, number, number]
+  ): void;
+  /** (nIn, nOut): lifWeightGradRows' own scratch bytes (before the GEMM's). */
+  weightGradRowsBytes(nIn: number, nOut: number): number;
 }
 
 /**

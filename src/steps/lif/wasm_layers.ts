@@ -5,7 +5,8 @@
  * W^T [k k inC, outC] (core-as/assembly/conv.ts for im2col, col2im and the avg-pool):
  *
  *   current  cols = im2col(A) [batch', k k inC];  U = cols W^T + k b        (lifCurrent)
- *   weights  gW^T += cols(p)^T delta,  gb += k sum over the batch' rows of delta  (lifWeightGrad)
+ *   weights  gW^T += cols(p)^T delta,  gb += k sum over the batch' rows of delta
+ *            (lifWeightGradRows: dW = delta^T cols, the rows in the GEMM's inner loop)
  *   input    dcols = delta W [batch', k k inC] (denseBackwardInputT);  dA = col2im(dcols)
  *   pool     y = avgpool(s) [batch, nOut];  dL/ds = avgpool backward of dL/dy (none: y = s)
  *
@@ -25,6 +26,9 @@ import type { CoreExports } from "../../backend/wasm/core.ts";
 import { type ConvGeometry, convOutSize } from "../../nn/conv.ts";
 import type { LayerGeometry } from "../../nn/layer.ts";
 import type { PoolGeometry } from "../../nn/pool.ts";
+import type { LifBatchKernels } from "./wasm_buffers.ts";
+
+const lifKernels = (ex: CoreExports) => ex as CoreExports & LifBatchKernels;
 
 /** Rows of one product call. */
 export const CHUNK = 2048;
@@ -102,7 +106,7 @@ function chunks(rows: number, f: (r0: number, n: number) => void): void {
  * ```
  */
 export function scratchBytes(ex: CoreExports, slots: LifSlot[], batch: number): number {
-  let rows = 1, panels = 0;
+  let rows = 1, panels = 0, own = 0;
   for (const s of slots) {
     const r = Math.min(CHUNK, batch * s.P);
     rows = Math.max(rows, r, s.K);
@@ -111,9 +115,11 @@ export function scratchBytes(ex: CoreExports, slots: LifSlot[], batch: number): 
       ex.gemmScratchBytes(s.K, s.N),
       ex.gemmScratchBytes(r, s.N),
       ex.gemmScratchBytes(s.N, s.K),
+      ex.gemmScratchBytes(r, s.K),
     );
+    if (s.conv) own = Math.max(own, lifKernels(ex).weightGradRowsBytes(s.K, s.N));
   }
-  return ex.denseScratchBytes(rows, 0, 0, 0) + panels;
+  return own + ex.denseScratchBytes(rows, 0, 0, 0) + panels;
 }
 
 /** Where a layer's products read and write: the parameter block and the batch's buffers. */
@@ -193,9 +199,10 @@ export function layerWeightGrad(
   ready = false,
 ): void {
   const { ex, s } = c, src = ready && s.conv ? c.cols : patches(c, p);
+  const grad = s.conv ? lifKernels(ex).lifWeightGradRows : ex.lifWeightGrad; // lif_conv.ts
   chunks(c.batch * s.P, (r0, n) => {
     const d = at(delta, r0 * s.N), a = at(src, r0 * s.K);
-    ex.lifWeightGrad(d, a, at(G, s.wt), at(G, s.b), n, s.K, s.N, k, c.scratch);
+    grad(d, a, at(G, s.wt), at(G, s.b), n, s.K, s.N, k, c.scratch);
   });
 }
 

@@ -62,7 +62,7 @@ export function trainOnline(
       pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.A[l - 1], // layer 1 sees x[t]
       k,
       g: bufs.g[l],
-      same: !ottt, // SAF-E's factor is the input of its current: A_{l-1}[t]
+      same: !ottt || (official && l === 0), // the factor is the input of the layer's current
     }));
     core.backward(bufs.dO, readout, hidden);
     if (perStep) core.adam(), core.zeroGrads();
@@ -74,8 +74,9 @@ export function trainOnline(
 /**
  * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
  * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l y_{l-1}[t] + b_l
- * and LIF neuron, then the pooled accumulation A_l = pool(a_hat_l) and spikes y_l = pool(s_l).
- * Returns the last hidden layer's A and y (sIn) (A_0 and x for none).
+ * and LIF neuron, then the pooled accumulation A_l = pool(a_hat_l) and spikes y_l = pool(s_l)
+ * (SAF-E: only the last layer's). Returns the last hidden layer's A and y (sIn) (A_0 and x for
+ * none).
  */
 function forward(
   core: LifCore,
@@ -97,7 +98,9 @@ function forward(
       core.current(l, A, ct, U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
       spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
     }
-    core.pool(l, acc, bufs.A[l]), core.pool(l, s, bufs.y[l]); // A_l = pool(a_hat_l), y_l
+    core.pool(l, acc, bufs.A[l]); // A_l = pool(a_hat_l)
+    // y_l = pool(s_l): OTTT's next input; SAF-E reads only the last one (the readout's input)
+    if (ottt || l === bufs.acc.length - 1) core.pool(l, s, bufs.y[l]);
     (A = bufs.A[l]), (sIn = bufs.y[l]);
   }
   return { A, sIn, spikes };
