@@ -7,10 +7,12 @@
  * (createRefLifStep with createWasmBackend(); --no-ref leaves it out), alternating the sides in
  * turn, `--rounds` rounds (default 5) of `BATCHES` batches each; min and median per side, the
  * median ratio per method, the fused SAF-E / OTTT_O time ratio where both ran, and the load
- * average before and after.
+ * average before and after. `--replace` adds, per OTTT method, a fused side with the authors'
+ * Replace forward (`otttForward: "replace"`: the same results at the cost of their two
+ * products per wrapped layer), and its ratio to SAF-E.
  *
  *   npx tsx bench/lif_wasm_step.ts [--model lif-mlp|lif-conv] [--variant trace|official]
- *     [--rounds N] [--no-ref] [method ...]
+ *     [--rounds N] [--no-ref] [--replace] [method ...]
  */
 import { loadavg } from "node:os";
 import process from "node:process";
@@ -34,6 +36,7 @@ const { values, positionals } = parseArgs({
     variant: { type: "string", default: "trace" },
     rounds: { type: "string", default: "5" },
     "no-ref": { type: "boolean", default: false },
+    replace: { type: "boolean", default: false },
   },
   allowPositionals: true,
 });
@@ -53,13 +56,15 @@ const layers = values.model === "lif-conv"
 const net = initLifNetwork(layers, new Rng(2));
 const sides: [string, RefLifStep][] = METHODS.flatMap((name) => {
   const method = lifMethod(name), adam = { lr }, backend = createWasmBackend();
-  const fused: [string, RefLifStep] = [
-    `${name} fused`,
-    createWasmLifStep({ net: structuredClone(net), method, adam, variant }),
-  ];
-  if (values["no-ref"]) return [fused];
+  const fused = (otttForward: "lean" | "replace"): RefLifStep =>
+    createWasmLifStep({ net: structuredClone(net), method, adam, variant, otttForward });
+  const out: [string, RefLifStep][] = [[`${name} fused`, fused("lean")]];
+  if (values.replace && name.startsWith("ottt")) {
+    out.push([`${name} fused replace`, fused("replace")]);
+  }
   const spec = { net: structuredClone(net), method, adam, variant, backend };
-  return [fused, [`${name} ref`, createRefLifStep(spec)]] as [string, RefLifStep][];
+  if (!values["no-ref"]) out.push([`${name} ref`, createRefLifStep(spec)]);
+  return out;
 });
 const rates = new Map<string, number[]>(sides.map(([name]) => [name, []]));
 const load0 = loadavg()[0];
@@ -85,8 +90,9 @@ for (const name of METHODS) {
   const ratio = median(rates.get(`${name} fused`)!) / median(rates.get(`${name} ref`)!);
   console.log(`${name}: fused / ref median ratio ${ratio.toFixed(2)}`);
 }
-if (rates.has("saf-e fused") && rates.has("ottt-o fused")) {
-  const ratio = median(rates.get("ottt-o fused")!) / median(rates.get("saf-e fused")!);
-  console.log(`fused SAF-E / OTTT_O time, median: ${ratio.toFixed(3)}`);
+for (const side of ["ottt-o fused", "ottt-o fused replace"]) {
+  if (!rates.has("saf-e fused") || !rates.has(side)) continue;
+  const ratio = median(rates.get(side)!) / median(rates.get("saf-e fused")!);
+  console.log(`SAF-E fused / ${side} time, median: ${ratio.toFixed(3)}`);
 }
 console.log(`load ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);

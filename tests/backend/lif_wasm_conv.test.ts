@@ -202,3 +202,39 @@ test("createLifStep picks the fused step on the wasm backend for a conv net with
   const convTop = { ...convNet, layers: [...convNet.layers.slice(0, 1), convNet.layers[1]] };
   assert.throws(() => createWasmLifStep({ net: convTop, method, adam: {} }), OptionError);
 });
+
+test("the fused OTTT_O and OTTT_A steps with the authors' Replace forward (otttForward 'replace': the unread second product per wrapped layer) give the lean forward's loss, spikes and weights bit for bit, on a conv net and a dense net, both variants and readouts", () => {
+  const conv = convCase(), rng = new Rng(8);
+  const dense = {
+    net: initLifNetwork([20, 16, 12, 5], new Rng(1), undefined, 3),
+    xs: Array.from({ length: 3 }, () => Float64Array.from({ length: 4 * 20 }, () => rng.uniform())),
+    labels: [0, 1, 2, 3],
+  };
+  for (const [tag, c, batch] of [["conv", conv, 6], ["dense", dense, 4]] as const) {
+    for (const name of ["ottt-o", "ottt-a"]) {
+      for (const variant of ["trace", "official"] as const) {
+        for (const readout of ["trace", "spike"] as const) {
+          const run = (otttForward: "replace" | "lean") => {
+            const net = structuredClone(c.net), method = lifMethod(name);
+            const step = createWasmLifStep({
+              net,
+              method,
+              adam: {},
+              variant,
+              readout,
+              otttForward,
+            });
+            const r = [step.step(c.xs, c.labels, batch), step.step(c.xs, c.labels, batch)];
+            step.read(net);
+            return { r, w: net.layers.flatMap((l) => [...l.w, ...l.b]) };
+          };
+          const lean = run("lean"),
+            replace = run("replace"),
+            what = `${tag} ${name} ${variant} ${readout}`;
+          assert.deepEqual(replace.r, lean.r, `${what}: loss, correct, spikes`);
+          assert.deepEqual(replace.w, lean.w, `${what}: weights`);
+        }
+      }
+    }
+  }
+});

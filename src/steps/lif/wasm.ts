@@ -65,6 +65,12 @@ const FUSED = new Map<GradientFn, Fused>([
 export interface WasmLifSpec extends Omit<RefLifSpec, "backend"> {
   /** Called at every time step with each hidden layer's U[t] and spikes (for tests; slow). */
   probe?: (t: number, layers: { U: Float32Array; s: Float32Array }[]) => void;
+  /**
+   * OTTT: "lean" (default) or "replace", which adds the authors' Replace forward's unread
+   * second product per wrapped layer (`LifBatchOptions.otttForward`): the same results at the
+   * cost of the authors' code, for benchmarks.
+   */
+  otttForward?: "replace" | "lean";
 }
 
 /** The fused step has the reference step's shape. */
@@ -145,6 +151,7 @@ export function createWasmLifStep(spec: WasmLifSpec): WasmLifStep {
     update: spec.method.update,
     mseWeight,
     readout: spec.readout ?? "trace",
+    otttForward: spec.otttForward,
     probe: spec.probe,
   };
   const params = { lambda: net.lambda, vth: net.vth, surrogateSlope: net.surrogateSlope };

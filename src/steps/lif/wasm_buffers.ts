@@ -32,6 +32,12 @@ export interface LifBatchOptions {
   /** SAF-E and OTTT: the readout's presynaptic factor, its input accumulation or spikes. */
   readout: "trace" | "spike";
   /**
+   * OTTT: "lean" (default; one product per layer) or "replace", which also computes the
+   * authors' Replace forward's W a_hat_in + k b per wrapped layer and step (`otttLinear` in
+   * src/lif/ottt.ts), whose value no gradient reads: the same results at the authors' cost.
+   */
+  otttForward?: "replace" | "lean";
+  /**
    * Called at every step after the forward with each hidden layer's spikes and U[t] (SAF: W A
    * + c b; the LIF neuron: the potential u[t]), for tests.
    */

@@ -5,7 +5,8 @@
  * `otttGradients` with `onStep` Adam) or once on G summed over the steps (update "batch").
  *
  *   SAF-E: A_0[t] = lambda A_0[t-1] + x[t],  U_l = W_l A_{l-1}[t] + b_l c[t], the SAF neuron
- *   OTTT:  I_l = W_l y_{l-1}[t] + b_l, the LIF neuron (lean forward: `wasm.ts`)
+ *   OTTT:  I_l = W_l y_{l-1}[t] + b_l, the LIF neuron (lean forward: `wasm.ts`; with
+ *          `otttForward` "replace", also the Replace forward's unread W_l a_hat_{l-1} + k b_l)
  *   A_l = pool(a_hat_l), y_l = pool(s_l) (A_l = a_hat_l, y_l = s_l for a layer without a pool)
  *   o[t] = W_L y_{L-1}[t] + b_L;  presynaptic factors A_{l-1}[t] (x[t] for layer 1 in OTTT's
  *   official variant), bias factor c[t] (1 in the official variant); the readout's A_{L-1}[t]
@@ -17,7 +18,7 @@ import type { LifParams } from "../../lif/neuron.ts";
 import { constantTraces } from "../../lif/neuron.ts";
 import type { LifStepFigures } from "./ref.ts";
 import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
-import type { LifCore } from "./wasm_core.ts";
+import type { Factor, LifCore } from "./wasm_core.ts";
 
 /**
  * One SAF-E or OTTT batch (module header) on `core`'s resident network.
@@ -46,24 +47,27 @@ export function trainOnline(
   const bufs = core.buffers(batch, labels), ct = constantTraces(net.lambda, T);
   const classes = core.classes, perStep = opts.update === "step";
   const ottt = opts.forward === "ottt", official = ottt && opts.variant === "official";
+  const replace = ottt && opts.otttForward === "replace";
   let loss = 0, spikes = 0;
   core.zeroGrads();
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4); // the step's input, float32
-    const f = forward(core, bufs, batch, net, ct[t], ottt);
-    spikes += f.spikes;
-    core.current(L, f.sIn, 1, bufs.o); // o[t] = W_L y_{L-1}[t] + b_L
-    opts.probe?.(t, core.probed(bufs));
-    const m = opts.mseWeight;
-    loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
     const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
-    const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
     const hidden = bufs.acc.map((_, l) => ({
       pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.A[l - 1], // layer 1 sees x[t]
       k,
       g: bufs.g[l],
-      same: !ottt || (official && l === 0), // the factor is the input of the layer's current
+      // the factor is the input of the layer's last product (its patches are in cols)
+      same: !ottt || replace || (official && l === 0),
     }));
+    const f = forward(core, bufs, batch, net, ct[t], ottt ? { replace, hidden } : undefined);
+    spikes += f.spikes;
+    core.current(L, f.sIn, 1, bufs.o); // o[t] = W_L y_{L-1}[t] + b_L
+    opts.probe?.(t, core.probed(bufs));
+    const readout = opts.readout === "spike" ? { pre: f.sIn, k: 1 } : { pre: f.A, k };
+    if (replace && readout.pre !== f.sIn) core.current(L, f.A, k, bufs.dO); // unread W A + k b
+    const m = opts.mseWeight;
+    loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
     core.backward(bufs.dO, readout, hidden);
     if (perStep) core.adam(), core.zeroGrads();
   }
@@ -73,10 +77,11 @@ export function trainOnline(
 
 /**
  * The forward of one step through the hidden layers: the input trace A_0[t], then per layer
- * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or OTTT's I_l = W_l y_{l-1}[t] + b_l
- * and LIF neuron, then the pooled accumulation A_l = pool(a_hat_l) and spikes y_l = pool(s_l)
- * (SAF-E: only the last layer's). Returns the last hidden layer's A and y (sIn) (A_0 and x for
- * none).
+ * SAF-E's U_l = W_l A_{l-1}[t] + b_l c[t] and SAF neuron, or (with `ottt`) OTTT's I_l = W_l
+ * y_{l-1}[t] + b_l and LIF neuron, then the pooled accumulation A_l = pool(a_hat_l) and spikes
+ * y_l = pool(s_l) (SAF-E: only the last layer's). With `ottt.replace`, a wrapped layer (factor
+ * other than its input) also runs the Replace forward's W_l p_l + k b_l, into dy (unread).
+ * Returns the last hidden layer's A and y (sIn) (A_0 and x for none).
  */
 function forward(
   core: LifCore,
@@ -84,7 +89,7 @@ function forward(
   batch: number,
   net: LifParams,
   ct: number,
-  ottt: boolean,
+  ottt?: { replace: boolean; hidden: Factor[] },
 ): { A: number; sIn: number; spikes: number } {
   const ex = core.ex, { lambda, vth, surrogateSlope } = net;
   ex.lifAccumulate(bufs.a0, bufs.x, batch * core.nIn, lambda); // A_0[t]
@@ -94,6 +99,8 @@ function forward(
     if (ottt) {
       core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
+      const { pre, k } = ottt.hidden[l];
+      if (ottt.replace && !(pre === sIn && k === 1)) core.current(l, pre, k, bufs.dy[l]);
     } else {
       core.current(l, A, ct, U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
       spikes += ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope);
