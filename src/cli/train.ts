@@ -12,10 +12,17 @@ import { trainTtfs, trainTtfsAsync, type TrainTtfsResult } from "../experiments/
 import { describeLayers } from "../nn/architecture.ts";
 import type { B1Network } from "../ttfs/b1.ts";
 import { loadB1Network, saveB1Network } from "../ttfs/checkpoint.ts";
-import { TTFS_MODEL_SUMMARIES, TTFS_TRAINING, ttfsModelLayers } from "../ttfs/models.ts";
+import {
+  TTFS_CONV_TRAINING,
+  TTFS_MODEL_SUMMARIES,
+  TTFS_TRAINING,
+  ttfsModelLayers,
+  ttfsModelSchedule,
+} from "../ttfs/models.ts";
 import { ADAM_DEFAULTS } from "../nn/optim.ts";
 import {
   type CommandSpec,
+  givenOptions,
   intListOption,
   numberOption,
   optionsOf,
@@ -43,19 +50,26 @@ export const trainSpec: CommandSpec = {
       help: "hidden widths of ttfs-fc2, overriding 340 (e.g. 340,340)",
     },
     data: dataOption,
-    epochs: { type: "string", value: "N", default: String(TTFS_TRAINING.epochs), help: "epochs" },
+    epochs: {
+      type: "string",
+      value: "N",
+      default: String(TTFS_TRAINING.epochs),
+      help: `epochs (conv models: ${TTFS_CONV_TRAINING.epochs})`,
+    },
     batch: { type: "string", value: "N", default: String(TTFS_TRAINING.batch), help: "batch size" },
     lr: {
       type: "string",
       value: "X",
       default: String(TTFS_TRAINING.lr),
-      help: `initial Adam learning rate (SPEC A10: ${ADAM_DEFAULTS.lr})`,
+      help:
+        `initial Adam learning rate (conv models: ${TTFS_CONV_TRAINING.lr}; SPEC A10: ${ADAM_DEFAULTS.lr})`,
     },
     "decay-rate": {
       type: "string",
       value: "X",
       default: String(TTFS_TRAINING.decayRate),
-      help: "learning-rate factor per --decay-steps steps",
+      help:
+        `learning-rate factor per --decay-steps steps (conv models: ${TTFS_CONV_TRAINING.decayRate})`,
     },
     "decay-steps": {
       type: "string",
@@ -171,6 +185,17 @@ export function summarize(r: TrainReport): string {
   ].join("\n");
 }
 
+/** `o` with the model's own schedule (`ttfsModelSchedule`) where the command line gave none. */
+function withModelSchedule(o: ParsedOptions, model: string): ParsedOptions {
+  const given = givenOptions(o), s = ttfsModelSchedule(model);
+  const own = { epochs: s.epochs, batch: s.batch, lr: s.lr, "decay-rate": s.decayRate };
+  const out: ParsedOptions = { ...o };
+  for (const [k, v] of Object.entries({ ...own, "decay-steps": s.decaySteps })) {
+    if (!given.has(k)) out[k] = String(v);
+  }
+  return out;
+}
+
 /**
  * Run `train` with command-line arguments; returns the report.
  *
@@ -181,8 +206,8 @@ export function summarize(r: TrainReport): string {
  * ```
  */
 export async function runTrain(argv: string[] | ParsedOptions): Promise<TrainReport> {
-  const o = optionsOf(trainSpec, argv);
-  const model = String(o.model);
+  const parsed = optionsOf(trainSpec, argv), model = String(parsed.model);
+  const o = withModelSchedule(parsed, model);
   if (o.load !== undefined && o.hidden !== undefined) {
     throw new OptionError("--load and --hidden both set the layer sizes; give one");
   }

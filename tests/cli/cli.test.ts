@@ -12,6 +12,7 @@ import {
 } from "../../src/cli/args.ts";
 import { parseTrain } from "../../src/cli/train_options.ts";
 import { runCli } from "../_cli.ts";
+import { TTFS_CONV_TRAINING, TTFS_TRAINING } from "../../src/ttfs/models.ts";
 import { main } from "../../src/cli/main.ts";
 import { formatDuration, progressLine } from "../../src/cli/progress.ts";
 import { demoSpec } from "../../src/cli/demo.ts";
@@ -157,4 +158,21 @@ test("train parses once: the parsed --model (either spelling) picks the family w
     () => parseTrain(["--model", "ttfs-fc2", "--T", "4"]),
     /--T is an option of the LIF models/,
   );
+});
+
+test("train gives the conv models their own schedule (TTFS_CONV_TRAINING) unless the command line sets it, and ttfs-fc2 keeps TTFS_TRAINING", async () => {
+  const run = async (argv: string[]) => {
+    const r = await runCli(["train", "--data", "embedded", "--epochs", "1", "--json", ...argv]);
+    assert.equal(r.code, 0, r.stderr.join("\n"));
+    return JSON.parse(r.stdout[r.stdout.length - 1]);
+  };
+  const lenet = await run(["--model", "ttfs-lenet5"]);
+  assert.deepEqual(
+    [lenet.epochs, lenet.lr, lenet.decayRate, lenet.decaySteps],
+    [1, TTFS_CONV_TRAINING.lr, TTFS_CONV_TRAINING.decayRate, TTFS_CONV_TRAINING.decaySteps],
+  );
+  const given = await run(["--model", "ttfs-lenet5", "--lr", "5e-4"]);
+  assert.deepEqual([given.lr, given.decayRate], [5e-4, TTFS_CONV_TRAINING.decayRate]);
+  const fc2 = await run(["--hidden", "16"]);
+  assert.deepEqual([fc2.lr, fc2.decayRate], [TTFS_TRAINING.lr, TTFS_TRAINING.decayRate]);
 });
