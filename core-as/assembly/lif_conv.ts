@@ -35,9 +35,14 @@ export function lifWeightGradRows(
   const rest = sums + <usize> ((nOut * 4 + 15) & ~15);
   memory.fill(dW, 0, <usize> (nOut * nIn) * 4);
   memory.fill(sums, 0, <usize> nOut * 4);
+  const n4 = nOut & ~3;
   for (let r = 0; r < rows; r++) { // column sums, row by row (each column summed in row order)
     const row = dz + <usize> (r * nOut) * 4;
-    for (let i = 0; i < nOut; i++) {
+    for (let i = 0; i < n4; i += 4) {
+      const o = <usize> i * 4;
+      v128.store(sums + o, f32x4.add(v128.load(sums + o), v128.load(row + o)));
+    }
+    for (let i = n4; i < nOut; i++) {
       const o = <usize> i * 4;
       store<f32>(sums + o, load<f32>(sums + o) + load<f32>(row + o));
     }
