@@ -6,8 +6,9 @@
  * (createWasmLifStep) against the reference step on the wasm backend's kernels
  * (createRefLifStep with createWasmBackend(); --no-ref leaves it out), alternating the sides in
  * turn, `--rounds` rounds (default 5) of `BATCHES` batches each; min and median per side, the
- * median ratio per method, the fused SAF-E / OTTT_O time ratio where both ran, and the load
- * average before and after. `--replace` adds, per OTTT method, a fused side with the authors'
+ * median ratio per method, the fused SAF-E / OTTT_O time ratio where both ran (also in the
+ * process's CPU time per batch, which other processes on a shared machine disturb less), and
+ * the load average before and after. `--replace` adds, per OTTT method, a fused side with the authors'
  * Replace forward (`otttForward: "replace"`: the same results at the cost of their two
  * products per wrapped layer), and its ratio to SAF-E.
  *
@@ -67,13 +68,16 @@ const sides: [string, RefLifStep][] = METHODS.flatMap((name) => {
   return out;
 });
 const rates = new Map<string, number[]>(sides.map(([name]) => [name, []]));
+const cpu = new Map<string, number[]>(sides.map(([name]) => [name, []])); // CPU ms per batch
 const load0 = loadavg()[0];
 for (const [, step] of sides) step.step(batches[0].xs, batches[0].labels, B); // warm-up
 for (let round = 0; round < ROUNDS; round++) {
   for (const [name, step] of sides) {
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     for (const b of batches) step.step(b.xs, b.labels, B);
+    const c = process.cpuUsage(c0);
     rates.get(name)!.push((BATCHES * B) / ((performance.now() - t0) / 1000));
+    cpu.get(name)!.push((c.user + c.system) / 1000 / BATCHES);
   }
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
@@ -82,7 +86,7 @@ for (const [name, r] of rates) {
   const ms = (1000 * B) / median(r);
   console.log(
     `${name}: images/s min ${Math.min(...r).toFixed(0)} median ${median(r).toFixed(0)} ` +
-      `(${ms.toFixed(1)} ms / batch)`,
+      `(${ms.toFixed(1)} ms / batch; CPU ${median(cpu.get(name)!).toFixed(1)} ms / batch)`,
   );
 }
 for (const name of METHODS) {
@@ -93,6 +97,9 @@ for (const name of METHODS) {
 for (const side of ["ottt-o fused", "ottt-o fused replace"]) {
   if (!rates.has("saf-e fused") || !rates.has(side)) continue;
   const ratio = median(rates.get(side)!) / median(rates.get("saf-e fused")!);
-  console.log(`SAF-E fused / ${side} time, median: ${ratio.toFixed(3)}`);
+  const ratioCpu = median(cpu.get("saf-e fused")!) / median(cpu.get(side)!);
+  console.log(
+    `SAF-E fused / ${side} time, median: ${ratio.toFixed(3)} (CPU time: ${ratioCpu.toFixed(3)})`,
+  );
 }
 console.log(`load ${load0.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after`);
