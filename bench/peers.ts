@@ -15,7 +15,10 @@
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
  *   workers2Vs1        bench/workers.ts in Node, Deno and Bun: the fused ttfs-fc2 step (batch
  *                      64) over 2 workers vs 1 thread, images/s, alternating
- *   safEOverOtttOConv  lif-conv step time, SAF-E over OTTT_O (authors' variant), wasm
+ *   safEOverOtttOConv  lif-conv step time (batch 64, T = 6), fused wasm SAF-E over fused OTTT_O
+ *                      as the authors run it (official variant, Replace's two products per
+ *                      layer and step); beside it (safEOverOtttOConvLean) over spikeproof's
+ *                      one-product OTTT_O
  *   onb                the Open Neuromorphic SNN-library benchmark protocol (Linear n -> n and
  *                      LIF, batch 16, T = 500, n = 512 and 4096): forward+backward ms and
  *                      peak MB of BPTT, SAF-E and OTTT_O in Node, Deno and Bun, and PyTorch's
@@ -39,7 +42,6 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { backendByName } from "../src/backend/select.ts";
-import { gatherBatch } from "../src/data/batching.ts";
 import { type ImageSet, loadFashionMnist } from "../src/data/fashion_mnist.ts";
 import { trainTtfs } from "../src/experiments/train_ttfs.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
@@ -49,19 +51,18 @@ import { initLifNetwork } from "../src/lif/network.ts";
 import { buildLayers } from "../src/nn/architecture.ts";
 import { Rng } from "../src/nn/rng.ts";
 import { createLifStep } from "../src/steps/lif/select.ts";
+import { createWasmLifStep } from "../src/steps/lif/wasm.ts";
 import { TTFS_TRAINING, ttfsModelLayers } from "../src/ttfs/models.ts";
 import { LIF_MODELS } from "../src/cli/train_lif.ts";
 import {
   arg,
   log,
-  med,
   perCall,
   rawImages,
   root,
   type Row,
   RUNTIMES,
   sideBySide as alternate,
-  stats,
   torch,
   torchMissing,
 } from "./peers_lib.ts";
@@ -160,16 +161,23 @@ async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
   }
 }
 
-/** Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it: the fused
- * wasm step for SAF-E on a dense net, else the reference step on the wasm kernels. */
-function lifBatch(model: "lif-mlp" | "lif-conv", method: string, variant?: "official") {
+/** Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it (the
+ * fused wasm step); with `otttForward: "replace"`, the fused OTTT step that also runs the
+ * authors' second product W a_hat_in + k b per layer and step (their cost, the same results). */
+function lifBatch(
+  model: "lif-mlp" | "lif-conv",
+  method: string,
+  o: { variant?: "official"; otttForward?: "replace" } = {},
+) {
   const rng = new Rng(1), T = 6, B = 64;
   const layers = model === "lif-mlp"
     ? [784, 512, 10]
     : buildLayers({ h: 28, w: 28, c: 1 }, LIF_MODELS["lif-conv"]);
   const net = initLifNetwork(layers, rng);
-  const spec = { net, method: lifMethod(method), adam: { lr: 3e-4 }, variant };
-  const step = createLifStep(backendByName("wasm"), spec); // trainLif's choice: fused where it can
+  const spec = { net, method: lifMethod(method), adam: { lr: 3e-4 }, variant: o.variant };
+  const step = o.otttForward
+    ? createWasmLifStep({ ...spec, otttForward: o.otttForward })
+    : createLifStep(backendByName("wasm"), spec); // trainLif's choice: fused where it can
   const x = Float64Array.from({ length: B * 784 }, () => rng.uniform());
   const xs = Array.from({ length: T }, () => x),
     labels = Int32Array.from({ length: B }, (_, k) => k % 10);
@@ -218,14 +226,16 @@ async function runRows(report: Record<string, unknown>, data?: Data) {
   if (runs("workers2Vs1")) log("workers..."), (report.workers2Vs1 = workers2Vs1());
   if (runs("safEOverOtttOConv")) {
     log("lif-conv SAF-E / OTTT_O...");
-    const conv = await sideBySide(
-      lifBatch("lif-conv", "saf-e"),
-      async () => await lifBatch("lif-conv", "ottt-o", "official")(),
-      "s/batch",
-    );
-    conv.ratio = conv.spikeproof.median / conv.peer.median,
-      conv.note = "time ratio SAF-E / OTTT_O (official); lower is better";
+    const saf = lifBatch("lif-conv", "saf-e"), official = { variant: "official" as const };
+    const authors = lifBatch("lif-conv", "ottt-o", { ...official, otttForward: "replace" });
+    const conv = await sideBySide(saf, authors, "s/batch");
+    conv.ratio = conv.spikeproof.median / conv.peer.median;
+    conv.note = "time ratio SAF-E / OTTT_O (official, the authors' two products); lower is better";
     rows.safEOverOtttOConv = conv;
+    const lean = await sideBySide(saf, lifBatch("lif-conv", "ottt-o", official), "s/batch");
+    lean.ratio = lean.spikeproof.median / lean.peer.median;
+    lean.note = "SAF-E / OTTT_O (official) with one product per layer and step (spikeproof's)";
+    rows.safEOverOtttOConvLean = lean;
   }
   const sizes = arg("onb-n")?.split(",").map(Number); // default 512,4096 (the protocol's)
   if (runs("onb")) report.onb = onbRow({ rounds, sizes });
