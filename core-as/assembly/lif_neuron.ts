@@ -34,6 +34,7 @@ const P5: f32 = 5.0000001201e-1;
  * expNeg4's constants as f32x4 (4 lanes each, 16 bytes apart): a load from memory is one
  * instruction where a vector constant in the loop would be rebuilt on every iteration.
  */
+// deno-fmt-ignore
 const C4 = memory.data<f32>([
   LOG2E, LOG2E, LOG2E, LOG2E, // 0
   MAGIC, MAGIC, MAGIC, MAGIC, // 16
@@ -262,4 +263,3 @@ export function lifNeuron(
   }
   return spikes;
 }
-
