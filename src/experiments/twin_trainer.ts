@@ -95,8 +95,12 @@ export class TwinTrainer {
     const { snn, twin, backend } = TwinTrainer.#nets(sizes, options);
     (this.#snn = snn), (this.#twin = twin), (this.#backend = backend);
     this.#adamOptions = TwinTrainer.#adam(options);
+    if (TwinTrainer.#opening) return; // `open` gives it the GPU's step instead
     this.#step = createTwinStep(backend, { snn, twin }, this.#adamOptions, options);
   }
+
+  /** True while `open` builds a trainer whose step it makes itself. */
+  static #opening = false;
 
   static #nets(sizes: number[] | LayerGeometry[], options: TwinTrainerOptions) {
     const { seed = 0, zeta = INTERVAL_ZETA, backend = refBackend, init } = options;
@@ -129,10 +133,15 @@ export class TwinTrainer {
     options: Omit<TwinTrainerOptions, "backend"> = {},
   ): Promise<TwinTrainer> {
     if (backend.sync) return new TwinTrainer(sizes, { ...options, backend: backend.sync });
-    const trainer = new TwinTrainer(sizes, { ...options, step: "ref" });
+    TwinTrainer.#opening = true;
+    let trainer: TwinTrainer;
+    try {
+      trainer = new TwinTrainer(sizes, options);
+    } finally {
+      TwinTrainer.#opening = false;
+    }
     const nets = { snn: trainer.#snn, twin: trainer.#twin };
     trainer.#gpu = await openTwinStep(backend, nets, TwinTrainer.#adam(options), options);
-    trainer.#step = undefined;
     return trainer;
   }
 

@@ -34,10 +34,10 @@ export interface TwinStepChoice {
    */
   step?: "fused" | "ref";
   /**
-   * Train the ReLU twin beside the SNN on the fused wasm step (default false there: in float32
-   * both models see the same operands, so the twin's trajectory is the SNN's by construction and
-   * proves nothing; the float64 reference step, where it is the proof, always trains it, and the
-   * WebGPU step still does).
+   * Train the ReLU twin beside the SNN on the fused float32 steps (wasm, WebGPU; default false:
+   * in float32 both models see the same operands, so the twin's trajectory is the SNN's by
+   * construction and proves nothing; the float64 reference step, where it is the proof, always
+   * trains it).
    */
   twin?: boolean;
 }
@@ -132,5 +132,6 @@ export async function openTwinStep(
         `${describeLayers(nets.snn.layers)} needs the ref or wasm backend`,
     );
   }
-  return await createWebGpuTwinStep(backend.gpu, fusedSpec(nets, adamSettings(adam)));
+  const spec = fusedSpec(nets, adamSettings(adam), choice.twin ?? false); // the twin off, as on wasm
+  return await createWebGpuTwinStep(backend.gpu, spec);
 }
