@@ -111,7 +111,8 @@ export const trainSpec: CommandSpec = {
     },
     twin: {
       type: "boolean",
-      help: "also train the float32 ReLU twin on the wasm step (off there by default: its " +
+      help:
+        "also train the float32 ReLU twin on the wasm and webgpu steps (off there by default: its " +
         "trajectory is the SNN's by construction; each epoch ends with a float64 replay instead)",
     },
     plot: plotOption("the training curves of the SNN and its twin"),
@@ -152,7 +153,7 @@ function twinLines(r: TrainReport): string[] {
   }
   const replay = r.history[r.history.length - 1]?.replayMaxAbsWeightDiff ?? NaN;
   return [
-    "  ReLU twin                  mapped from the SNN (not trained on the wasm step; --twin trains it)",
+    "  ReLU twin                  mapped from the SNN (not trained on the float32 step; --twin trains it)",
     `  float64 replay, 2 steps    max |weight SNN - twin| ${replay.toExponential(2)}`,
   ];
 }
