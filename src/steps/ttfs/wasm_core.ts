@@ -84,16 +84,33 @@ export class TwinCore {
     this.length = 2 * per;
     this.#hyper = hyper;
     if (shared) {
-      this.core = new WasmCore({ memory: shared.memory });
-      [this.P, this.G, this.#M, this.#V] = [shared.P, shared.G, shared.M, shared.V];
-      this.core.reset(shared.arena, shared.end);
-      this.#mark = shared.arena;
+      const c = this.core = new WasmCore({ memory: shared.memory });
+      [this.G, this.#M, this.#V, this.#home] = [shared.G, shared.M, shared.V, shared.P];
+      c.reset(shared.arena, shared.end);
+      this.P = c.alloc(this.length * 4); // this thread's copy of the shared parameters
+      this.#mark = c.top;
       return;
     }
     const bytes = this.length * 4, c = this.core = new WasmCore();
     [this.P, this.G, this.#M, this.#V] = [0, 1, 2, 3].map(() => c.alloc(bytes));
     c.f32().fill(0, this.P / 4, (this.#V + bytes) / 4);
     this.#mark = c.top;
+    this.#home = this.P;
+  }
+
+  /**
+   * Where Adam updates the parameters: P itself, or on a shared memory the participants' one
+   * copy, which `pullShared` copies into this thread's P after every step. The kernels read P:
+   * reading another core's freshly written lines one strided load at a time (the weight packing
+   * gathers columns) cost more than the step's whole reduction; one sequential copy does not.
+   */
+  #home: number;
+
+  /** On a shared memory: copies the shared parameters into this thread's P (after Adam). */
+  pullShared(): void {
+    if (this.#home === this.P) return;
+    const f = this.core.f32(), n = this.trained;
+    f.copyWithin(this.P / 4, this.#home / 4, this.#home / 4 + n);
   }
 
   /** Floats Adam updates: both models, or the SNN's block alone when the twin is off. */
@@ -119,6 +136,7 @@ export class TwinCore {
         f.set(params[2 * l + 1], o + d);
       })
     );
+    if (this.#home !== this.P) f.copyWithin(this.#home / 4, this.P / 4, this.P / 4 + this.length);
   }
 
   /** Copies both models out in `load`'s layout: the parameters, or the buffer at byte `from`
@@ -264,7 +282,7 @@ export class TwinCore {
     this.t++;
     const lrT = adamStepSize(this.#hyper, this.t), o = lo * 4; // nn/optim.ts: the one lr_t
     this.core.exports.adamStep(
-      this.P + o,
+      this.#home + o,
       g + o,
       this.#M + o,
       this.#V + o,

@@ -8,8 +8,9 @@
  *
  *   [static data] P  M  V  G_0  G_1 ... G_{n-1}  arena_1 ... arena_{n-1}  arena_0 (grows)
  *
- * P (both models' parameters) and Adam's moments M, V exist once; each participant writes its
- * gradients into its own G_w and allocates its scratch in its own arena (fenced; the caller's
+ * P (both models' parameters) and Adam's moments M, V exist once (each participant reads its own
+ * copy of P, refreshed by one sequential copy after every step: `TwinCore.pullShared`); each
+ * participant writes its gradients into its own G_w and allocates its scratch in its own arena (fenced; the caller's
  * is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
  *   1. the caller writes the workers' rows and labels into a SharedArrayBuffer and bumps SEQ;
  *   2. everyone computes its rows' gradients into G_w, then arrives (barrier 1);
@@ -98,8 +99,18 @@ function views(sab: SharedArrayBuffer | null, n: number, cap: number, sizes: num
 }
 type Views = Required<ReturnType<typeof views>>;
 
-/** Waits until ctl[i] satisfies `ok`; throws if a worker failed. */
+/**
+ * Spins before sleeping: a step's barriers are a fraction of a millisecond apart, and waking a
+ * thread from Atomics.wait (a futex) costs about as much on a virtual machine's cores.
+ */
+const SPINS = 200000;
+
+/** Waits until ctl[i] satisfies `ok` (spinning first, then sleeping); throws if a worker failed. */
 function waitFor(ctl: Int32Array, i: number, ok: (v: number) => boolean): number {
+  for (let k = 0; k < SPINS; k++) {
+    const v = Atomics.load(ctl, i);
+    if (ok(v)) return v;
+  }
   for (;;) {
     const v = Atomics.load(ctl, i);
     if (ok(v)) return v;
@@ -131,6 +142,7 @@ function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k
   for (let s = 1; s < n; s++) ex.addInto(G[0] + lo * 4, G[s] + lo * 4, hi - lo); // G_0 + G_1 + ...
   core.adam(G[0], lo, hi);
   barrier(v.ctl, DONE, n, k);
+  core.pullShared(); // every range updated: this thread's copy of the parameters
 }
 
 function writeShare(v: Views, w: number, s: TwinShare): void {
@@ -156,6 +168,7 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   const { sab, w, n, cap, sizes } = init;
   const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin, init.layout);
   core.t = init.t;
+  core.pullShared(); // the caller loaded them
   const v = views(sab, n, cap, sizes) as Views, nIn = sizes[0];
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
@@ -189,7 +202,8 @@ function tsxApi(): string | undefined {
  */
 function sharedLayouts(probe: TwinCore, n: number, cap: number): SharedTwinLayout[] {
   const bytes = Math.ceil((probe.length * 4) / 16) * 16;
-  const arena = Math.ceil((probe.arenaBytes(Math.ceil(cap / n)) + 1024) / 16) * 16;
+  // a share's scratch (measured by running one) and the thread's own copy of P
+  const arena = Math.ceil((probe.arenaBytes(Math.ceil(cap / n)) + bytes + 1024) / 16) * 16;
   // above the core's static data (both builds hold the same; `start` checks)
   const base = Math.ceil((probe.core.exports.heapBase() + 64) / 16) * 16;
   const G = (w: number) => base + (3 + w) * bytes, arenaOf = (w: number) => G(n) + (w - 1) * arena;
