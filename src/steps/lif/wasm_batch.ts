@@ -47,7 +47,7 @@ export function trainSafF(
   net: LifParams,
   opts: LifBatchOptions,
 ): LifStepFigures {
-  const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels);
+  const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels, 1, false); // SAF: no v
   const { lambda, vth, surrogateSlope } = net, ct = constantTraces(lambda, T);
   let spikes = 0;
   for (let t = 0; t < T; t++) {

@@ -88,6 +88,8 @@ export interface BatchBuffers {
   a0: number;
   acc: number[];
   U: number[];
+  /** OTTT's, Spike Representation's and BPTT's post-reset potentials (empty for SAF: its neuron
+   * keeps only the accumulation, SPEC B3, which is SAF's memory saving). */
   v: number[];
   s: number[];
   g: number[];
@@ -125,6 +127,7 @@ export function batchBuffers(
   batch: number,
   labels: ArrayLike<number>,
   steps = 1,
+  potential = true,
 ): BatchBuffers {
   const zeros = (n: number) => {
     const p = c.alloc(n * 4);
@@ -143,7 +146,7 @@ export function batchBuffers(
     a0: zeros(batch * slots[0].nIn),
     acc,
     U: layer(),
-    v: layer(),
+    v: potential ? layer() : [],
     s,
     g: layer(steps),
     dy,

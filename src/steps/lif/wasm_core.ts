@@ -157,9 +157,9 @@ export class LifCore {
    * A batch's buffers, allocated above the resident block (freed by the next batch); x, s, y,
    * g and dO for `steps` steps (`batchBuffers`).
    */
-  buffers(batch: number, labels: ArrayLike<number>, steps = 1): BatchBuffers {
+  buffers(batch: number, labels: ArrayLike<number>, steps = 1, potential = true): BatchBuffers {
     this.core.reset(this.#mark);
-    this.#bufs = batchBuffers(this.core, this.slots, batch, labels, steps);
+    this.#bufs = batchBuffers(this.core, this.slots, batch, labels, steps, potential);
     this.#batch = batch;
     return this.#bufs;
   }

@@ -44,9 +44,9 @@ export function trainOnline(
   opts: LifBatchOptions,
 ): LifStepFigures {
   const ex = core.ex, L = core.slots.length - 1, T = xs.length;
-  const bufs = core.buffers(batch, labels), ct = constantTraces(net.lambda, T);
-  const classes = core.classes, perStep = opts.update === "step";
   const ottt = opts.forward === "ottt", official = ottt && opts.variant === "official";
+  const bufs = core.buffers(batch, labels, 1, ottt), ct = constantTraces(net.lambda, T); // SAF: no v
+  const classes = core.classes, perStep = opts.update === "step";
   const replace = ottt && opts.otttForward === "replace";
   let loss = 0, spikes = 0;
   core.zeroGrads();
