@@ -86,14 +86,14 @@ interface WorkerInit {
 /** Typed views of the control buffer: the control words, the figures, the workers' rows. */
 function views(sab: SharedArrayBuffer | null, n: number, cap: number, sizes: number[]) {
   const nIn = sizes[0], per = 4 + sizes.length - 2, statsAt = 64, xAt = statsAt + n * per * 8;
-  const labelsAt = xAt + Math.ceil((cap * nIn * 4) / 16) * 16, bytes = labelsAt + cap * 4;
+  const labelsAt = xAt + Math.ceil((cap * nIn * 8) / 16) * 16, bytes = labelsAt + cap * 4;
   if (!sab) return { bytes };
   return {
     bytes,
     ctl: new Int32Array(sab, 0, 16),
     stats: new Float64Array(sab, statsAt, n * per),
     per,
-    x: new Float32Array(sab, xAt, cap * nIn),
+    x: new Float64Array(sab, xAt, cap * nIn), // float64: decoded as the caller decodes its rows
     labels: new Int32Array(sab, labelsAt, cap),
   };
 }
