@@ -17,6 +17,7 @@
  * error of exp about 2 u (u = 2^-24), of H' a few u plus a |a z| u from z itself, against the
  * float64 formula rounded to float32.
  */
+import { lifAccumulate } from "./lif";
 
 const LOG2E: f32 = 1.44269504;
 const MAGIC: f32 = 12582912; // 1.5 2^23: x + MAGIC rounds x to an integer, held in the low bits
@@ -150,7 +151,7 @@ export function safNeuron(
  * (in `U`) and the post-reset potential v[t-1] writes u[t] = lambda v[t-1] + I[t] into `U`,
  * the spikes s = H(u - V_th), v[t] = u - V_th s, the surrogate factor g = H'(u - V_th)
  * (float32, lif_surrogate.ts) and the spikes' trace a_hat[t] = lambda a_hat[t-1] + s into
- * `acc`; four entries at a time. Returns the spikes.
+ * `acc`: `lifNeuron`, then `lifAccumulate` on its spikes. Returns the spikes.
  */
 // spec B1, B2
 export function otttNeuron(
@@ -164,31 +165,8 @@ export function otttNeuron(
   vth: f32,
   slope: f64,
 ): i32 {
-  const a = <f32> slope, n4 = n & ~3, vl = f32x4.splat(lambda), vv = f32x4.splat(vth);
-  const one = f32x4.splat(1), va = f32x4.splat(a);
-  let count = i32x4.splat(0);
-  for (let k = 0; k < n4; k += 4) {
-    const o = <usize> k * 4;
-    const u = f32x4.add(f32x4.mul(vl, v128.load(v + o)), v128.load(U + o));
-    const fire = f32x4.ge(u, vv), sk = v128.and(fire, one), z = f32x4.sub(u, vv);
-    v128.store(U + o, u);
-    v128.store(g + o, surrogate4(z, va));
-    v128.store(s + o, sk);
-    v128.store(v + o, v128.bitselect(z, u, fire)); // soft reset
-    v128.store(acc + o, f32x4.add(f32x4.mul(vl, v128.load(acc + o)), sk));
-    count = i32x4.add(count, fire);
-  }
-  let spikes = spikeCount(count);
-  for (let k = n4; k < n; k++) {
-    const o = <usize> k * 4, u = lambda * load<f32>(v + o) + load<f32>(U + o);
-    const fire = u >= vth; // H(u - V_th), H(0) = 1
-    store<f32>(U + o, u);
-    store<f32>(g + o, surrogate1(u - vth, a));
-    store<f32>(s + o, fire ? 1 : 0);
-    store<f32>(v + o, fire ? u - vth : u); // soft reset
-    store<f32>(acc + o, lambda * load<f32>(acc + o) + (fire ? 1 : 0));
-    spikes += i32(fire);
-  }
+  const spikes = lifNeuron(U, v, s, g, n, lambda, vth, slope);
+  lifAccumulate(acc, s, n, lambda); // a_hat[t] = lambda a_hat[t-1] + s: the same float32 ops
   return spikes;
 }
 
