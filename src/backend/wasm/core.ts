@@ -231,9 +231,14 @@ let relaxedValid: boolean | undefined;
 export function relaxedSimdDefault(): boolean {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
-  if (env?.SPIKEPROOF_RELAXED_SIMD === "0") return false;
-  relaxedValid ??= WebAssembly.validate(decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource);
-  return relaxedValid;
+  return env?.SPIKEPROOF_RELAXED_SIMD !== "0" && relaxedSimdValid();
+}
+
+/** Whether the engine validates the relaxed-SIMD build (decoded and validated once). */
+function relaxedSimdValid(): boolean {
+  return relaxedValid ??= WebAssembly.validate(
+    decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource,
+  );
 }
 
 /** The compiled module of one build (compiled once per process, synchronously). */
@@ -305,7 +310,7 @@ export class WasmCore {
    */
   constructor(options: { relaxed?: boolean; memory?: WebAssembly.Memory } = {}) {
     const relaxed = options.relaxed ?? relaxedSimdDefault();
-    if (relaxed && !WebAssembly.validate(decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource)) {
+    if (relaxed && !relaxedSimdValid()) {
       throw new ValueError("this engine has no relaxed SIMD: use { relaxed: false }");
     }
     this.relaxed = relaxed;
