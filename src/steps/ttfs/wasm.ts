@@ -20,7 +20,8 @@ import { ShapeError } from "../../errors.ts";
 import { layerSizes } from "../../nn/architecture.ts";
 import { checkLayerArrays, type LayerGeometry } from "../../nn/layer.ts";
 import { TwinCore } from "./wasm_core.ts";
-import { createWorkerTwinStep, stepResult } from "./wasm_workers.ts";
+import { createWorkerTwinStep } from "./wasm_workers.ts";
+import { stepResult } from "./wasm_sync.ts";
 
 /**
  * A fused step's spec with the network's layers where it has conv layers: `sizes` are then

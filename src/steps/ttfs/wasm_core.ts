@@ -26,7 +26,8 @@
  * @module
  */
 import type { StepHyper } from "./step.ts";
-import type { SharedTwinLayout, TwinShare } from "./wasm_workers.ts";
+import type { SharedTwinLayout } from "./wasm_workers.ts";
+import type { TwinShare } from "./wasm_sync.ts";
 import { layerSizes, toLayers } from "../../nn/architecture.ts";
 import { type LayerGeometry, neuronsOf } from "../../nn/layer.ts";
 import { adamStepSize } from "../../nn/optim.ts";
@@ -294,13 +295,25 @@ export class TwinCore {
     );
   }
 
-  /** ||dL/dW|| per layer of each model, from the gradients at byte offset `g`. */
-  gradNorms(g: number): { snn: number[]; twin: number[] } {
-    const ex = this.core.exports;
-    const norms = (m: number) =>
-      this.#slots.map(({ wt, nIn, nOut }) =>
-        Math.sqrt(ex.sumSquares(g + (m * this.#per + wt) * 4, nIn * nOut))
-      );
-    return { snn: norms(0), twin: this.twin ? norms(1) : [] };
+  /**
+   * Per layer of the SNN, then of the twin where it trains: the sum of squares of the weight
+   * gradients at byte offset `g` that lie in the floats [lo, hi) (the participants of a
+   * data-parallel step each sum their range; `gradNorms` adds them up).
+   */
+  sumSquaresIn(g: number, lo = 0, hi: number = this.trained): number[] {
+    const ex = this.core.exports, models = this.twin ? [0, 1] : [0];
+    return models.flatMap((m) =>
+      this.#slots.map(({ wt, nIn, nOut }) => {
+        const a = Math.max(lo, m * this.#per + wt),
+          b = Math.min(hi, m * this.#per + wt + nIn * nOut);
+        return b > a ? ex.sumSquares(g + a * 4, b - a) : 0;
+      })
+    );
+  }
+
+  /** ||dL/dW|| per layer of each model, from `sumSquaresIn`'s sums (default: all of `g`'s). */
+  gradNorms(g: number, sums: number[] = this.sumSquaresIn(g)): { snn: number[]; twin: number[] } {
+    const L = this.#slots.length, norms = sums.map(Math.sqrt);
+    return { snn: norms.slice(0, L), twin: norms.slice(L) };
   }
 }

@@ -10,36 +10,65 @@
  *
  * P (both models' parameters) and Adam's moments M, V exist once (each participant reads its own
  * copy of P, refreshed by one sequential copy after every step: `TwinCore.pullShared`); each
- * participant writes its gradients into its own G_w and allocates its scratch in its own arena (fenced; the caller's
- * is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
+ * participant writes its gradients into its own G_w and allocates its scratch in its own arena
+ * (fenced; the caller's is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
  *   1. the caller writes the workers' rows and labels into a SharedArrayBuffer and bumps SEQ;
  *   2. everyone computes its rows' gradients into G_w, then arrives (barrier 1);
  *   3. participant w owns the floats [lo_w, hi_w) of the trained parameters: it sums
- *      G_0 += G_1 + ... + G_{n-1} there, in this order, and takes Adam's step there
- *      (elementwise), then arrives (barrier 2); the caller returns after barrier 2.
+ *      G_0 += G_1 + ... + G_{n-1} there, in this order, writes the range's sums of squares
+ *      per layer (the gradient norms' terms, added in participant order by the caller), and
+ *      takes Adam's step there (elementwise), then arrives (barrier 2); the caller returns
+ *      after barrier 2.
  * Nothing is copied between threads but the batch and a few figures, the reduction and Adam are
  * split n ways, and the sums run in a fixed order, so a run is bit-identical for a given worker
- * count. Waits are Atomics.wait with a short timeout, in a loop.
+ * count. The control buffer, its waits and barriers are in `wasm_sync.ts`.
  *
  * @module
  */
 import process from "node:process";
 import { Worker } from "node:worker_threads";
-import { checkStep, type StepHyper, type TwinStepResult, type TwinStepRunner } from "./step.ts";
+import { checkStep, type StepHyper, type TwinStepRunner } from "./step.ts";
 import { ShapeError, SpikeproofError } from "../../errors.ts";
 import { sharedCoreMemory } from "../../backend/wasm/core.ts";
 import type { LayerGeometry } from "../../nn/layer.ts";
 import { TwinCore } from "./wasm_core.ts";
 import type { WasmTwinStepSpec } from "./wasm.ts";
+import {
+  ARRIVED,
+  barrier,
+  BATCH,
+  DONE,
+  readShare,
+  readSums,
+  READY,
+  rowsOf,
+  SEQ,
+  stepResult,
+  type Views,
+  views,
+  waitFor,
+  writeShare,
+  writeSums,
+} from "./wasm_sync.ts";
 
-/** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
-export interface TwinShare {
-  loss: number;
-  twinLoss: number;
-  correct: number;
-  twinCorrect: number;
-  /** Per hidden layer, the largest activation tmax - t (0 if none fired). */
-  maxActivation: number[];
+/** Sums of squares per participant: one per layer of each trained model. */
+const sumsOf = (sizes: number[], twin: boolean) => (sizes.length - 1) * (twin ? 2 : 1);
+
+/** What a worker is started with. */
+interface WorkerInit {
+  sab: SharedArrayBuffer;
+  w: number;
+  n: number;
+  cap: number;
+  sizes: number[];
+  /** The layers, where the network has conv layers (`WasmTwinStepSpec.layers`). */
+  layers?: LayerGeometry[];
+  adam: StepHyper;
+  t: number;
+  /** Whether the twin trains (`TwinStepSpec.twin`). */
+  twin: boolean;
+  /** This worker's places on the shared memory. */
+  layout: SharedTwinLayout;
 }
 
 /**
@@ -64,75 +93,6 @@ export interface SharedTwinLayout {
   end: number;
 }
 
-const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4, DONE = 5;
-
-/** What a worker is started with. */
-interface WorkerInit {
-  sab: SharedArrayBuffer;
-  w: number;
-  n: number;
-  cap: number;
-  sizes: number[];
-  /** The layers, where the network has conv layers (`WasmTwinStepSpec.layers`). */
-  layers?: LayerGeometry[];
-  adam: StepHyper;
-  t: number;
-  /** Whether the twin trains (`TwinStepSpec.twin`). */
-  twin: boolean;
-  /** This worker's places on the shared memory. */
-  layout: SharedTwinLayout;
-}
-
-/** Typed views of the control buffer: the control words, the figures, the workers' rows. */
-function views(sab: SharedArrayBuffer | null, n: number, cap: number, sizes: number[]) {
-  const nIn = sizes[0], per = 4 + sizes.length - 2, statsAt = 64, xAt = statsAt + n * per * 8;
-  const labelsAt = xAt + Math.ceil((cap * nIn * 8) / 16) * 16, bytes = labelsAt + cap * 4;
-  if (!sab) return { bytes };
-  return {
-    bytes,
-    ctl: new Int32Array(sab, 0, 16),
-    stats: new Float64Array(sab, statsAt, n * per),
-    per,
-    x: new Float64Array(sab, xAt, cap * nIn), // float64: decoded as the caller decodes its rows
-    labels: new Int32Array(sab, labelsAt, cap),
-  };
-}
-type Views = Required<ReturnType<typeof views>>;
-
-/**
- * Spins before sleeping: a step's barriers are a fraction of a millisecond apart, and waking a
- * thread from Atomics.wait (a futex) costs about as much on a virtual machine's cores.
- */
-const SPINS = 200000;
-
-/** Waits until ctl[i] satisfies `ok` (spinning first, then sleeping); throws if a worker failed. */
-function waitFor(ctl: Int32Array, i: number, ok: (v: number) => boolean): number {
-  for (let k = 0; k < SPINS; k++) {
-    const v = Atomics.load(ctl, i);
-    if (ok(v)) return v;
-  }
-  for (;;) {
-    const v = Atomics.load(ctl, i);
-    if (ok(v)) return v;
-    if (Atomics.load(ctl, FAILED)) {
-      throw new SpikeproofError("a training worker failed (see its error above)");
-    }
-    Atomics.wait(ctl, i, v, 20);
-  }
-}
-
-const rowsOf = (w: number, n: number, B: number) => [
-  Math.floor((w * B) / n),
-  Math.floor(((w + 1) * B) / n),
-];
-
-/** Arrives at counter i and waits until all n participants of step k have. */
-function barrier(ctl: Int32Array, i: number, n: number, k: number): void {
-  Atomics.add(ctl, i, 1);
-  Atomics.notify(ctl, i);
-  waitFor(ctl, i, (a) => a >= n * k);
-}
-
 /** Participant w's part of step k after its gradients are in its G: sum and Adam on its range. */
 function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k: number): void {
   barrier(v.ctl, ARRIVED, n, k);
@@ -140,24 +100,10 @@ function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k
   const hi = w === n - 1 ? total : Math.floor(((w + 1) * total) / n / 4) * 4;
   const ex = core.core.exports;
   for (let s = 1; s < n; s++) ex.addInto(G[0] + lo * 4, G[s] + lo * 4, hi - lo); // G_0 + G_1 + ...
+  writeSums(v, w, core.sumSquaresIn(G[0], lo, hi)); // the gradient norms' terms, this range's
   core.adam(G[0], lo, hi);
   barrier(v.ctl, DONE, n, k);
   core.pullShared(); // every range updated: this thread's copy of the parameters
-}
-
-function writeShare(v: Views, w: number, s: TwinShare): void {
-  v.stats.set([s.loss, s.twinLoss, s.correct, s.twinCorrect, ...s.maxActivation], w * v.per);
-}
-
-function readShare(v: Views, w: number): TwinShare {
-  const r = v.stats.subarray(w * v.per, (w + 1) * v.per);
-  return {
-    loss: r[0],
-    twinLoss: r[1],
-    correct: r[2],
-    twinCorrect: r[3],
-    maxActivation: [...r.subarray(4)],
-  };
 }
 
 /** The gradient buffers' offsets: G_w of participant w (in every participant's layout). */
@@ -169,7 +115,7 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin, init.layout);
   core.t = init.t;
   core.pullShared(); // the caller loaded them
-  const v = views(sab, n, cap, sizes) as Views, nIn = sizes[0];
+  const v = views(sab, n, cap, sizes, sumsOf(sizes, init.twin)) as Views, nIn = sizes[0];
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
   for (let k = 1;; k++) {
@@ -228,8 +174,9 @@ function startWorkers(
   cap: number,
 ): { v: Views; workers: Worker[] } {
   const n = layouts.length, { sizes } = spec, G = gradientsOf(layouts);
-  const sab = new SharedArrayBuffer(views(null, n, cap, sizes).bytes);
-  const v = views(sab, n, cap, sizes) as Views;
+  const sums = sumsOf(sizes, core.twin);
+  const sab = new SharedArrayBuffer(views(null, n, cap, sizes, sums).bytes);
+  const v = views(sab, n, cap, sizes, sums) as Views;
   const boot = new URL("./worker_boot.mjs", import.meta.url);
   // dist/ (npm run build) holds wasm_worker.js beside this file as .js; the sources are .ts
   const ext = import.meta.url.endsWith(".js") ? "js" : "ts";
@@ -290,7 +237,7 @@ export function createWorkerTwinStep(
       const own = core.gradients(x, labels, r1, batch);
       exchange(core, pool.G, v, 0, n, k);
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
-      return stepResult(shares, batch, core.gradNorms(pool.G[0]));
+      return stepResult(shares, batch, core.gradNorms(pool.G[0], readSums(v, n)));
     },
     forward: (x, batch) => core.forward(x, batch),
     read: ({ snn, twin }) => core.read(snn, twin),
@@ -298,26 +245,5 @@ export function createWorkerTwinStep(
       closed = true;
       if (pool) Atomics.store(pool.v.ctl, SEQ, -1), Atomics.notify(pool.v.ctl, SEQ);
     },
-  };
-}
-
-/** Means over the batch from the summed shares, and the gradient norms. */
-export function stepResult(
-  shares: TwinShare[],
-  batch: number,
-  norms: { snn: number[]; twin: number[] },
-): TwinStepResult {
-  const sum = (k: "loss" | "twinLoss" | "correct" | "twinCorrect") =>
-    shares.reduce((s, r) => s + r[k], 0);
-  return {
-    loss: sum("loss") / batch,
-    twinLoss: sum("twinLoss") / batch,
-    correct: sum("correct"),
-    twinCorrect: sum("twinCorrect"),
-    gradNorms: norms.snn,
-    twinGradNorms: norms.twin,
-    maxActivation: shares[0].maxActivation.map((_, n) =>
-      Math.max(...shares.map((s) => s.maxActivation[n]))
-    ),
   };
 }
