@@ -19,7 +19,7 @@ import {
   ttfsModelLayers,
   ttfsModelSchedule,
 } from "../ttfs/models.ts";
-import { ADAM_DEFAULTS } from "../nn/optim.ts";
+import { ADAM_DEFAULTS, type TrainingSchedule } from "../nn/optim.ts";
 import {
   type CommandSpec,
   givenOptions,
@@ -186,14 +186,25 @@ export function summarize(r: TrainReport): string {
   ].join("\n");
 }
 
-/** `o` with the model's own schedule (`ttfsModelSchedule`) where the command line gave none. */
-function withModelSchedule(o: ParsedOptions, model: string): ParsedOptions {
-  const given = givenOptions(o), s = ttfsModelSchedule(model);
+/**
+ * `o` with a model's own schedule (`ttfsModelSchedule`, `lifModelSchedule`) where the command
+ * line gave none (and its T, where it has one).
+ *
+ * @example
+ * ```ts
+ * import { withSchedule } from "./train.ts";
+ * const s = { epochs: 3, batch: 8, lr: 0.1, decayRate: 1, decaySteps: 10 };
+ * console.log(withSchedule({ epochs: "5" }, s).lr); // "0.1"
+ * ```
+ */
+export function withSchedule(
+  o: ParsedOptions,
+  s: Readonly<TrainingSchedule & { T?: number }>,
+): ParsedOptions {
+  const given = givenOptions(o), out: ParsedOptions = { ...o };
   const own = { epochs: s.epochs, batch: s.batch, lr: s.lr, "decay-rate": s.decayRate };
-  const out: ParsedOptions = { ...o };
-  for (const [k, v] of Object.entries({ ...own, "decay-steps": s.decaySteps })) {
-    if (!given.has(k)) out[k] = String(v);
-  }
+  const all = { ...own, "decay-steps": s.decaySteps, ...(s.T === undefined ? {} : { T: s.T }) };
+  for (const [k, v] of Object.entries(all)) if (!given.has(k)) out[k] = String(v);
   return out;
 }
 
@@ -208,7 +219,7 @@ function withModelSchedule(o: ParsedOptions, model: string): ParsedOptions {
  */
 export async function runTrain(argv: string[] | ParsedOptions): Promise<TrainReport> {
   const parsed = optionsOf(trainSpec, argv), model = String(parsed.model);
-  const o = withModelSchedule(parsed, model);
+  const o = withSchedule(parsed, ttfsModelSchedule(model));
   if (o.load !== undefined && o.hidden !== undefined) {
     throw new OptionError("--load and --hidden both set the layer sizes; give one");
   }

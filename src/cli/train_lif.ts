@@ -15,9 +15,10 @@ import { loadLifNetwork, saveLifNetwork } from "../lif/checkpoint.ts";
 import type { InputCoding } from "../lif/coding.ts";
 import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
-import { LIF_METHODS, LIF_TRAINING } from "../lif/methods.ts";
+import { LIF_CONV_TRAINING, LIF_METHODS, LIF_TRAINING } from "../lif/methods.ts";
 import { SPEC_LIF } from "../lif/neuron.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
+import type { TrainingSchedule } from "../nn/optim.ts";
 import {
   type CommandSpec,
   givenOptions,
@@ -30,15 +31,36 @@ import { keepLastGood } from "./last_good.ts";
 import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./output.ts";
 import { lifCurveCharts } from "../plot/charts.ts";
 import { formatDuration, stderrProgress } from "./progress.ts";
-import { runtimeName } from "./train.ts";
+import { runtimeName, withSchedule } from "./train.ts";
 
 /** The LIF models by name: layer descriptions on a 28x28x1 image. */
 export const LIF_MODELS: Record<string, LayerSpec[]> = {
   "lif-mlp": [{ dense: 512 }, { dense: 10 }],
-  "lif-conv": [{ conv: 8, k: 3, pad: "same", pool: 2 }, { conv: 16, k: 3, pad: "same", pool: 2 }, {
-    dense: 10,
-  }],
+  "lif-conv": [
+    { conv: 16, k: 3, pad: "same", pool: 2 },
+    { conv: 32, k: 3, pad: "same", pool: 2 },
+    { dense: 128 },
+    { dense: 10 },
+  ],
 };
+
+/**
+ * The schedule `train` gives a LIF model: LIF_CONV_TRAINING for lif-conv, LIF_TRAINING
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { lifModelSchedule } from "./train_lif.ts";
+ * console.log(lifModelSchedule("lif-conv").epochs, lifModelSchedule("lif-mlp").epochs); // 20 8
+ * ```
+ */
+export function lifModelSchedule(model: string): Readonly<TrainingSchedule & { T: number }> {
+  return model === "lif-conv" ? LIF_CONV_TRAINING : LIF_TRAINING;
+}
+
+/** An option of the schedule: LIF_TRAINING's value, with lif-conv's own in the help. */
+const scheduled = (help: string, value: string, k: keyof typeof LIF_TRAINING) =>
+  choice(`${help} (lif-conv: ${LIF_CONV_TRAINING[k]})`, value, String(LIF_TRAINING[k]));
 
 const choice = (help: string, value: string, def: string) => ({
   type: "string" as const,
@@ -53,7 +75,7 @@ export const trainLifSpec: CommandSpec = {
   summary: "Train a LIF network (OTTT, SAF, Spike Representation or BPTT) on Fashion-MNIST.",
   options: {
     model: choice(
-      "lif-mlp = 784-512-10; lif-conv = conv8-pool-conv16-pool-fc10 (avg-pool)",
+      "lif-mlp = 784-512-10; lif-conv = conv16-pool-conv32-pool-fc128-fc10 (avg-pool)",
       "NAME",
       "lif-mlp",
     ),
@@ -63,7 +85,7 @@ export const trainLifSpec: CommandSpec = {
       help: "lif-mlp hidden widths (e.g. 512 or 256,256)",
     },
     method: choice(Object.keys(LIF_METHODS).join("|"), "NAME", "saf-e"),
-    T: choice("time steps", "N", String(LIF_TRAINING.T)),
+    T: scheduled("time steps", "N", "T"),
     lambda: choice("leak lambda = 1 - 1/tau (SPEC B1)", "X", String(SPEC_LIF.lambda)),
     vth: choice("threshold V_th", "X", String(SPEC_LIF.vth)),
     "surrogate-slope": choice(
@@ -84,15 +106,11 @@ export const trainLifSpec: CommandSpec = {
       String(LIF_MSE_WEIGHT),
     ),
     data: dataOption,
-    epochs: choice("epochs", "N", String(LIF_TRAINING.epochs)),
+    epochs: scheduled("epochs", "N", "epochs"),
     batch: choice("batch size", "N", String(LIF_TRAINING.batch)),
-    lr: choice("initial Adam learning rate", "X", String(LIF_TRAINING.lr)),
-    "decay-rate": choice(
-      "learning-rate factor per --decay-steps Adam steps",
-      "X",
-      String(LIF_TRAINING.decayRate),
-    ),
-    "decay-steps": choice("Adam steps per decay factor", "N", String(LIF_TRAINING.decaySteps)),
+    lr: scheduled("initial Adam learning rate", "X", "lr"),
+    "decay-rate": scheduled("learning-rate factor per --decay-steps Adam steps", "X", "decayRate"),
+    "decay-steps": scheduled("Adam steps per decay factor", "N", "decaySteps"),
     seed: choice("seed of the weights, batch order and rate codes", "N", "0"),
     backend: choice(
       "kernels: wasm (float32 SIMD; the fused step where the method has one, claim " +
@@ -170,8 +188,9 @@ function refuseLoadConflicts(o: ParsedOptions): void {
  * ```
  */
 export async function runTrainLif(argv: string[] | ParsedOptions): Promise<TrainLifReport> {
-  const o = optionsOf(trainLifSpec, argv), model = String(o.model);
-  refuseLoadConflicts(o);
+  const parsed = optionsOf(trainLifSpec, argv), model = String(parsed.model);
+  refuseLoadConflicts(parsed);
+  const o = withSchedule(parsed, lifModelSchedule(model));
   const method = oneOf(o.method, "method", Object.keys(LIF_METHODS));
   const hidden = o.hidden !== undefined ? intListOption(o, "hidden") : undefined;
   const specs = lifModelLayers(o);

@@ -13,6 +13,7 @@ import {
 import { parseTrain } from "../../src/cli/train_options.ts";
 import { runCli } from "../_cli.ts";
 import { TTFS_CONV_TRAINING, TTFS_TRAINING } from "../../src/ttfs/models.ts";
+import { LIF_CONV_TRAINING, LIF_TRAINING } from "../../src/lif/methods.ts";
 import { main } from "../../src/cli/main.ts";
 import { formatDuration, progressLine } from "../../src/cli/progress.ts";
 import { demoSpec } from "../../src/cli/demo.ts";
@@ -175,4 +176,21 @@ test("train gives the conv models their own schedule (TTFS_CONV_TRAINING) unless
   assert.deepEqual([given.lr, given.decayRate], [5e-4, TTFS_CONV_TRAINING.decayRate]);
   const fc2 = await run(["--hidden", "16"]);
   assert.deepEqual([fc2.lr, fc2.decayRate], [TTFS_TRAINING.lr, TTFS_TRAINING.decayRate]);
+});
+
+test("train gives lif-conv its own schedule (LIF_CONV_TRAINING) unless the command line sets it, and lif-mlp keeps LIF_TRAINING", async () => {
+  const run = async (argv: string[]) => {
+    const r = await runCli(["train", "--data", "embedded", "--epochs", "1", "--json", ...argv]);
+    assert.equal(r.code, 0, r.stderr.join("\n"));
+    return JSON.parse(r.stdout[r.stdout.length - 1]);
+  };
+  const figures = (r: Record<string, number>) => [r.epochs, r.lr, r.decayRate, r.decaySteps, r.T];
+  const conv = await run(["--model", "lif-conv", "--batch", "100"]);
+  const c = LIF_CONV_TRAINING, m = LIF_TRAINING;
+  assert.deepEqual(figures(conv), [1, c.lr, c.decayRate, c.decaySteps, c.T]);
+  assert.equal(conv.layers, "784-conv16k3/avg2-conv32k3/avg2-fc128-fc10");
+  const given = await run(["--model", "lif-conv", "--lr", "5e-4", "--T", "2", "--batch", "100"]);
+  assert.deepEqual([given.lr, given.T, given.decayRate], [5e-4, 2, c.decayRate]);
+  const mlp = await run(["--model", "lif-mlp", "--hidden", "16", "--T", "2"]);
+  assert.deepEqual(figures(mlp), [1, m.lr, m.decayRate, m.decaySteps, 2]);
 });

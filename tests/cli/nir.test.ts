@@ -36,13 +36,13 @@ test("CLI: export --format nir then import --format nir gives back the checkpoin
     const ex = await runCli(["export", "--model", ckpt, "--format", "nir", "--out", nir, "--json"]);
     assert.equal(ex.code, 0, ex.stderr.join("\n"));
     const report = JSON.parse(ex.stdout[ex.stdout.length - 1]);
-    assert.equal(report.nodes, 10);
+    assert.equal(report.nodes, 12); // input, output, 2 x (conv, LIF, pool), 2 x (affine, LIF)
     assert.equal(report.bytes, (await readFile(nir)).length);
     const im = await runCli(["import", "--format", "nir", nir, "--out", back]);
     assert.equal(im.code, 0, im.stderr.join("\n"));
     assert.match(
       im.stdout[0],
-      /^wrote .*back\.safetensors: LIF 28x28x1-conv8k3p1\/pool2-conv16k3p1\/pool2-fc10, lambda 0\.75, V_th 0\.5/,
+      /^wrote .*back\.safetensors: LIF 28x28x1-conv16k3p1\/pool2-conv32k3p1\/pool2-fc128-fc10, lambda 0\.75, V_th 0\.5/,
     );
     const loaded = await loadLifNetwork(back);
     assert.deepEqual(loaded, await loadLifNetwork(ckpt));
