@@ -11,7 +11,9 @@
  *   lifSafEVsTorch     one lif-mlp batch (784-512-10, T = 6, Adam every step), SAF-E on wasm
  *                      (the fused step, as trainLif runs it),
  *                      vs PyTorch SAF-E (and, reported beside it, PyTorch OTTT_O as the
- *                      authors' code runs it)
+ *                      authors' code runs it); then the same in Node, Deno and Bun
+ *                      (bench/lif_batch_time.ts, a fresh process per round:
+ *                      lifSafEVsTorchByRuntime)
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
  *   workers2Vs1        bench/workers.ts in Node, Deno and Bun: the fused ttfs-fc2 step (batch
  *                      64) over 2 workers vs 1 thread, images/s, alternating
@@ -46,14 +48,9 @@ import { type ImageSet, loadFashionMnist } from "../src/data/fashion_mnist.ts";
 import { trainTtfs } from "../src/experiments/train_ttfs.ts";
 import { TwinTrainer } from "../src/experiments/twin_trainer.ts";
 import { writeFileAtomic } from "../src/io/atomic.ts";
-import { lifMethod } from "../src/lif/methods.ts";
-import { initLifNetwork } from "../src/lif/network.ts";
-import { buildLayers } from "../src/nn/architecture.ts";
 import { Rng } from "../src/nn/rng.ts";
-import { createLifStep } from "../src/steps/lif/select.ts";
-import { createWasmLifStep } from "../src/steps/lif/wasm.ts";
 import { TTFS_TRAINING, ttfsModelLayers } from "../src/ttfs/models.ts";
-import { LIF_MODELS } from "../src/cli/train_lif.ts";
+import { lifBatch } from "./lif_batch.ts";
 import {
   arg,
   log,
@@ -100,6 +97,27 @@ const sideBySide = (
   unit: string,
 ) => alternate(rounds, ours, theirs, unit);
 
+/** Runs `script --json FILE ...args` in one runtime (`RUNTIMES`' program and arguments). */
+function inRuntime(
+  cmd: string,
+  pre: readonly string[],
+  script: string,
+  args: string[],
+): { seconds: number } & Record<string, unknown> {
+  const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-")), file = join(dir, "report.json");
+  try {
+    const r = spawnSync(cmd, [...pre, script, ...args, "--json", file], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`${script} in ${cmd}: ${r.stderr}`);
+    log(r.stdout.trim());
+    return JSON.parse(readFileSync(file, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Runs `script --json FILE ...args` in Node, Deno and Bun; `pick` reads each report. */
 function inRuntimes<T>(
   script: string,
@@ -107,21 +125,7 @@ function inRuntimes<T>(
   pick: (report: never) => T,
 ): Record<string, T> {
   const out: Record<string, T> = {};
-  const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-"));
-  try {
-    for (const [rt, cmd, pre] of RUNTIMES) {
-      const file = join(dir, `${rt}.json`);
-      const r = spawnSync(cmd, [...pre, script, ...args, "--json", file], {
-        cwd: root,
-        encoding: "utf8",
-      });
-      if (r.status !== 0) throw new Error(`${script} in ${rt}: ${r.stderr}`);
-      log(r.stdout.trim());
-      out[rt] = pick(JSON.parse(readFileSync(file, "utf8")) as never);
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  for (const [rt, cmd, pre] of RUNTIMES) out[rt] = pick(inRuntime(cmd, pre, script, args) as never);
   return out;
 }
 
@@ -161,29 +165,6 @@ async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
   }
 }
 
-/** Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it (the
- * fused wasm step); with `otttForward: "replace"`, the fused OTTT step that also runs the
- * authors' second product W a_hat_in + k b per layer and step (their cost, the same results). */
-function lifBatch(
-  model: "lif-mlp" | "lif-conv",
-  method: string,
-  o: { variant?: "official"; otttForward?: "replace" } = {},
-) {
-  const rng = new Rng(1), T = 6, B = 64;
-  const layers = model === "lif-mlp"
-    ? [784, 512, 10]
-    : buildLayers({ h: 28, w: 28, c: 1 }, LIF_MODELS["lif-conv"]);
-  const net = initLifNetwork(layers, rng);
-  const spec = { net, method: lifMethod(method), adam: { lr: 3e-4 }, variant: o.variant };
-  const step = o.otttForward
-    ? createWasmLifStep({ ...spec, otttForward: o.otttForward })
-    : createLifStep(backendByName("wasm"), spec); // trainLif's choice: fused where it can
-  const x = Float64Array.from({ length: B * 784 }, () => rng.uniform());
-  const xs = Array.from({ length: T }, () => x),
-    labels = Int32Array.from({ length: B }, (_, k) => k % 10);
-  return () => perCall(() => step.step(xs, labels, B), model === "lif-mlp" ? 4 : 2);
-}
-
 async function lenet5VsTorch(): Promise<Row> {
   const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
   const tr = new TwinTrainer(layers, { seed: 0, lr: 1e-3, backend: backendByName("wasm") });
@@ -209,6 +190,16 @@ async function torchRows(rows: Record<string, Row | string>, data?: Data): Promi
       rows[key] = await sideBySide(
         lifBatch("lif-mlp", "saf-e"),
         () => torch(["lif", "--method", method, "--steps", "5"]).seconds as number,
+        "s/batch",
+      );
+    }
+  }
+  if (runs("lifSafEVsTorch")) {
+    log("lif-mlp SAF-E in Node, Deno and Bun...");
+    for (const [rt, cmd, pre] of RUNTIMES) {
+      rows[`lifSafEVsTorch.${rt}`] = await sideBySide(
+        () => inRuntime(cmd, pre, "bench/lif_batch_time.ts", []).seconds,
+        () => torch(["lif", "--method", "saf-e", "--steps", "5"]).seconds as number,
         "s/batch",
       );
     }
@@ -258,6 +249,8 @@ async function main(): Promise<void> {
     gemmVsTfjs: report.gemmVsTfjs,
     ttfsFc2VsTorch: r("ttfsFc2VsTorch"),
     lifSafEVsTorch: r("lifSafEVsTorch"),
+    lifSafEVsTorchByRuntime: rows["lifSafEVsTorch.node"] &&
+      Object.fromEntries(RUNTIMES.map(([rt]) => [rt, r(`lifSafEVsTorch.${rt}`)])),
     lenet5VsTorch: r("lenet5VsTorch"),
     workers2Vs1: report.workers2Vs1,
     safEOverOtttOConv: r("safEOverOtttOConv"),
