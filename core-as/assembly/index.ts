@@ -23,7 +23,7 @@ export {
   packedBytes,
   packPanels,
 } from "./gemm";
-export { maskInactive, ttfsDenseForward, ttfsDenseForwardT } from "./ttfs";
+export { maskInactive, ttfsDenseForward, ttfsDenseForwardT, ttfsInputs } from "./ttfs";
 export {
   adamStep,
   addInto,

@@ -82,3 +82,29 @@ export function maskInactive(g: usize, a: usize, n: i32): void {
     if (!(load<f32>(a + o) > 0)) store<f32>(g + o, 0);
   }
 }
+
+/**
+ * The two models' inputs from n float64 pixels x at `src`: the SNN's x' = 1 - (1 - x) (spike
+ * times t0 = 1 - x, SPEC A2, read back as tmin(1) - t0 with tmin(1) = 1), computed in float64
+ * and rounded to float32 once, into `snn`; the ReLU twin's x rounded to float32 into `twin`
+ * (0: none). The same roundings as the reference's scalar code, two pixels per f64x2.
+ */
+// spec A2
+export function ttfsInputs(src: usize, snn: usize, twin: usize, n: i32): void {
+  const one = f64x2.splat(1), n4 = n & ~3;
+  for (let k = 0; k < n4; k += 4) {
+    const a = v128.load(src + <usize> k * 8), b = v128.load(src + <usize> k * 8, 16);
+    const sa = f32x4.demote_f64x2_zero(f64x2.sub(one, f64x2.sub(one, a)));
+    const sb = f32x4.demote_f64x2_zero(f64x2.sub(one, f64x2.sub(one, b)));
+    v128.store(snn + <usize> k * 4, i32x4.shuffle(sa, sb, 0, 1, 4, 5));
+    if (twin) {
+      const ta = f32x4.demote_f64x2_zero(a), tb = f32x4.demote_f64x2_zero(b);
+      v128.store(twin + <usize> k * 4, i32x4.shuffle(ta, tb, 0, 1, 4, 5));
+    }
+  }
+  for (let k = n4; k < n; k++) {
+    const x = load<f64>(src + <usize> k * 8);
+    store<f32>(snn + <usize> k * 4, <f32> (1 - (1 - x)));
+    if (twin) store<f32>(twin + <usize> k * 4, <f32> x);
+  }
+}

@@ -96,3 +96,21 @@ test("cores made on one shared memory see each other's writes, also after a grow
   b.reset(a.top);
   assert.throws(() => b.alloc(2 ** 30), /shared core memory ends at 1 GiB/);
 });
+
+test("ttfsInputs gives the SNN's input 1 - (1 - x) and the twin's x with the reference's float32 roundings, bit for bit, in both builds", () => {
+  const rng = new Rng(5), n = 1003; // not a multiple of 4: the scalar tail runs too
+  const x = Float64Array.from({ length: n }, (_, k) => (k % 7 ? rng.uniform() ** 3 : k % 2));
+  for (const relaxed of relaxedSimdDefault() ? [false, true] : [false]) {
+    const c = new WasmCore({ relaxed }), p = c.alloc(n * 8), s = c.alloc(n * 4);
+    const t = c.alloc(n * 4), only = c.alloc(n * 4);
+    new Float64Array(c.exports.memory.buffer, p, n).set(x);
+    c.exports.ttfsInputs(p, s, t, n);
+    c.exports.ttfsInputs(p, only, 0, n); // no twin: its buffer untouched
+    const f = c.f32(), at = (q: number, k: number) => f[q / 4 + k];
+    for (let k = 0; k < n; k++) {
+      assert.equal(at(s, k), Math.fround(1 - (1 - x[k])), `snn ${k}`);
+      assert.equal(at(t, k), Math.fround(x[k]), `twin ${k}`);
+      assert.equal(at(only, k), at(s, k));
+    }
+  }
+});

@@ -81,6 +81,11 @@ export interface CoreExports {
   ttfsDenseForwardT(
     ...a: [number, number, number, number, number, number, number, number, number, number]
   ): number;
+  /**
+   * (src, snn, twin, n): from n float64 pixels at src, the SNN's input 1 - (1 - x) and the
+   * twin's x (twin 0: none), each rounded to float32 once (core-as/assembly/ttfs.ts).
+   */
+  ttfsInputs(src: number, snn: number, twin: number, n: number): void;
   /** Sets g[k] = 0 wherever a[k] <= 0, for n floats: a silent neuron passes no gradient. */
   maskInactive(g: number, a: number, n: number): void;
   /** Writes the transpose of the [rows, cols] matrix at src to dst (no overlap). */

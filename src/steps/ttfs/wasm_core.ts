@@ -177,14 +177,19 @@ export class TwinCore {
   }
 
   /** Both models' inputs (the twin's pixels, the SNN's decoded spike times) and scratch. */
-  #prepare(x: ArrayLike<number>, rows: number): { inputs: number[]; scratch: number } {
+  #prepare(x: ArrayLike<number>, rows: number, twin = true): { inputs: number[]; scratch: number } {
     const c = this.core, n = rows * this.sizes[0];
     c.reset(this.#mark);
-    const px = c.put(x, n), ps = c.alloc(n * 4), f = c.f32();
+    const p64 = c.alloc(n * 8), ps = c.alloc(n * 4), px = twin ? c.alloc(n * 4) : 0;
+    const scratch = c.alloc(scratchBytes(c, this.#slots, rows));
+    const rowsIn = x instanceof Float64Array
+      ? x.subarray(0, n)
+      : Float64Array.from({ length: n }, (_, k) => x[k]);
+    new Float64Array(c.exports.memory.buffer, p64, n).set(rowsIn);
     // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
-    // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once
-    for (let k = 0; k < n; k++) f[ps / 4 + k] = 1 - (1 - x[k]);
-    return { inputs: [ps, px], scratch: c.alloc(scratchBytes(c, this.#slots, rows)) };
+    // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once (the twin: x)
+    c.exports.ttfsInputs(p64, ps, px, n);
+    return { inputs: [ps, px], scratch };
   }
 
   /** Forward pass of model m: every layer's trace (the readout's a: the logits); the hidden
@@ -248,7 +253,7 @@ export class TwinCore {
     };
     c.f32().fill(0, this.G / 4, this.G / 4 + this.trained);
     if (rows === 0) return (share.maxActivation = new Array(L - 1).fill(0)), share;
-    const { inputs: modelInputs, scratch } = this.#prepare(x, rows);
+    const { inputs: modelInputs, scratch } = this.#prepare(x, rows, this.twin);
     const plab = c.alloc(rows * 4), pc = c.alloc(16);
     const i32 = () => new Int32Array(ex.memory.buffer); // re-read: alloc may grow the memory
     const lab = i32();
