@@ -12,9 +12,12 @@ import { createLifStep } from "../src/steps/lif/select.ts";
 import { createWasmLifStep } from "../src/steps/lif/wasm.ts";
 import { perCall } from "./peers_lib.ts";
 
-/** Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it (the
- * fused wasm step), measured by the function returned; with `otttForward: "replace"`, the fused OTTT step that also runs the
- * authors' second product W a_hat_in + k b per layer and step (their cost, the same results). */
+/**
+ * Seconds per batch of a LIF method's step on the wasm backend, as trainLif picks it (the fused
+ * wasm step), measured by the function returned; with `otttForward: "replace"`, the fused OTTT
+ * step that also runs the authors' second product W a_hat_in + k b per layer and step (their
+ * cost, the same results).
+ */
 export function lifBatch(
   model: "lif-mlp" | "lif-conv",
   method: string,

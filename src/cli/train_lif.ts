@@ -58,16 +58,16 @@ export function lifModelSchedule(model: string): Readonly<TrainingSchedule & { T
   return model === "lif-conv" ? LIF_CONV_TRAINING : LIF_TRAINING;
 }
 
-/** An option of the schedule: LIF_TRAINING's value, with lif-conv's own in the help. */
-const scheduled = (help: string, value: string, k: keyof typeof LIF_TRAINING) =>
-  choice(`${help} (lif-conv: ${LIF_CONV_TRAINING[k]})`, value, String(LIF_TRAINING[k]));
-
 const choice = (help: string, value: string, def: string) => ({
   type: "string" as const,
   value,
   default: def,
   help,
 });
+
+/** An option of the schedule: LIF_TRAINING's value, with lif-conv's own in the help. */
+const scheduled = (help: string, value: string, k: keyof typeof LIF_TRAINING) =>
+  choice(`${help} (lif-conv: ${LIF_CONV_TRAINING[k]})`, value, String(LIF_TRAINING[k]));
 
 /** `train`'s options for LIF models. */
 export const trainLifSpec: CommandSpec = {

@@ -182,10 +182,9 @@ export class TwinCore {
     c.reset(this.#mark);
     const p64 = c.alloc(n * 8), ps = c.alloc(n * 4), px = twin ? c.alloc(n * 4) : 0;
     const scratch = c.alloc(scratchBytes(c, this.#slots, rows));
-    const rowsIn = x instanceof Float64Array
-      ? x.subarray(0, n)
-      : Float64Array.from({ length: n }, (_, k) => x[k]);
-    new Float64Array(c.exports.memory.buffer, p64, n).set(rowsIn);
+    const rows64 = new Float64Array(c.exports.memory.buffer, p64, n);
+    if (x instanceof Float64Array) rows64.set(x.subarray(0, n));
+    else for (let k = 0; k < n; k++) rows64[k] = x[k];
     // the SNN's input as the reference computes it, in float64: spike times t0 = 1 - x (A2),
     // then x = tmin(1) - t0 with tmin(1) = tmax(0) = 1; rounded to float32 once (the twin: x)
     c.exports.ttfsInputs(p64, ps, px, n);
@@ -306,6 +305,7 @@ export class TwinCore {
    * data-parallel step each sum their range; `gradNorms` adds them up).
    */
   sumSquaresIn(g: number, lo = 0, hi: number = this.trained): number[] {
+    // normTerms entries: the models that train, then their layers
     const ex = this.core.exports, models = this.twin ? [0, 1] : [0];
     return models.flatMap((m) =>
       this.#slots.map(({ wt, nIn, nOut }) => {
@@ -314,6 +314,11 @@ export class TwinCore {
         return b > a ? ex.sumSquares(g + a * 4, b - a) : 0;
       })
     );
+  }
+
+  /** How many sums `sumSquaresIn` gives: one per layer of each model that trains. */
+  get normTerms(): number {
+    return this.#slots.length * (this.twin ? 2 : 1);
   }
 
   /** ||dL/dW|| per layer of each model, from `sumSquaresIn`'s sums (default: all of `g`'s). */

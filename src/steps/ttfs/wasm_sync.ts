@@ -81,6 +81,7 @@ export function waitFor(ctl: Int32Array, i: number, ok: (v: number) => boolean):
   }
 }
 
+/** Participant w's rows [r0, r1) of a batch of B over n participants. */
 export const rowsOf = (w: number, n: number, B: number) => [
   Math.floor((w * B) / n),
   Math.floor(((w + 1) * B) / n),
@@ -93,6 +94,7 @@ export function barrier(ctl: Int32Array, i: number, n: number, k: number): void 
   waitFor(ctl, i, (a) => a >= n * k);
 }
 
+/** Participant w's figures (its share of the losses and counts, its max activations). */
 export function writeShare(v: Views, w: number, s: TwinShare): void {
   v.stats.set([s.loss, s.twinLoss, s.correct, s.twinCorrect, ...s.maxActivation], w * v.per);
 }

@@ -51,9 +51,6 @@ import {
   writeSums,
 } from "./wasm_sync.ts";
 
-/** Sums of squares per participant: one per layer of each trained model. */
-const sumsOf = (sizes: number[], twin: boolean) => (sizes.length - 1) * (twin ? 2 : 1);
-
 /** What a worker is started with. */
 interface WorkerInit {
   sab: SharedArrayBuffer;
@@ -115,7 +112,7 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin, init.layout);
   core.t = init.t;
   core.pullShared(); // the caller loaded them
-  const v = views(sab, n, cap, sizes, sumsOf(sizes, init.twin)) as Views, nIn = sizes[0];
+  const v = views(sab, n, cap, sizes, core.normTerms) as Views, nIn = sizes[0];
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
   for (let k = 1;; k++) {
@@ -174,7 +171,7 @@ function startWorkers(
   cap: number,
 ): { v: Views; workers: Worker[] } {
   const n = layouts.length, { sizes } = spec, G = gradientsOf(layouts);
-  const sums = sumsOf(sizes, core.twin);
+  const sums = core.normTerms;
   const sab = new SharedArrayBuffer(views(null, n, cap, sizes, sums).bytes);
   const v = views(sab, n, cap, sizes, sums) as Views;
   const boot = new URL("./worker_boot.mjs", import.meta.url);
