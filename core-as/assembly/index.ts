@@ -15,6 +15,7 @@ export {
   transpose,
 } from "./dense";
 export {
+  accumulateAuto,
   denseBackwardInput3,
   denseBackwardWeights3,
   denseForward3,

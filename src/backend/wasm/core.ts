@@ -103,6 +103,12 @@ export interface CoreExports {
   denseBackwardInputT(
     ...a: [number, number, number, number, number, number, number, number]
   ): void;
+  /**
+   * (d, ldd, a, sar, sak, s, sk, sj, rows, K, n, scratch): C[r, :n] += sum_k A(r, k) B[k, :n]
+   * with A(r, k) at a + r sar + k sak, B[k, j] at s + k sk + j sj, C row r at d + r ldd (bytes);
+   * zero-skipping rows where A is sparse, the packed tiles elsewhere (core-as/assembly/gemm.ts).
+   */
+  accumulateAuto(...a: number[]): void;
   /** dst[k] += src[k] for n floats. */
   addInto(dst: number, src: number, n: number): void;
   /**

@@ -32,6 +32,7 @@ import { layerSizes, toLayers } from "../../nn/architecture.ts";
 import { type LayerGeometry, neuronsOf } from "../../nn/layer.ts";
 import { adamStepSize } from "../../nn/optim.ts";
 import { WasmCore } from "../../backend/wasm/core.ts";
+import { type DeferredGrad, isDeferred, zeroGradients } from "./wasm_ranges.ts";
 import {
   layerBackward,
   layerForward,
@@ -49,8 +50,10 @@ export class TwinCore {
   readonly P: number;
   readonly G: number;
   readonly core: WasmCore;
-  readonly #slots: Slot[];
-  readonly #per: number;
+  /** The layers' places in a model's block (`wasm_layers.ts`). */
+  readonly slots: readonly Slot[];
+  /** Floats in one model's block. */
+  readonly per: number;
   readonly #M: number;
   readonly #V: number;
   readonly #mark: number;
@@ -80,8 +83,8 @@ export class TwinCore {
   ) {
     const layers = toLayers(shape), { slots, per } = slotsOf(layers);
     this.sizes = layerSizes(layers);
-    this.#slots = slots;
-    this.#per = per;
+    this.slots = slots;
+    this.per = per;
     this.length = 2 * per;
     this.#hyper = hyper;
     if (shared) {
@@ -116,7 +119,7 @@ export class TwinCore {
 
   /** Floats Adam updates: both models, or the SNN's block alone when the twin is off. */
   get trained(): number {
-    return this.twin ? this.length : this.#per;
+    return this.twin ? this.length : this.per;
   }
 
   /** Bytes of arena one `gradients` call on `rows` rows allocates (found by running one). */
@@ -129,8 +132,8 @@ export class TwinCore {
   load(snn: Float64Array[], twin: Float64Array[]): void {
     const f = this.core.f32();
     [snn, twin].forEach((params, m) =>
-      this.#slots.forEach(({ wt, d, nIn, nOut }, l) => {
-        const o = this.P / 4 + m * this.#per, W = params[2 * l];
+      this.slots.forEach(({ wt, d, nIn, nOut }, l) => {
+        const o = this.P / 4 + m * this.per, W = params[2 * l];
         for (let i = 0; i < nOut; i++) {
           for (let j = 0; j < nIn; j++) f[o + wt + j * nOut + i] = W[i * nIn + j];
         }
@@ -146,8 +149,8 @@ export class TwinCore {
     if (from === this.P) this.#mapTwin();
     const f = this.core.f32();
     [snn, twin].forEach((params, m) =>
-      this.#slots.forEach(({ wt, d, nIn, nOut }, l) => {
-        const o = from / 4 + m * this.#per, W = params[2 * l];
+      this.slots.forEach(({ wt, d, nIn, nOut }, l) => {
+        const o = from / 4 + m * this.per, W = params[2 * l];
         for (let i = 0; i < nOut; i++) {
           for (let j = 0; j < nIn; j++) W[i * nIn + j] = f[o + wt + j * nOut + i];
         }
@@ -163,7 +166,7 @@ export class TwinCore {
   #mapTwin(): void {
     if (this.twin) return;
     const p = this.P / 4;
-    this.core.f32().copyWithin(p + this.#per, p, p + this.#per);
+    this.core.f32().copyWithin(p + this.per, p, p + this.per);
   }
 
   /** A float32 view of `length` floats at byte offset p (valid until the memory grows). */
@@ -173,7 +176,7 @@ export class TwinCore {
 
   /** Byte offset of parameter array `off` (a float offset in a model's block) of model m. */
   #at(base: number, m: number, off: number): number {
-    return base + (m * this.#per + off) * 4;
+    return base + (m * this.per + off) * 4;
   }
 
   /** Both models' inputs (the twin's pixels, the SNN's decoded spike times) and scratch. */
@@ -181,7 +184,7 @@ export class TwinCore {
     const c = this.core, n = rows * this.sizes[0];
     c.reset(this.#mark);
     const p64 = c.alloc(n * 8), ps = c.alloc(n * 4), px = twin ? c.alloc(n * 4) : 0;
-    const scratch = c.alloc(scratchBytes(c, this.#slots, rows));
+    const scratch = c.alloc(scratchBytes(c, this.slots, rows));
     const rows64 = new Float64Array(c.exports.memory.buffer, p64, n);
     if (x instanceof Float64Array) rows64.set(x.subarray(0, n));
     else for (let k = 0; k < n; k++) rows64[k] = x[k];
@@ -200,8 +203,8 @@ export class TwinCore {
     scratch: number,
     maxAct: number[],
   ): LayerTrace[] {
-    const L = this.#slots.length, traces: LayerTrace[] = [];
-    this.#slots.forEach((slot, l) => {
+    const L = this.slots.length, traces: LayerTrace[] = [];
+    this.slots.forEach((slot, l) => {
       const W = this.#at(this.P, m, slot.wt), D = this.#at(this.P, m, slot.d);
       const x = l === 0 ? input : traces[l - 1].out;
       const { trace, max } = layerForward(this.core, slot, W, D, x, rows, scratch, l === L - 1);
@@ -221,28 +224,32 @@ export class TwinCore {
     rows: number,
   ): { logits: Float64Array; twinLogits: Float64Array; activations: Float64Array[] } {
     this.#mapTwin();
-    const { inputs, scratch } = this.#prepare(x, rows), L = this.#slots.length;
+    const { inputs, scratch } = this.#prepare(x, rows), L = this.slots.length;
     const [snn, twin] = inputs.map((input, m) => this.#forward(m, input, rows, scratch, []));
     const f = this.core.f32(),
       out = (p: number, n: number) => Float64Array.from(f.subarray(p / 4, p / 4 + rows * n));
     return {
       logits: out(snn[L - 1].a, this.sizes[L]),
       twinLogits: out(twin[L - 1].a, this.sizes[L]),
-      activations: snn.slice(0, L - 1).map((t, l) => out(t.a, neuronsOf(this.#slots[l].layer))),
+      activations: snn.slice(0, L - 1).map((t, l) => out(t.a, neuronsOf(this.slots[l].layer))),
     };
   }
 
   /**
    * Forward and backward of both models on `rows` images (pixels in [0, 1]) into G
-   * (overwritten); the loss gradient is divided by `denom`, the size of the whole batch.
+   * (overwritten); the loss gradient is divided by `denom`, the size of the whole batch. With
+   * `deferred` (a participant of a data-parallel step), the dense layers' weight gradients are
+   * not formed: their operands are listed there (`wasm_ranges.ts`), and G is left as it is
+   * for those layers.
    */
   gradients(
     x: ArrayLike<number>,
     labels: ArrayLike<number>,
     rows: number,
     denom: number,
+    deferred?: DeferredGrad[],
   ): TwinShare {
-    const c = this.core, ex = c.exports, L = this.#slots.length, classes = this.sizes[L];
+    const c = this.core, ex = c.exports, L = this.slots.length, classes = this.sizes[L];
     const share: TwinShare = {
       loss: 0,
       twinLoss: 0,
@@ -250,7 +257,7 @@ export class TwinCore {
       twinCorrect: 0,
       maxActivation: [],
     };
-    c.f32().fill(0, this.G / 4, this.G / 4 + this.trained);
+    zeroGradients(this, this.G, deferred !== undefined);
     if (rows === 0) return (share.maxActivation = new Array(L - 1).fill(0)), share;
     const { inputs: modelInputs, scratch } = this.#prepare(x, rows, this.twin);
     const plab = c.alloc(rows * 4), pc = c.alloc(16);
@@ -268,62 +275,56 @@ export class TwinCore {
       else (share.twinLoss = loss), (share.twinCorrect = i32()[pc / 4]);
       // backward, readout first: dW^T += cols^T dA, then the gradient of the layer's input
       for (let l = L - 1; l >= 0; l--) {
-        const slot = this.#slots[l], G = (o: number) => this.#at(this.G, m, o);
+        const slot = this.slots[l], G = (o: number) => this.#at(this.G, m, o);
         const W = this.#at(this.P, m, slot.wt), last = l === L - 1;
-        const at = { W, gWt: G(slot.wt), gD: G(slot.d) };
-        dz = layerBackward(c, slot, at, traces[l], dz, rows, scratch, last, l > 0);
+        const at = { W, gWt: G(slot.wt), gD: G(slot.d) }, defer = deferred && isDeferred(slot);
+        if (defer) deferred.push({ m, l, cols: traces[l].cols, dA: dz, R: rows * slot.P });
+        dz = layerBackward(c, slot, at, traces[l], dz, rows, scratch, last, l > 0, !defer);
       }
     });
     return share;
   }
 
+  /** One Adam step of the trained floats (both models, or the SNN's block, which comes first). */
+  adam(g: number): void {
+    this.adamStepper(g)(0, this.trained);
+  }
+
   /**
-   * One Adam step of the trained floats [lo, hi) (default all: both models, or the SNN's block,
-   * which comes first) with the gradients at byte offset `g`; Adam is elementwise, so the
-   * participants of a data-parallel step each take a range.
+   * Counts one Adam step and returns the step on float ranges [lo, hi) with the gradients at
+   * byte offset `g` (lr_t fixed for this step): Adam is elementwise, so the participants of a
+   * data-parallel step each step their ranges, a part at a time (`wasm_ranges.ts`).
    */
-  adam(g: number, lo = 0, hi: number = this.trained): void {
-    const { beta1: b1, beta2: b2, epsilon } = this.#hyper;
+  adamStepper(g: number): (lo: number, hi: number) => void {
+    const { beta1: b1, beta2: b2, epsilon } = this.#hyper, ex = this.core.exports;
     this.t++;
-    const lrT = adamStepSize(this.#hyper, this.t), o = lo * 4; // nn/optim.ts: the one lr_t
-    this.core.exports.adamStep(
-      this.#home + o,
-      g + o,
-      this.#M + o,
-      this.#V + o,
-      hi - lo,
-      lrT,
-      b1,
-      b2,
-      epsilon,
-    );
+    const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
+    return (lo, hi) => {
+      const o = lo * 4;
+      ex.adamStep(this.#home + o, g + o, this.#M + o, this.#V + o, hi - lo, lrT, b1, b2, epsilon);
+    };
   }
 
   /**
    * Per layer of the SNN, then of the twin where it trains: the sum of squares of the weight
-   * gradients at byte offset `g` that lie in the floats [lo, hi) (the participants of a
-   * data-parallel step each sum their range; `gradNorms` adds them up).
+   * gradients at byte offset `g` (`gradNorms` takes their roots; the participants of a
+   * data-parallel step each sum their ranges, `wasm_ranges.ts`).
    */
-  sumSquaresIn(g: number, lo = 0, hi: number = this.trained): number[] {
-    // normTerms entries: the models that train, then their layers
+  sumSquaresIn(g: number): number[] {
     const ex = this.core.exports, models = this.twin ? [0, 1] : [0];
     return models.flatMap((m) =>
-      this.#slots.map(({ wt, nIn, nOut }) => {
-        const a = Math.max(lo, m * this.#per + wt),
-          b = Math.min(hi, m * this.#per + wt + nIn * nOut);
-        return b > a ? ex.sumSquares(g + a * 4, b - a) : 0;
-      })
+      this.slots.map(({ wt, nIn, nOut }) => ex.sumSquares(g + (m * this.per + wt) * 4, nIn * nOut))
     );
   }
 
   /** How many sums `sumSquaresIn` gives: one per layer of each model that trains. */
   get normTerms(): number {
-    return this.#slots.length * (this.twin ? 2 : 1);
+    return this.slots.length * (this.twin ? 2 : 1);
   }
 
   /** ||dL/dW|| per layer of each model, from `sumSquaresIn`'s sums (default: all of `g`'s). */
   gradNorms(g: number, sums: number[] = this.sumSquaresIn(g)): { snn: number[]; twin: number[] } {
-    const L = this.#slots.length, norms = sums.map(Math.sqrt);
+    const L = this.slots.length, norms = sums.map(Math.sqrt);
     return { snn: norms.slice(0, L), twin: norms.slice(L) };
   }
 }

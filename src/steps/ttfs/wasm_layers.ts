@@ -99,7 +99,7 @@ export function slotsOf(layers: LayerGeometry[]): { slots: Slot[]; per: number }
  * console.log(scratchBytes(new WasmCore(), slots, 8) > 0); // true
  * ```
  */
-export function scratchBytes(core: WasmCore, slots: Slot[], rows: number): number {
+export function scratchBytes(core: WasmCore, slots: readonly Slot[], rows: number): number {
   const ex = core.exports, lists = (r: number) => ex.denseScratchBytes(r, 0, 0, 0);
   let bytes = 0;
   for (const { nIn, nOut, P } of slots) {
@@ -166,7 +166,10 @@ export function layerForward(
  * Backward of one layer on `rows` samples: from dOut = dL/d(out) [rows, nOut] (the loss
  * gradient for the readout; overwritten) adds dL/dW^T and dL/dD into `gWt`, `gD` (W: the
  * layer's W^T, all byte offsets), and returns
- * dL/d(input) [rows, nIn] (unmasked), or 0 when `wantInput` is false (the first layer).
+ * dL/d(input) [rows, nIn] (unmasked), or 0 when `wantInput` is false (the first layer). With
+ * `weights` false (a dense layer of a data-parallel step, `wasm_ranges.ts`), the weight and bias
+ * gradients are left to the caller: they are cols^T dOut and the column sums of dOut, dOut
+ * masked in place.
  *
  * @example
  * ```ts
@@ -192,6 +195,7 @@ export function layerBackward(
   scratch: number,
   readout: boolean,
   wantInput: boolean,
+  weights = true,
 ): number {
   const ex = core.exports, { nIn, nOut, P, layer, pool } = slot, c = layer.conv, R = rows * P;
   if (!readout) ex.maskInactive(dOut, trace.out, rows * layer.nOut); // silent: no gradient (A7)
@@ -207,7 +211,7 @@ export function layerBackward(
     dA = core.alloc(R * nOut * 4);
     ex.maxPoolBackward(dOut, trace.idx, dA, rows * layer.nOut, R * nOut); // to the winner
   }
-  ex.denseBackwardWeightsT(dA, cols, gWt, gD, R, nIn, nOut, scratch);
+  if (weights) ex.denseBackwardWeightsT(dA, cols, gWt, gD, R, nIn, nOut, scratch);
   if (!wantInput) return 0;
   const w = core.alloc(nIn * nOut * 4), dcols = core.alloc(R * nIn * 4);
   ex.denseBackwardInputT(dA, W, dcols, R, nIn, nOut, w, scratch);

@@ -9,12 +9,15 @@
  *                   correct, the max activation per hidden layer, then its range's sums of
  *                   squares of the weight gradients per layer (`TwinCore.sumSquaresIn`)
  *   [x, labels)     Float64 rows of the batch (float64: decoded as the caller decodes its own)
- *   [labels, end)   Int32 labels
+ *   [labels, parts) Int32 labels
+ *   [parts, end)    Int32 (cols, dA, R) per participant, model and layer: where its dense
+ *                   layers' operands of the weight gradient lie (`wasm_ranges.ts`)
  *
  * @module
  */
 import { SpikeproofError } from "../../errors.ts";
 import type { TwinStepResult } from "./step.ts";
+import type { DeferredGrad } from "./wasm_ranges.ts";
 
 /** Summed (not mean) losses and counts over the rows a core ran, and the SNN's max a. */
 export interface TwinShare {
@@ -42,7 +45,8 @@ export function views(
 ) {
   const nIn = sizes[0], hidden = sizes.length - 2, per = 4 + hidden + sums;
   const statsAt = 64, xAt = statsAt + n * per * 8;
-  const labelsAt = xAt + Math.ceil((cap * nIn * 8) / 16) * 16, bytes = labelsAt + cap * 4;
+  const labelsAt = xAt + Math.ceil((cap * nIn * 8) / 16) * 16, partsAt = labelsAt + cap * 4;
+  const slots = 2 * (sizes.length - 1), bytes = partsAt + n * slots * 3 * 4;
   if (!sab) return { bytes };
   return {
     bytes,
@@ -52,6 +56,8 @@ export function views(
     hidden,
     x: new Float64Array(sab, xAt, cap * nIn), // float64: decoded as the caller decodes its rows
     labels: new Int32Array(sab, labelsAt, cap),
+    parts: new Int32Array(sab, partsAt, n * slots * 3),
+    slots,
   };
 }
 export type Views = Required<ReturnType<typeof views>>;
@@ -102,6 +108,22 @@ export function writeShare(v: Views, w: number, s: TwinShare): void {
 /** Participant w's sums of squares over its range of the summed gradients. */
 export function writeSums(v: Views, w: number, sums: number[]): void {
   v.stats.set(sums, w * v.per + 4 + v.hidden);
+}
+
+/** Participant w's operands of the dense layers' weight gradients (none: R = 0). */
+export function writeParts(v: Views, w: number, parts: DeferredGrad[]): void {
+  const at = w * v.slots * 3, L = v.slots / 2;
+  v.parts.fill(0, at, at + v.slots * 3);
+  for (const p of parts) v.parts.set([p.cols, p.dA, p.R], at + (p.m * L + p.l) * 3);
+}
+
+/** Every participant's operands of model m's dense layer l, in participant order. */
+export function readParts(v: Views, n: number, m: number, l: number): DeferredGrad[] {
+  const L = v.slots / 2;
+  return Array.from({ length: n }, (_, w) => {
+    const at = w * v.slots * 3 + (m * L + l) * 3;
+    return { m, l, cols: v.parts[at], dA: v.parts[at + 1], R: v.parts[at + 2] };
+  });
 }
 
 /** Participant w's share (its figures) from the control buffer. */

@@ -38,18 +38,22 @@ import {
   barrier,
   BATCH,
   DONE,
+  readParts,
   readShare,
   readSums,
   READY,
   rowsOf,
   SEQ,
   stepResult,
+  type TwinShare,
   type Views,
   views,
   waitFor,
+  writeParts,
   writeShare,
   writeSums,
 } from "./wasm_sync.ts";
+import { type DeferredGrad, formRange, ownedRanges, rangeBytes } from "./wasm_ranges.ts";
 
 /** What a worker is started with. */
 interface WorkerInit {
@@ -90,17 +94,37 @@ export interface SharedTwinLayout {
   end: number;
 }
 
-/** Participant w's part of step k after its gradients are in its G: sum and Adam on its range. */
+/**
+ * Participant w's part of step k after its backward pass (its conv layers' gradients in its G,
+ * its dense layers' operands in the control buffer): barrier 1, then on the ranges it owns
+ * (`wasm_ranges.ts`) the summed gradient, its sums of squares and Adam's step, barrier 2.
+ */
 function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k: number): void {
   barrier(v.ctl, ARRIVED, n, k);
-  const total = core.trained, lo = Math.floor((w * total) / n / 4) * 4;
-  const hi = w === n - 1 ? total : Math.floor(((w + 1) * total) / n / 4) * 4;
-  const ex = core.core.exports;
-  for (let s = 1; s < n; s++) ex.addInto(G[0] + lo * 4, G[s] + lo * 4, hi - lo); // G_0 + G_1 + ...
-  writeSums(v, w, core.sumSquaresIn(G[0], lo, hi)); // the gradient norms' terms, this range's
-  core.adam(G[0], lo, hi);
+  const sums = new Array<number>(core.normTerms).fill(0), step = core.adamStepper(G[0]);
+  for (const r of ownedRanges(core, w, n)) {
+    sums[r.m * core.slots.length + r.l] = formRange(core, r, G, readParts(v, n, r.m, r.l), step);
+  }
+  writeSums(v, w, sums); // the gradient norms' terms, this participant's ranges
   barrier(v.ctl, DONE, n, k);
   core.pullShared(); // every range updated: this thread's copy of the parameters
+}
+
+/** Participant w's rows of step k: the backward pass, its figures and operands, `exchange`. */
+function share(
+  core: TwinCore,
+  at: { G: number[]; v: Views; w: number; n: number; k: number },
+  x: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  rows: number,
+  batch: number,
+): TwinShare {
+  const parts: DeferredGrad[] = [], { v, w } = at;
+  const figures = core.gradients(x, labels, rows, batch, parts);
+  writeShare(v, w, figures);
+  writeParts(v, w, parts);
+  exchange(core, at.G, v, w, at.n, at.k);
+  return figures;
 }
 
 /** The gradient buffers' offsets: G_w of participant w (in every participant's layout). */
@@ -118,14 +142,8 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   for (let k = 1;; k++) {
     if (waitFor(v.ctl, SEQ, (s) => s === k || s < 0) < 0) return;
     const B = Atomics.load(v.ctl, BATCH), [r0, r1] = rowsOf(w, n, B);
-    const share = core.gradients(
-      v.x.subarray(r0 * nIn, r1 * nIn),
-      v.labels.subarray(r0, r1),
-      r1 - r0,
-      B,
-    );
-    writeShare(v, w, share);
-    exchange(core, init.G, v, w, n, k);
+    const x = v.x.subarray(r0 * nIn, r1 * nIn), labels = v.labels.subarray(r0, r1);
+    share(core, { G: init.G, v, w, n, k }, x, labels, r1 - r0, B);
   }
 }
 
@@ -146,7 +164,8 @@ function tsxApi(): string | undefined {
 function sharedLayouts(probe: TwinCore, n: number, cap: number): SharedTwinLayout[] {
   const bytes = Math.ceil((probe.length * 4) / 16) * 16;
   // a share's scratch (measured by running one) and the thread's own copy of P
-  const arena = Math.ceil((probe.arenaBytes(Math.ceil(cap / n)) + bytes + 1024) / 16) * 16;
+  const rows = Math.ceil(cap / n), ranges = rangeBytes(probe, cap);
+  const arena = Math.ceil((probe.arenaBytes(rows) + ranges + bytes + 1024) / 16) * 16;
   // above the core's static data (both builds hold the same; `start` checks)
   const base = Math.ceil((probe.core.exports.heapBase() + 64) / 16) * 16;
   const G = (w: number) => base + (3 + w) * bytes, arenaOf = (w: number) => G(n) + (w - 1) * arena;
@@ -231,8 +250,7 @@ export function createWorkerTwinStep(
       Atomics.store(v.ctl, BATCH, batch);
       Atomics.store(v.ctl, SEQ, ++k);
       Atomics.notify(v.ctl, SEQ);
-      const own = core.gradients(x, labels, r1, batch);
-      exchange(core, pool.G, v, 0, n, k);
+      const own = share(core, { G: pool.G, v, w: 0, n, k }, x, labels, r1, batch);
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
       return stepResult(shares, batch, core.gradNorms(pool.G[0], readSums(v, n)));
     },
