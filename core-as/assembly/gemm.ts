@@ -241,6 +241,36 @@ export function nonzeroFraction(a: usize, sar: usize, sak: usize, rows: i32, K: 
 }
 
 /**
+ * Whether A(r, k), r < rows, k < K (at a + r sar + k sak) has fewer than ZERO_SKIP_DENSITY
+ * non-zero entries: `nonzeroFraction(...) < ZERO_SKIP_DENSITY`, the same answer, counted four
+ * at a time along whichever index is contiguous, and stopped as soon as the lines counted hold
+ * enough non-zeros to make A dense (the count only grows).
+ */
+export function sparserThanSkip(a: usize, sar: usize, sak: usize, rows: i32, K: i32): bool {
+  if (rows == 0 || K == 0) return false;
+  const total = <f32> (rows * K);
+  const byRow = sak == 4 || sar != 4; // lines along k (contiguous when sak = 4), else along r
+  const lines = byRow ? rows : K, len = byRow ? K : rows;
+  const line: usize = byRow ? sar : sak, step: usize = byRow ? sak : sar;
+  let nz = 0;
+  for (let i = 0; i < lines; i++) {
+    const p = a + <usize> i * line;
+    let j = 0;
+    if (step == 4) {
+      let c = i32x4.splat(0);
+      for (; j + 4 <= len; j += 4) {
+        c = i32x4.sub(c, f32x4.ne(v128.load(p + <usize> j * 4), f32x4.splat(0))); // -(-1)
+      }
+      nz += i32x4.extract_lane(c, 0) + i32x4.extract_lane(c, 1) + i32x4.extract_lane(c, 2) +
+        i32x4.extract_lane(c, 3);
+    }
+    for (; j < len; j++) nz += i32(load<f32>(p + <usize> j * step) != 0);
+    if (<f32> nz / total >= ZERO_SKIP_DENSITY) return false;
+  }
+  return true;
+}
+
+/**
  * C[r, :n] += sum_k A(r, k) B[k, :n] with B[k, j] at s + k sk + j sj, choosing per call: the
  * zero-skipping rows of version 2 (`accumulateRows`, B rows contiguous: sj = 4) where A is
  * sparser than ZERO_SKIP_DENSITY, the packed 4x8 tiles elsewhere. `scratch` holds either's
@@ -260,7 +290,7 @@ export function accumulateAuto(
   n: i32,
   scratch: usize,
 ): void {
-  if (sj == 4 && nonzeroFraction(a, sar, sak, rows, K) < ZERO_SKIP_DENSITY) {
+  if (sj == 4 && sparserThanSkip(a, sar, sak, rows, K)) {
     accumulateRows(d, ldd, a, sar, sak, s, sk, rows, K, n, scratch);
     return;
   }

@@ -21,8 +21,10 @@ export {
   denseForward3,
   gemmPacked,
   gemmScratchBytes,
+  nonzeroFraction,
   packedBytes,
   packPanels,
+  sparserThanSkip,
 } from "./gemm";
 export { maskInactive, ttfsDenseForward, ttfsDenseForwardT, ttfsInputs } from "./ttfs";
 export {

@@ -160,6 +160,7 @@ export function lifCorrect(scores: usize, labels: usize, batch: i32, classes: i3
  * compensated (Kahan): p + lo carries the weight to about twice float32's precision, where p
  * alone would lose up to half an ulp at each of the T updates per batch. The kernels read p,
  * the float32 rounding of the sum, as a float64 weight is rounded entering a float32 kernel.
+ * With `clear`, the gradients are zeroed as they are read (the next step's sums start there).
  */
 // spec A10.1
 export function adamStepCompensated(
@@ -173,6 +174,7 @@ export function adamStepCompensated(
   b1: f64,
   b2: f64,
   eps: f32,
+  clear: bool,
 ): void {
   const d1 = <f32> (1 - b1), d2 = <f32> (1 - b2), f1 = <f32> b1, f2 = <f32> b2;
   const n4 = n & ~3, vb1 = f32x4.splat(f1), vb2 = f32x4.splat(f2);
@@ -180,6 +182,7 @@ export function adamStepCompensated(
   const vlr = f32x4.splat(lrT), ve = f32x4.splat(eps);
   for (let k = 0; k < n4; k += 4) {
     const o = <usize> k * 4, gk = v128.load(g + o);
+    if (clear) v128.store(g + o, f32x4.splat(0));
     const mk = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(c1, gk));
     const vk = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(c2, f32x4.mul(gk, gk)));
     v128.store(m + o, mk);
@@ -192,6 +195,7 @@ export function adamStepCompensated(
   }
   for (let k = n4; k < n; k++) {
     const o = <usize> k * 4, gk = load<f32>(g + o);
+    if (clear) store<f32>(g + o, 0);
     const mk = f1 * load<f32>(m + o) + d1 * gk;
     const vk = f2 * load<f32>(v + o) + d2 * gk * gk;
     store<f32>(m + o, mk);

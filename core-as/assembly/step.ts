@@ -4,7 +4,7 @@
  * pass needs no copy (`denseForwardT`) and the weight gradient is accumulated as dW^T.
  */
 import { accumulateRows, transpose } from "./dense";
-import { accumulateAuto, nonzeroFraction, ZERO_SKIP_DENSITY } from "./gemm";
+import { accumulateAuto, sparserThanSkip } from "./gemm";
 
 /**
  * dWt[j,i] += sum_b x[b,j] dz[b,i];  dbias[i] += sum_b dz[b,i]. The row accumulation runs
@@ -44,7 +44,7 @@ export function denseBackwardInputT(
 ): void {
   memory.fill(dx, 0, <usize> (batch * nIn) * 4);
   const ldx = <usize> nIn * 4, ldz = <usize> nOut * 4;
-  if (nonzeroFraction(dz, ldz, 4, batch, nOut) < ZERO_SKIP_DENSITY) {
+  if (sparserThanSkip(dz, ldz, 4, batch, nOut)) {
     transpose(Wt, w, nIn, nOut); // sparse dz: version 2's rows, which read W row by row
     accumulateRows(dx, ldx, dz, ldz, 4, w, ldx, batch, nOut, nIn, scratch);
   } else accumulateAuto(dx, ldx, dz, ldz, 4, Wt, 4, ldz, batch, nOut, nIn, scratch);

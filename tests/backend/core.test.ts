@@ -12,6 +12,7 @@ import {
 import { CORE_WASM_RELAXED_BASE64 } from "../../src/backend/wasm/core_module.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { ValueError } from "../../src/errors.ts";
+import { ZERO_SKIP_DENSITY } from "../../src/backend/wasm.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -111,6 +112,26 @@ test("ttfsInputs gives the SNN's input 1 - (1 - x) and the twin's x with the ref
       assert.equal(at(s, k), Math.fround(1 - (1 - x[k])), `snn ${k}`);
       assert.equal(at(t, k), Math.fround(x[k]), `twin ${k}`);
       assert.equal(at(only, k), at(s, k));
+    }
+  }
+});
+
+test("sparserThanSkip answers nonzeroFraction < ZERO_SKIP_DENSITY for every stride order and density around the crossover, with -0 and NaN entries", () => {
+  const rng = new Rng(6), c = new WasmCore(), ex = c.exports;
+  for (let trial = 0; trial < 300; trial++) {
+    const rows = 1 + Math.floor(rng.uniform() * 13), K = 1 + Math.floor(rng.uniform() * 21);
+    const density = ZERO_SKIP_DENSITY + (rng.uniform() - 0.5) * 0.3;
+    c.reset();
+    const p = c.alloc(rows * K * 4), f = c.f32();
+    for (let k = 0; k < rows * K; k++) {
+      const u = rng.uniform();
+      f[p / 4 + k] = u < density ? (u < 0.01 ? NaN : u - 0.5) : (u < density + 0.05 ? -0 : 0);
+    }
+    // row-major (sak = 4), column-major (sar = 4) and a strided view of every other column
+    const views = [[K * 4, 4, rows, K], [4, rows * 4, K, rows], [K * 4, 8, rows, K >> 1]];
+    for (const [sar, sak, r, k] of views) {
+      const want = ex.nonzeroFraction(p, sar, sak, r, k) < ZERO_SKIP_DENSITY;
+      assert.equal(!!ex.sparserThanSkip(p, sar, sak, r, k), want, `${r}x${k} ${sar} ${sak}`);
     }
   }
 });

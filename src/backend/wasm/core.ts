@@ -109,6 +109,13 @@ export interface CoreExports {
    * zero-skipping rows where A is sparse, the packed tiles elsewhere (core-as/assembly/gemm.ts).
    */
   accumulateAuto(...a: number[]): void;
+  /** (a, sar, sak, rows, K): the fraction of A(r, k) that is not zero (strides in bytes). */
+  nonzeroFraction(...a: number[]): number;
+  /**
+   * (a, sar, sak, rows, K): 1 where `nonzeroFraction` is below the zero-skipping crossover
+   * (ZERO_SKIP_DENSITY), else 0; counted four at a time and stopped once A is dense.
+   */
+  sparserThanSkip(...a: number[]): number;
   /** dst[k] += src[k] for n floats. */
   addInto(dst: number, src: number, n: number): void;
   /**
@@ -124,12 +131,11 @@ export interface CoreExports {
   /** Sum of squares of n floats at p (summed in float64). */
   sumSquares(p: number, n: number): number;
   /**
-   * (p, lo, g, m, v, n, lrT, b1, b2, eps): adamStep with 1 - b formed in float64 and the
-   * update summed compensated into p + lo (lo: what the float32 sum of p lost).
+   * (p, lo, g, m, v, n, lrT, b1, b2, eps, clear): adamStep with 1 - b formed in float64 and
+   * the update summed compensated into p + lo (lo: what the float32 sum of p lost); with clear
+   * (1), g is zeroed as it is read.
    */
-  adamStepCompensated(
-    ...a: [number, number, number, number, number, number, number, number, number, number]
-  ): void;
+  adamStepCompensated(...a: number[]): void;
   /** (acc, x, n, lambda): acc = lambda acc + x for n floats (core-as/assembly/lif.ts). */
   lifAccumulate(acc: number, x: number, n: number, lambda: number): void;
   /** (A, Wt, bias, c, U, batch, nIn, nOut, scratch): U = A Wt + c bias (overwrites U). */

@@ -242,8 +242,11 @@ export class LifCore {
     return this.ex.lifCorrect(bufs.scores, bufs.labels, this.#batch, this.classes);
   }
 
-  /** One Adam step on G (lr_t from nn/optim.ts's `adamStepSize`). */
-  adam(): void {
+  /**
+   * One Adam step on G (lr_t from nn/optim.ts's `adamStepSize`); with `clear`, G is zeroed as
+   * Adam reads it (what `zeroGrads` would do after).
+   */
+  adam(clear = false): void {
     const { beta1, beta2, epsilon } = this.#hyper;
     this.t++;
     const lrT = adamStepSize(this.#hyper, this.t);
@@ -258,6 +261,7 @@ export class LifCore {
       beta1,
       beta2,
       epsilon,
+      +clear,
     );
   }
 }

@@ -69,7 +69,7 @@ export function trainOnline(
     const m = opts.mseWeight;
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
     core.backward(bufs.dO, readout, hidden);
-    if (perStep) core.adam(), core.zeroGrads();
+    if (perStep) core.adam(true); // G zeroed as Adam reads it: the next step's sums start at 0
   }
   if (!perStep) core.adam();
   return { loss, correct: core.correct(bufs), spikes };
