@@ -285,24 +285,19 @@ export class TwinCore {
     return share;
   }
 
-  /** One Adam step of the trained floats (both models, or the SNN's block, which comes first). */
-  adam(g: number): void {
-    this.adamStepper(g)(0, this.trained);
-  }
-
   /**
-   * Counts one Adam step and returns the step on float ranges [lo, hi) with the gradients at
-   * byte offset `g` (lr_t fixed for this step): Adam is elementwise, so the participants of a
-   * data-parallel step each step their ranges, a part at a time (`wasm_ranges.ts`).
+   * One Adam step of the trained floats (default all: both models, or the SNN's block, which
+   * comes first), or of the float ranges [lo, hi) given, with the gradients at byte offset `g`;
+   * Adam is elementwise, so the participants of a data-parallel step each take their ranges.
    */
-  adamStepper(g: number): (lo: number, hi: number) => void {
+  adam(g: number, ranges: [number, number][] = [[0, this.trained]]): void {
     const { beta1: b1, beta2: b2, epsilon } = this.#hyper, ex = this.core.exports;
     this.t++;
     const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
-    return (lo, hi) => {
+    for (const [lo, hi] of ranges) {
       const o = lo * 4;
       ex.adamStep(this.#home + o, g + o, this.#M + o, this.#V + o, hi - lo, lrT, b1, b2, epsilon);
-    };
+    }
   }
 
   /**

@@ -117,41 +117,36 @@ export function rangeFloats(c: RangeCore, r: OwnedRange): [number, number][] {
   return r.bias ? [w, [o + s.d, o + s.d + s.nOut]] : [w];
 }
 
-/** One Adam step of the float range [lo, hi) (the step's lr_t fixed: `TwinCore.adamStepper`). */
-export type RangeStep = (lo: number, hi: number) => void;
-
 /**
- * Forms the summed gradient on range r into G (byte offset of G_0) and takes Adam's step there
- * (`step`): for a dense layer from every participant's operands `parts` (participant order),
- * for a conv layer by adding the participants' gradients `Gs` (G_0 first) there. Returns the
- * sum of squares of its weight gradients.
+ * Forms the summed gradient on range r into G (byte offset of G_0): for a dense layer from
+ * every participant's operands `parts` (participant order), for a conv layer by adding the
+ * participants' gradients `Gs` (G_0 first) there. Returns the sum of squares of its weight
+ * gradients.
  */
 export function formRange(
   c: RangeCore,
   r: OwnedRange,
   Gs: number[],
   parts: DeferredGrad[],
-  step: RangeStep,
 ): number {
   const ex = c.core.exports, [[lo, hi], bias] = rangeFloats(c, r), G = Gs[0];
   const s = c.slots[r.l];
-  if (isDeferred(s)) return denseRange(c.core, s, r, { G, lo, bias: bias?.[0] }, parts, step);
-  for (let v = 1; v < Gs.length; v++) {
-    ex.addInto(G + lo * 4, Gs[v] + lo * 4, hi - lo);
-    if (bias) ex.addInto(G + bias[0] * 4, Gs[v] + bias[0] * 4, s.nOut);
+  if (isDeferred(s)) denseRange(c.core, s, r, { G, lo, bias: bias?.[0] }, parts);
+  else {
+    for (let v = 1; v < Gs.length; v++) {
+      ex.addInto(G + lo * 4, Gs[v] + lo * 4, hi - lo);
+      if (bias) ex.addInto(G + bias[0] * 4, Gs[v] + bias[0] * 4, s.nOut);
+    }
   }
-  const sum = hi > lo ? ex.sumSquares(G + lo * 4, hi - lo) : 0;
-  step(lo, hi);
-  if (bias) step(bias[0], bias[1]);
-  return sum;
+  return hi > lo ? ex.sumSquares(G + lo * 4, hi - lo) : 0;
 }
 
 /**
  * dW^T rows [k0, k1) (float `lo` of the block at byte G) and dD (float `bias`, if owned) = the
- * dense layer's gradient over every participant's rows (module header), overwritten, then
- * Adam's step there; the copies and the product's scratch are freed after. Returns the sum of
- * squares of the weight gradients. (Forming and stepping 32 rows at a time, so that Adam
- * finds the gradient in cache, measured slower: the product's passes got shorter.)
+ * dense layer's gradient over every participant's rows (module header), overwritten; the
+ * copies and the product's scratch are freed after. (Forming it and taking Adam's step 32 rows
+ * at a time, so that Adam finds the gradient in cache, measured slower: the product's passes
+ * got shorter.)
  */
 function denseRange(
   core: WasmCore,
@@ -159,8 +154,7 @@ function denseRange(
   { k0, k1 }: OwnedRange,
   at: { G: number; lo: number; bias?: number },
   parts: DeferredGrad[],
-  step: RangeStep,
-): number {
+): void {
   const ex: CoreExports = core.exports, R = parts.reduce((n, p) => n + p.R, 0);
   const mark = core.top, ldo = nOut * 4, rows = k1 - k0, gW = at.G + at.lo * 4;
   const x = core.alloc(R * nIn * 4), dA = core.alloc(R * nOut * 4);
@@ -176,15 +170,12 @@ function denseRange(
     const gD = at.G + at.bias * 4;
     f.fill(0, gD / 4, gD / 4 + nOut);
     for (let b = 0; b < R; b++) ex.addInto(gD, dA + b * ldo, nOut); // as denseBackwardWeightsT
-    step(at.bias, at.bias + nOut);
   }
   f.fill(0, gW / 4, gW / 4 + rows * nOut);
   if (rows > 0 && R > 0) {
     ex.accumulateAuto(gW, ldo, x + k0 * 4, 4, nIn * 4, dA, ldo, 4, rows, R, nOut, scratch);
   }
   core.reset(mark);
-  step(at.lo, at.lo + rows * nOut);
-  return rows > 0 ? ex.sumSquares(gW, rows * nOut) : 0;
 }
 
 /** Scratch bytes of `accumulateAuto` for `rows` rows of depth K and n columns. */

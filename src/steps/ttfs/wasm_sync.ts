@@ -3,8 +3,9 @@
  * holding the control words, each participant's figures and the workers' rows, the waits and
  * barriers on it, and the step's result from the participants' shares. Layout:
  *
- *   [0, 64)         Int32 control words: SEQ (step number, -1: stop), ARRIVED and DONE
- *                   (barrier counters), READY (workers started), FAILED, BATCH (rows)
+ *   [0, 64)         Int32 control words: SEQ (step number, -1: stop), ARRIVED, SUMS and DONE
+ *                   (counters: backward passes done, norm terms posted, Adam steps taken),
+ *                   READY (workers started), FAILED, BATCH (rows)
  *   [64, x)         Float64 figures, one row per participant: loss, twin loss, correct, twin
  *                   correct, the max activation per hidden layer, then its range's sums of
  *                   squares of the weight gradients per layer (`TwinCore.sumSquaresIn`)
@@ -30,7 +31,7 @@ export interface TwinShare {
 }
 
 /** The control words' indices (module doc). */
-export const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4, DONE = 5;
+export const SEQ = 0, ARRIVED = 1, READY = 2, FAILED = 3, BATCH = 4, DONE = 5, SUMS = 6;
 
 /**
  * Typed views of the control buffer for n participants, batches up to `cap` rows of
@@ -93,10 +94,15 @@ export const rowsOf = (w: number, n: number, B: number) => [
   Math.floor(((w + 1) * B) / n),
 ];
 
-/** Arrives at counter i and waits until all n participants of step k have. */
-export function barrier(ctl: Int32Array, i: number, n: number, k: number): void {
+/** Arrives at counter i (and wakes whoever sleeps on it), without waiting. */
+export function arrive(ctl: Int32Array, i: number): void {
   Atomics.add(ctl, i, 1);
   Atomics.notify(ctl, i);
+}
+
+/** Arrives at counter i and waits until all n participants of step k have. */
+export function barrier(ctl: Int32Array, i: number, n: number, k: number): void {
+  arrive(ctl, i);
   waitFor(ctl, i, (a) => a >= n * k);
 }
 

@@ -34,6 +34,7 @@ import type { LayerGeometry } from "../../nn/layer.ts";
 import { TwinCore } from "./wasm_core.ts";
 import type { WasmTwinStepSpec } from "./wasm.ts";
 import {
+  arrive,
   ARRIVED,
   barrier,
   BATCH,
@@ -45,6 +46,7 @@ import {
   rowsOf,
   SEQ,
   stepResult,
+  SUMS,
   type TwinShare,
   type Views,
   views,
@@ -53,7 +55,14 @@ import {
   writeShare,
   writeSums,
 } from "./wasm_sync.ts";
-import { type DeferredGrad, formRange, ownedRanges, rangeBytes } from "./wasm_ranges.ts";
+import {
+  type DeferredGrad,
+  formRange,
+  type OwnedRange,
+  ownedRanges,
+  rangeBytes,
+  rangeFloats,
+} from "./wasm_ranges.ts";
 
 /** What a worker is started with. */
 interface WorkerInit {
@@ -94,36 +103,71 @@ export interface SharedTwinLayout {
   end: number;
 }
 
+/** What a participant keeps across steps: its core, the gradients' offsets, its ranges. */
+interface Participant {
+  core: TwinCore;
+  /** G_v of every participant v (byte offsets). */
+  G: number[];
+  /** The ranges it owns (`ownedRanges`). */
+  ranges: OwnedRange[];
+  v: Views;
+  w: number;
+  n: number;
+}
+
+/** Participant w of n on its core: its ranges found once. */
+const participant = (core: TwinCore, G: number[], v: Views, w: number, n: number) => ({
+  core,
+  G,
+  ranges: ownedRanges(core, w, n),
+  v,
+  w,
+  n,
+});
+
 /**
  * Participant w's part of step k after its backward pass (its conv layers' gradients in its G,
  * its dense layers' operands in the control buffer): barrier 1, then on the ranges it owns
- * (`wasm_ranges.ts`) the summed gradient, its sums of squares and Adam's step, barrier 2.
+ * (`wasm_ranges.ts`) the summed gradient and its sums of squares (posted: SUMS), then Adam's
+ * step there (posted: DONE). Nobody waits for DONE here: the next step's `settle` does.
  */
-function exchange(core: TwinCore, G: number[], v: Views, w: number, n: number, k: number): void {
+function exchange({ core, G, ranges, v, w, n }: Participant, k: number): void {
   barrier(v.ctl, ARRIVED, n, k);
-  const sums = new Array<number>(core.normTerms).fill(0), step = core.adamStepper(G[0]);
-  for (const r of ownedRanges(core, w, n)) {
-    sums[r.m * core.slots.length + r.l] = formRange(core, r, G, readParts(v, n, r.m, r.l), step);
+  const sums = new Array<number>(core.normTerms).fill(0), floats: [number, number][] = [];
+  for (const r of ranges) {
+    sums[r.m * core.slots.length + r.l] = formRange(core, r, G, readParts(v, n, r.m, r.l));
+    floats.push(...rangeFloats(core, r));
   }
   writeSums(v, w, sums); // the gradient norms' terms, this participant's ranges
-  barrier(v.ctl, DONE, n, k);
-  core.pullShared(); // every range updated: this thread's copy of the parameters
+  arrive(v.ctl, SUMS);
+  core.adam(G[0], floats);
+  arrive(v.ctl, DONE);
+}
+
+/**
+ * Waits until every participant has taken Adam's step of step k (and so has read everyone's
+ * operands of it), then copies the parameters into this thread's P.
+ */
+function settle({ core, v, n }: Participant, k: number): void {
+  if (k > 0) waitFor(v.ctl, DONE, (a) => a >= n * k);
+  core.pullShared();
 }
 
 /** Participant w's rows of step k: the backward pass, its figures and operands, `exchange`. */
 function share(
-  core: TwinCore,
-  at: { G: number[]; v: Views; w: number; n: number; k: number },
+  p: Participant,
+  k: number,
   x: ArrayLike<number>,
   labels: ArrayLike<number>,
   rows: number,
   batch: number,
 ): TwinShare {
-  const parts: DeferredGrad[] = [], { v, w } = at;
-  const figures = core.gradients(x, labels, rows, batch, parts);
-  writeShare(v, w, figures);
-  writeParts(v, w, parts);
-  exchange(core, at.G, v, w, at.n, at.k);
+  const parts: DeferredGrad[] = [];
+  settle(p, k - 1); // step k - 1's updates everywhere; nobody reads this arena any more
+  const figures = p.core.gradients(x, labels, rows, batch, parts);
+  writeShare(p.v, p.w, figures);
+  writeParts(p.v, p.w, parts);
+  exchange(p, k);
   return figures;
 }
 
@@ -137,13 +181,14 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   core.t = init.t;
   core.pullShared(); // the caller loaded them
   const v = views(sab, n, cap, sizes, core.normTerms) as Views, nIn = sizes[0];
+  const me = participant(core, init.G, v, w, n);
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
   for (let k = 1;; k++) {
     if (waitFor(v.ctl, SEQ, (s) => s === k || s < 0) < 0) return;
     const B = Atomics.load(v.ctl, BATCH), [r0, r1] = rowsOf(w, n, B);
     const x = v.x.subarray(r0 * nIn, r1 * nIn), labels = v.labels.subarray(r0, r1);
-    share(core, { G: init.G, v, w, n, k }, x, labels, r1 - r0, B);
+    share(me, k, x, labels, r1 - r0, B);
   }
 }
 
@@ -222,7 +267,7 @@ export function createWorkerTwinStep(
   n: number,
 ): TwinStepRunner {
   const { sizes } = spec, nIn = sizes[0];
-  let pool: { v: Views; cap: number; core: TwinCore; G: number[] } | undefined;
+  let pool: { v: Views; cap: number; me: Participant } | undefined;
   let core = probe, k = 0, closed = false;
   const start = (cap: number) => {
     const layouts = sharedLayouts(probe, n, cap);
@@ -231,7 +276,8 @@ export function createWorkerTwinStep(
       throw new SpikeproofError("the shared core's static data overlaps its parameters");
     }
     own.load(spec.snn, spec.twin), (own.t = probe.t), (core = own);
-    return { ...startWorkers(own, spec, layouts, cap), cap, core: own, G: gradientsOf(layouts) };
+    const { v } = startWorkers(own, spec, layouts, cap);
+    return { v, cap, me: participant(own, gradientsOf(layouts), v, 0, n) };
   };
   return {
     twinTrained: probe.twin,
@@ -250,12 +296,19 @@ export function createWorkerTwinStep(
       Atomics.store(v.ctl, BATCH, batch);
       Atomics.store(v.ctl, SEQ, ++k);
       Atomics.notify(v.ctl, SEQ);
-      const own = share(core, { G: pool.G, v, w: 0, n, k }, x, labels, r1, batch);
+      const own = share(pool.me, k, x, labels, r1, batch);
+      waitFor(v.ctl, SUMS, (a) => a >= n * k); // everyone's figures and norm terms posted
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
-      return stepResult(shares, batch, core.gradNorms(pool.G[0], readSums(v, n)));
+      return stepResult(shares, batch, core.gradNorms(0, readSums(v, n)));
     },
-    forward: (x, batch) => core.forward(x, batch),
-    read: ({ snn, twin }) => core.read(snn, twin),
+    forward(x, batch) {
+      if (pool) settle(pool.me, k);
+      return core.forward(x, batch);
+    },
+    read({ snn, twin }) {
+      if (pool) settle(pool.me, k);
+      core.read(snn, twin);
+    },
     close() {
       closed = true;
       if (pool) Atomics.store(pool.v.ctl, SEQ, -1), Atomics.notify(pool.v.ctl, SEQ);
