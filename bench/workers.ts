@@ -4,7 +4,11 @@
  * alternating the sides each round (A B A B); min and median per side, the median ratio and
  * the load average. Run it on idle cores; `taskset -c 0,1` pins it where the machine is shared.
  *
- *   npx tsx bench/workers.ts [--model ttfs-fc2|ttfs-lenet5] [--workers 2] [--rounds 5] [--json FILE]
+ * A round runs `--passes` passes over its batches (a few hundred steps), so that one stall of a
+ * shared machine's core moves a round's rate little.
+ *
+ *   npx tsx bench/workers.ts [--model ttfs-fc2|ttfs-lenet5] [--workers 2] [--rounds 5]
+ *                            [--passes 4] [--json FILE]
  *   npx deno run -A bench/workers.ts ...      npx bun bench/workers.ts ...
  */
 import { loadavg } from "node:os";
@@ -24,7 +28,8 @@ const arg = (name: string, dflt: string) => {
   return k >= 0 ? process.argv[k + 1] : dflt;
 };
 const model = arg("model", "ttfs-fc2"), n = Number(arg("workers", "2"));
-const rounds = Number(arg("rounds", "5")), json = arg("json", "");
+const rounds = Number(arg("rounds", "5")), passes = Number(arg("passes", "4"));
+const json = arg("json", "");
 const runtime = "Deno" in globalThis ? "deno" : "Bun" in globalThis ? "bun" : "node";
 const med = (a: number[]) => {
   const s = a.slice().sort((p, q) => p - q), m = s.length >> 1;
@@ -52,8 +57,8 @@ for (const s of steps) s.step(batches[0].x, batches[0].labels, B); // warm up, s
 for (let r = 0; r < rounds; r++) {
   steps.forEach((s, side) => {
     const t0 = performance.now();
-    for (const b of batches) s.step(b.x, b.labels, B);
-    rates[side].push((count * B) / ((performance.now() - t0) / 1000));
+    for (let p = 0; p < passes; p++) for (const b of batches) s.step(b.x, b.labels, B);
+    rates[side].push((passes * count * B) / ((performance.now() - t0) / 1000));
   });
 }
 steps.forEach((s) => s.close());
@@ -64,6 +69,7 @@ const report = {
   model,
   workers: n,
   rounds,
+  passes,
   imagesPerSecond: { one: span(rates[0]), many: span(rates[1]) },
   ratio: span(ratios),
   load: [load0, loadavg()[0]],

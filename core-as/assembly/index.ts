@@ -29,6 +29,7 @@ export {
 export { maskInactive, ttfsDenseForward, ttfsDenseForwardT, ttfsInputs } from "./ttfs";
 export {
   adamStep,
+  adamStepInto,
   addInto,
   denseBackwardInputT,
   denseBackwardWeightsT,

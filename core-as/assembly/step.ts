@@ -117,6 +117,27 @@ export function adamStep(
   beta2: f64,
   eps: f32,
 ): void {
+  adamStepInto(p, p, g, m, v, n, lrT, beta1, beta2, eps);
+}
+
+/**
+ * adamStep with the parameters read at `src` and written at `dst` (the same floats, or another
+ * buffer: a data-parallel step alternates two, so that no core writes lines another core has
+ * just read, src/steps/ttfs/wasm_workers.ts).
+ */
+// spec A10.1
+export function adamStepInto(
+  src: usize,
+  dst: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  lrT: f32,
+  beta1: f64,
+  beta2: f64,
+  eps: f32,
+): void {
   // 1 - beta in float64, then rounded: 1 - f32(0.999) is 1.3e-5 off 0.001, which makes every
   // update 6e-6 (relative) too large, always the same way
   const b1 = <f32> beta1, b2 = <f32> beta2, d1 = <f32> (1 - beta1), d2 = <f32> (1 - beta2);
@@ -130,7 +151,7 @@ export function adamStep(
     v128.store(m + o, mk);
     v128.store(v + o, vk);
     const step = f32x4.div(f32x4.mul(vlr, mk), f32x4.add(f32x4.sqrt(vk), ve));
-    v128.store(p + o, f32x4.sub(v128.load(p + o), step));
+    v128.store(dst + o, f32x4.sub(v128.load(src + o), step));
   }
   for (let k = n4; k < n; k++) {
     const o = <usize> k * 4, gk = load<f32>(g + o);
@@ -138,7 +159,7 @@ export function adamStep(
     const vk = b2 * load<f32>(v + o) + d2 * gk * gk;
     store<f32>(m + o, mk);
     store<f32>(v + o, vk);
-    store<f32>(p + o, load<f32>(p + o) - (lrT * mk) / (Mathf.sqrt(vk) + eps));
+    store<f32>(dst + o, load<f32>(src + o) - (lrT * mk) / (Mathf.sqrt(vk) + eps));
   }
 }
 

@@ -128,6 +128,8 @@ export interface CoreExports {
   ): number;
   /** (p, g, m, v, n, lrT, b1, b2, eps): one Adam update of n parameters, in place. */
   adamStep(...a: [number, number, number, number, number, number, number, number, number]): void;
+  /** (src, dst, g, m, v, n, lrT, b1, b2, eps): adamStep reading p at src, writing it at dst. */
+  adamStepInto(...a: number[]): void;
   /** Sum of squares of n floats at p (summed in float64). */
   sumSquares(p: number, n: number): number;
   /**

@@ -89,7 +89,7 @@ export class TwinCore {
     this.#hyper = hyper;
     if (shared) {
       const c = this.core = new WasmCore({ memory: shared.memory });
-      [this.G, this.#M, this.#V, this.#home] = [shared.G, shared.M, shared.V, shared.P];
+      [this.G, this.#M, this.#V, this.#homes] = [shared.G, shared.M, shared.V, shared.P];
       c.reset(shared.arena, shared.end);
       this.P = c.alloc(this.length * 4); // this thread's copy of the shared parameters
       this.#mark = c.top;
@@ -99,22 +99,25 @@ export class TwinCore {
     [this.P, this.G, this.#M, this.#V] = [0, 1, 2, 3].map(() => c.alloc(bytes));
     c.f32().fill(0, this.P / 4, (this.#V + bytes) / 4);
     this.#mark = c.top;
-    this.#home = this.P;
+    this.#homes = [this.P, this.P];
   }
 
   /**
-   * Where Adam updates the parameters: P itself, or on a shared memory the participants' one
-   * copy, which `pullShared` copies into this thread's P after every step. The kernels read P:
-   * reading another core's freshly written lines one strided load at a time (the weight packing
-   * gathers columns) cost more than the step's whole reduction; one sequential copy does not.
+   * Where Adam updates the parameters: P itself, or on a shared memory the participants' H
+   * copies, step t writing copy t mod H from copy t - 1 mod H (`HOMES` in wasm_workers.ts: a
+   * core writing lines another core has just read waits for them); `pullShared` copies the
+   * latest into this thread's P after every step. The kernels read P: reading another core's
+   * freshly written lines one strided load at a time (the weight packing gathers columns) cost
+   * more than the step's whole reduction; one sequential copy does not.
    */
-  #home: number;
+  #homes: number[];
 
   /** On a shared memory: copies the shared parameters into this thread's P (after Adam). */
   pullShared(): void {
-    if (this.#home === this.P) return;
+    const home = this.#homes[this.t % this.#homes.length]; // the latest step's copy
+    if (home === this.P) return;
     const f = this.core.f32(), n = this.trained;
-    f.copyWithin(this.P / 4, this.#home / 4, this.#home / 4 + n);
+    f.copyWithin(this.P / 4, home / 4, home / 4 + n);
   }
 
   /** Floats Adam updates: both models, or the SNN's block alone when the twin is off. */
@@ -140,7 +143,9 @@ export class TwinCore {
         f.set(params[2 * l + 1], o + d);
       })
     );
-    if (this.#home !== this.P) f.copyWithin(this.#home / 4, this.P / 4, this.P / 4 + this.length);
+    for (const home of this.#homes) {
+      if (home !== this.P) f.copyWithin(home / 4, this.P / 4, this.P / 4 + this.length);
+    }
   }
 
   /** Copies both models out in `load`'s layout: the parameters, or the buffer at byte `from`
@@ -292,11 +297,11 @@ export class TwinCore {
    */
   adam(g: number, ranges: [number, number][] = [[0, this.trained]]): void {
     const { beta1: b1, beta2: b2, epsilon } = this.#hyper, ex = this.core.exports;
-    this.t++;
+    const H = this.#homes.length, src = this.#homes[this.t % H], dst = this.#homes[++this.t % H];
     const lrT = adamStepSize(this.#hyper, this.t); // nn/optim.ts: the one lr_t
     for (const [lo, hi] of ranges) {
-      const o = lo * 4;
-      ex.adamStep(this.#home + o, g + o, this.#M + o, this.#V + o, hi - lo, lrT, b1, b2, epsilon);
+      const o = lo * 4, [m, v] = [this.#M + o, this.#V + o];
+      ex.adamStepInto(src + o, dst + o, g + o, m, v, hi - lo, lrT, b1, b2, epsilon);
     }
   }
 

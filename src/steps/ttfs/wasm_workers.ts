@@ -6,22 +6,28 @@
  * Threads inside wasm: every participant's core is an instance of the shared-memory build on
  * one `WebAssembly.Memory` (shared), laid out as
  *
- *   [static data] P  M  V  G_0  G_1 ... G_{n-1}  arena_1 ... arena_{n-1}  arena_0 (grows)
+ *   [static data] P_0  M  V  P_1 ... P_{H-1}  G_0 ... G_{n-1}  arena_1 ... arena_{n-1}  arena_0
  *
- * P (both models' parameters) and Adam's moments M, V exist once (each participant reads its own
- * copy of P, refreshed by one sequential copy after every step: `TwinCore.pullShared`); each
- * participant writes its gradients into its own G_w and allocates its scratch in its own arena
+ * The parameters (both models') have H = `HOMES` shared copies: Adam's step t reads copy
+ * t - 1 mod H and writes copy t mod H, so no core writes lines another core has just read (its
+ * pull of the last steps' copies). Adam's moments M, V exist once. Each participant reads its own copy
+ * of the parameters, refreshed by one sequential copy after every step (`TwinCore.pullShared`),
+ * writes its conv layers' gradients into its own G_w and allocates its scratch in its own arena
  * (fenced; the caller's is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
  *   1. the caller writes the workers' rows and labels into a SharedArrayBuffer and bumps SEQ;
- *   2. everyone computes its rows' gradients into G_w, then arrives (barrier 1);
- *   3. participant w owns the floats [lo_w, hi_w) of the trained parameters: it sums
- *      G_0 += G_1 + ... + G_{n-1} there, in this order, writes the range's sums of squares
- *      per layer (the gradient norms' terms, added in participant order by the caller), and
- *      takes Adam's step there (elementwise), then arrives (barrier 2); the caller returns
- *      after barrier 2.
- * Nothing is copied between threads but the batch and a few figures, the reduction and Adam are
- * split n ways, and the sums run in a fixed order, so a run is bit-identical for a given worker
- * count. The control buffer, its waits and barriers are in `wasm_sync.ts`.
+ *   2. everyone waits until all have taken step k - 1's Adam step (DONE), pulls the
+ *      parameters, runs the forward and backward pass of its rows (conv layers' gradients
+ *      into G_w, dense layers' operands kept: `wasm_ranges.ts`), then arrives (ARRIVED);
+ *   3. participant w forms the summed gradient on the parameter ranges it owns
+ *      (`wasm_ranges.ts`: dense layers from everyone's rows, conv layers as G_0 += G_1 + ...
+ *      + G_{n-1} in this order), posts the ranges' sums of squares per layer (SUMS; the
+ *      gradient norms' terms, added in participant order by the caller), takes Adam's step
+ *      there (elementwise) and posts DONE; the caller returns once every SUMS is in.
+ * Nothing is copied between threads but the batch, a few figures and the parameters, the
+ * gradient and Adam are split n ways, and the sums run in a fixed order, so a run is
+ * bit-identical for a given worker count (and, on dense nets, equal to one thread's but for
+ * the order of the bias sums' Adam lanes). The control buffer, its waits and barriers are in
+ * `wasm_sync.ts`.
  *
  * @module
  */
@@ -64,6 +70,14 @@ import {
   rangeFloats,
 } from "./wasm_ranges.ts";
 
+/**
+ * Shared copies of the parameters that Adam's steps write in turn. A core's write to lines that
+ * the other core holds (it pulled them) waits until they are taken back from it: Adam's step on
+ * half of ttfs-fc2 (135k floats, Node, 2 workers) took 0.23-0.25 ms with one copy, 0.18-0.20
+ * with two, 0.14-0.18 with four, and 0.07 without any pull (wrong results; the bound).
+ */
+export const HOMES = 4;
+
 /** What a worker is started with. */
 interface WorkerInit {
   sab: SharedArrayBuffer;
@@ -89,8 +103,8 @@ interface WorkerInit {
 export interface SharedTwinLayout {
   /** The shared memory (`sharedCoreMemory`). */
   memory: WebAssembly.Memory;
-  /** Byte offset of the parameters. */
-  P: number;
+  /** Byte offsets of the parameters' shared copies (Adam writes them in turn, `HOMES`). */
+  P: number[];
   /** Byte offset of Adam's first moments. */
   M: number;
   /** Byte offset of Adam's second moments. */
@@ -213,11 +227,12 @@ function sharedLayouts(probe: TwinCore, n: number, cap: number): SharedTwinLayou
   const arena = Math.ceil((probe.arenaBytes(rows) + ranges + bytes + 1024) / 16) * 16;
   // above the core's static data (both builds hold the same; `start` checks)
   const base = Math.ceil((probe.core.exports.heapBase() + 64) / 16) * 16;
-  const G = (w: number) => base + (3 + w) * bytes, arenaOf = (w: number) => G(n) + (w - 1) * arena;
+  const G = (w: number) => base + (2 + HOMES + w) * bytes,
+    arenaOf = (w: number) => G(n) + (w - 1) * arena;
   const first = G(n) + (n - 1) * arena, memory = sharedCoreMemory(first + arena);
   const layout = (w: number): SharedTwinLayout => ({
     memory,
-    P: base,
+    P: Array.from({ length: HOMES }, (_, c) => base + (c === 0 ? 0 : 2 + c) * bytes),
     M: base + bytes,
     V: base + 2 * bytes,
     G: G(w),
@@ -272,7 +287,7 @@ export function createWorkerTwinStep(
   const start = (cap: number) => {
     const layouts = sharedLayouts(probe, n, cap);
     const own = new TwinCore(spec.layers ?? sizes, spec.adam, probe.twin, layouts[0]);
-    if (own.core.exports.heapBase() > layouts[0].P) {
+    if (own.core.exports.heapBase() > layouts[0].P[0]) {
       throw new SpikeproofError("the shared core's static data overlaps its parameters");
     }
     own.load(spec.snn, spec.twin), (own.t = probe.t), (core = own);
