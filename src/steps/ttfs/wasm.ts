@@ -22,6 +22,7 @@ import { checkLayerArrays, type LayerGeometry } from "../../nn/layer.ts";
 import { TwinCore } from "./wasm_core.ts";
 import { createWorkerTwinStep } from "./wasm_workers.ts";
 import { stepResult } from "./wasm_sync.ts";
+import { gradNorms, sumSquaresOf } from "./wasm_ranges.ts";
 
 /**
  * A fused step's spec with the network's layers where it has conv layers: `sizes` are then
@@ -100,7 +101,7 @@ export function createWasmTwinStep(
       checkStep(spec.sizes, x, labels, batch);
       const share = core.gradients(x, labels, batch, batch);
       core.adam(core.G);
-      return stepResult([share], batch, core.gradNorms(core.G));
+      return stepResult([share], batch, gradNorms(core, sumSquaresOf(core, core.G)));
     },
     forward: (x, batch) => core.forward(x, batch),
     read: ({ snn, twin }) => core.read(snn, twin),

@@ -304,27 +304,4 @@ export class TwinCore {
       ex.adamStepInto(src + o, dst + o, g + o, m, v, hi - lo, lrT, b1, b2, epsilon);
     }
   }
-
-  /**
-   * Per layer of the SNN, then of the twin where it trains: the sum of squares of the weight
-   * gradients at byte offset `g` (`gradNorms` takes their roots; the participants of a
-   * data-parallel step each sum their ranges, `wasm_ranges.ts`).
-   */
-  sumSquaresIn(g: number): number[] {
-    const ex = this.core.exports, models = this.twin ? [0, 1] : [0];
-    return models.flatMap((m) =>
-      this.slots.map(({ wt, nIn, nOut }) => ex.sumSquares(g + (m * this.per + wt) * 4, nIn * nOut))
-    );
-  }
-
-  /** How many sums `sumSquaresIn` gives: one per layer of each model that trains. */
-  get normTerms(): number {
-    return this.slots.length * (this.twin ? 2 : 1);
-  }
-
-  /** ||dL/dW|| per layer of each model, from `sumSquaresIn`'s sums (default: all of `g`'s). */
-  gradNorms(g: number, sums: number[] = this.sumSquaresIn(g)): { snn: number[]; twin: number[] } {
-    const L = this.slots.length, norms = sums.map(Math.sqrt);
-    return { snn: norms.slice(0, L), twin: norms.slice(L) };
-  }
 }

@@ -196,3 +196,52 @@ export function rangeBytes(c: RangeCore, cap: number): number {
   }
   return bytes;
 }
+
+/**
+ * How many gradient-norm terms a step gives: one per layer of each model that trains.
+ *
+ * @example
+ * ```ts
+ * import { TwinCore } from "./wasm_core.ts";
+ * import { normTerms } from "./wasm_ranges.ts";
+ * const core = new TwinCore([4, 3, 2], { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 });
+ * console.log(normTerms(core)); // 4
+ * ```
+ */
+export const normTerms = (c: RangeCore): number => c.slots.length * (c.twin ? 2 : 1);
+
+/**
+ * Per layer of the SNN, then of the twin where it trains: the sum of squares of the weight
+ * gradients at byte offset `g` (the participants of a data-parallel step each sum their ranges
+ * instead, `formRange`).
+ *
+ * @example
+ * ```ts
+ * import { TwinCore } from "./wasm_core.ts";
+ * import { sumSquaresOf } from "./wasm_ranges.ts";
+ * const core = new TwinCore([4, 3, 2], { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 });
+ * console.log(sumSquaresOf(core, core.G)); // [0, 0, 0, 0]
+ * ```
+ */
+export function sumSquaresOf(c: RangeCore, g: number): number[] {
+  const ex = c.core.exports, models = c.twin ? [0, 1] : [0];
+  return models.flatMap((m) =>
+    c.slots.map(({ wt, nIn, nOut }) => ex.sumSquares(g + (m * c.per + wt) * 4, nIn * nOut))
+  );
+}
+
+/**
+ * ||dL/dW|| per layer of each model from the sums of squares (`sumSquaresOf`'s order).
+ *
+ * @example
+ * ```ts
+ * import { TwinCore } from "./wasm_core.ts";
+ * import { gradNorms } from "./wasm_ranges.ts";
+ * const core = new TwinCore([4, 3, 2], { lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, decayRate: 0.9, decaySteps: 5000 }, false);
+ * console.log(gradNorms(core, [9, 16])); // { snn: [3, 4], twin: [] }
+ * ```
+ */
+export function gradNorms(c: RangeCore, sums: number[]): { snn: number[]; twin: number[] } {
+  const L = c.slots.length, norms = sums.map(Math.sqrt);
+  return { snn: norms.slice(0, L), twin: norms.slice(L) };
+}

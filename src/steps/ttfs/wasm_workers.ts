@@ -27,7 +27,7 @@
  * gradient and Adam are split n ways, and the sums run in a fixed order, so a run is
  * bit-identical for a given worker count (and, on dense nets, equal to one thread's but for
  * the order of the bias sums' Adam lanes). The control buffer, its waits and barriers are in
- * `wasm_sync.ts`.
+ * `wasm_sync.ts`; one participant's side of a step in `wasm_participant.ts`.
  *
  * @module
  */
@@ -40,12 +40,7 @@ import type { LayerGeometry } from "../../nn/layer.ts";
 import { TwinCore } from "./wasm_core.ts";
 import type { WasmTwinStepSpec } from "./wasm.ts";
 import {
-  arrive,
-  ARRIVED,
-  barrier,
   BATCH,
-  DONE,
-  readParts,
   readShare,
   readSums,
   READY,
@@ -53,22 +48,12 @@ import {
   SEQ,
   stepResult,
   SUMS,
-  type TwinShare,
   type Views,
   views,
   waitFor,
-  writeParts,
-  writeShare,
-  writeSums,
 } from "./wasm_sync.ts";
-import {
-  type DeferredGrad,
-  formRange,
-  type OwnedRange,
-  ownedRanges,
-  rangeBytes,
-  rangeFloats,
-} from "./wasm_ranges.ts";
+import { gradNorms, normTerms, rangeBytes } from "./wasm_ranges.ts";
+import { type Participant, participant, settle, share } from "./wasm_participant.ts";
 
 /**
  * Shared copies of the parameters that Adam's steps write in turn. A core's write to lines that
@@ -117,74 +102,6 @@ export interface SharedTwinLayout {
   end: number;
 }
 
-/** What a participant keeps across steps: its core, the gradients' offsets, its ranges. */
-interface Participant {
-  core: TwinCore;
-  /** G_v of every participant v (byte offsets). */
-  G: number[];
-  /** The ranges it owns (`ownedRanges`). */
-  ranges: OwnedRange[];
-  v: Views;
-  w: number;
-  n: number;
-}
-
-/** Participant w of n on its core: its ranges found once. */
-const participant = (core: TwinCore, G: number[], v: Views, w: number, n: number) => ({
-  core,
-  G,
-  ranges: ownedRanges(core, w, n),
-  v,
-  w,
-  n,
-});
-
-/**
- * Participant w's part of step k after its backward pass (its conv layers' gradients in its G,
- * its dense layers' operands in the control buffer): barrier 1, then on the ranges it owns
- * (`wasm_ranges.ts`) the summed gradient and its sums of squares (posted: SUMS), then Adam's
- * step there (posted: DONE). Nobody waits for DONE here: the next step's `settle` does.
- */
-function exchange({ core, G, ranges, v, w, n }: Participant, k: number): void {
-  barrier(v.ctl, ARRIVED, n, k);
-  const sums = new Array<number>(core.normTerms).fill(0), floats: [number, number][] = [];
-  for (const r of ranges) {
-    sums[r.m * core.slots.length + r.l] = formRange(core, r, G, readParts(v, n, r.m, r.l));
-    floats.push(...rangeFloats(core, r));
-  }
-  writeSums(v, w, sums); // the gradient norms' terms, this participant's ranges
-  arrive(v.ctl, SUMS);
-  core.adam(G[0], floats);
-  arrive(v.ctl, DONE);
-}
-
-/**
- * Waits until every participant has taken Adam's step of step k (and so has read everyone's
- * operands of it), then copies the parameters into this thread's P.
- */
-function settle({ core, v, n }: Participant, k: number): void {
-  if (k > 0) waitFor(v.ctl, DONE, (a) => a >= n * k);
-  core.pullShared();
-}
-
-/** Participant w's rows of step k: the backward pass, its figures and operands, `exchange`. */
-function share(
-  p: Participant,
-  k: number,
-  x: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  rows: number,
-  batch: number,
-): TwinShare {
-  const parts: DeferredGrad[] = [];
-  settle(p, k - 1); // step k - 1's updates everywhere; nobody reads this arena any more
-  const figures = p.core.gradients(x, labels, rows, batch, parts);
-  writeShare(p.v, p.w, figures);
-  writeParts(p.v, p.w, parts);
-  exchange(p, k);
-  return figures;
-}
-
 /** The gradient buffers' offsets: G_w of participant w (in every participant's layout). */
 const gradientsOf = (layouts: SharedTwinLayout[]) => layouts.map((l) => l.G);
 
@@ -194,7 +111,7 @@ export function runWorker(init: WorkerInit & { G: number[] }): void {
   const core = new TwinCore(init.layers ?? sizes, init.adam, init.twin, init.layout);
   core.t = init.t;
   core.pullShared(); // the caller loaded them
-  const v = views(sab, n, cap, sizes, core.normTerms) as Views, nIn = sizes[0];
+  const v = views(sab, n, cap, sizes, normTerms(core)) as Views, nIn = sizes[0];
   const me = participant(core, init.G, v, w, n);
   Atomics.add(v.ctl, READY, 1);
   Atomics.notify(v.ctl, READY);
@@ -250,7 +167,7 @@ function startWorkers(
   cap: number,
 ): { v: Views; workers: Worker[] } {
   const n = layouts.length, { sizes } = spec, G = gradientsOf(layouts);
-  const sums = core.normTerms;
+  const sums = normTerms(core);
   const sab = new SharedArrayBuffer(views(null, n, cap, sizes, sums).bytes);
   const v = views(sab, n, cap, sizes, sums) as Views;
   const boot = new URL("./worker_boot.mjs", import.meta.url);
@@ -314,7 +231,7 @@ export function createWorkerTwinStep(
       const own = share(pool.me, k, x, labels, r1, batch);
       waitFor(v.ctl, SUMS, (a) => a >= n * k); // everyone's figures and norm terms posted
       const shares = [own, ...Array.from({ length: n - 1 }, (_, i) => readShare(v, i + 1))];
-      return stepResult(shares, batch, core.gradNorms(0, readSums(v, n)));
+      return stepResult(shares, batch, gradNorms(core, readSums(v, n)));
     },
     forward(x, batch) {
       if (pool) settle(pool.me, k);
