@@ -122,8 +122,8 @@ export function adamStep(
 
 /**
  * adamStep with the parameters read at `src` and written at `dst` (the same floats, or another
- * buffer: a data-parallel step alternates two, so that no core writes lines another core has
- * just read, src/steps/ttfs/wasm_workers.ts).
+ * buffer: a data-parallel step writes its copies of the parameters in turn, so that no core
+ * writes lines another core has just read, HOMES in src/steps/ttfs/wasm_workers.ts).
  */
 // spec A10.1
 export function adamStepInto(
