@@ -9,11 +9,12 @@
  *   [static data] P_0  M  V  P_1 ... P_{H-1}  G_0 ... G_{n-1}  arena_1 ... arena_{n-1}  arena_0
  *
  * The parameters (both models') have H = `HOMES` shared copies: Adam's step t reads copy
- * t - 1 mod H and writes copy t mod H, so no core writes lines another core has just read (its
- * pull of the last steps' copies). Adam's moments M, V exist once. Each participant reads its own copy
- * of the parameters, refreshed by one sequential copy after every step (`TwinCore.pullShared`),
- * writes its conv layers' gradients into its own G_w and allocates its scratch in its own arena
- * (fenced; the caller's is last and may grow the memory for evaluation). A step, k = 1, 2, ...:
+ * t - 1 mod H and writes copy t mod H, so no core writes lines another core has just read
+ * (its pull of the last steps' copies). Adam's moments M, V exist once. Each participant reads
+ * its own copy of the parameters, refreshed by one sequential copy after every step
+ * (`TwinCore.pullShared`), writes its conv layers' gradients into its own G_w and allocates its
+ * scratch in its own arena (fenced; the caller's is last and may grow the memory for
+ * evaluation). A step, k = 1, 2, ...:
  *   1. the caller writes the workers' rows and labels into a SharedArrayBuffer and bumps SEQ;
  *   2. everyone waits until all have taken step k - 1's Adam step (DONE), pulls the
  *      parameters, runs the forward and backward pass of its rows (conv layers' gradients
