@@ -131,7 +131,9 @@ export function lifWeightGrad(
   const ldo = <usize> nOut * 4, n4 = nOut & ~3, vk = f32x4.splat(k);
   for (let i = 0; i < n4; i += 4) { // four columns at a time, each summed in batch order
     let db = f32x4.splat(0);
-    for (let b = 0; b < batch; b++) db = f32x4.add(db, v128.load(dz + <usize> b * ldo + <usize> i * 4));
+    for (let b = 0; b < batch; b++) {
+      db = f32x4.add(db, v128.load(dz + <usize> b * ldo + <usize> i * 4));
+    }
     const o = dbias + <usize> i * 4;
     v128.store(o, f32x4.add(v128.load(o), f32x4.mul(vk, db)));
   }
