@@ -8,7 +8,7 @@
  *                   READY (workers started), FAILED, BATCH (rows)
  *   [64, x)         Float64 figures, one row per participant: loss, twin loss, correct, twin
  *                   correct, the max activation per hidden layer, then its range's sums of
- *                   squares of the weight gradients per layer (`TwinCore.sumSquaresIn`)
+ *                   squares of the weight gradients per layer (`formRange`, wasm_ranges.ts)
  *   [x, labels)     Float64 rows of the batch (float64: decoded as the caller decodes its own)
  *   [labels, parts) Int32 labels
  *   [parts, end)    Int32 (cols, dA, R) per participant, model and layer: where its dense
