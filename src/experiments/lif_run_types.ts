@@ -48,6 +48,8 @@ export interface LifEpochRecord {
 export interface TrainLifResult extends TrainingRunSummary {
   /** The method's name (`LIF_METHODS`). */
   method: string;
+  /** OTTT's variant, where the run set one (`MethodOptions.variant`). */
+  variant?: MethodOptions["variant"];
   /** Time steps per sample. */
   T: number;
   /** Leak lambda of the neurons (SPEC B1). */

@@ -183,9 +183,10 @@ export function lifResult(
   { cost, peak }: LifTally,
   { history, evaluation, seconds }: EpochsDone<LifEvaluation, LifEpochRecord>,
 ): TrainLifResult {
-  const { method, T } = options, c = cost!;
+  const { method, T, variant } = options, c = cost!;
   return {
     method,
+    ...(variant ? { variant } : {}),
     T,
     lambda: net.lambda,
     vth: net.vth,

@@ -68,3 +68,21 @@ test("a LIF net trained on the Bernoulli rate code passes 40% test accuracy, eva
   assert.ok(r.testAccuracy > 0.4, `test accuracy ${r.testAccuracy}`);
   assert.equal(r.coding, "bernoulli");
 });
+
+test("a LIF run's result records OTTT's variant where the run set one, and none elsewhere", async () => {
+  const data = await loadFashionMnist({ dir: "embedded" });
+  const run = (method: string, variant?: "official" | "trace") =>
+    trainLif(head(data.train, 64), head(data.test, 32), {
+      layers: [784, 8, 10],
+      method,
+      variant,
+      T: 2,
+      epochs: 1,
+      batch: 32,
+      lr: 1e-3,
+      seed: 1,
+    });
+  assert.equal(run("ottt-o", "official").variant, "official");
+  assert.equal(run("ottt-o", "trace").variant, "trace");
+  assert.ok(!("variant" in run("saf-e")));
+});
