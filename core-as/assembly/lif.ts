@@ -22,6 +22,7 @@
  * with each layer's presynaptic trace (or x[t] for layer 1 and bias factor 1 in the official
  * variant); OTTT_A updates once per batch, on the gradients summed over the steps.
  */
+import { addBiasGradient } from "./dense";
 import { accumulateAuto } from "./gemm";
 export { otttNeuron, safNeuron } from "./lif_neuron";
 
@@ -128,20 +129,8 @@ export function lifWeightGrad(
   k: f32,
   scratch: usize,
 ): void {
-  const ldo = <usize> nOut * 4, n4 = nOut & ~3, vk = f32x4.splat(k);
-  for (let i = 0; i < n4; i += 4) { // four columns at a time, each summed in batch order
-    let db = f32x4.splat(0);
-    for (let b = 0; b < batch; b++) {
-      db = f32x4.add(db, v128.load(dz + <usize> b * ldo + <usize> i * 4));
-    }
-    const o = dbias + <usize> i * 4;
-    v128.store(o, f32x4.add(v128.load(o), f32x4.mul(vk, db)));
-  }
-  for (let i = n4; i < nOut; i++) {
-    let db: f32 = 0;
-    for (let b = 0; b < batch; b++) db += load<f32>(dz + <usize> (b * nOut + i) * 4);
-    store<f32>(dbias + <usize> i * 4, load<f32>(dbias + <usize> i * 4) + k * db);
-  }
+  addBiasGradient(dz, dbias, batch, nOut, k); // dense.ts
+  const ldo = <usize> nOut * 4;
   accumulateAuto(dWt, ldo, p, 4, <usize> nIn * 4, dz, ldo, 4, nIn, batch, nOut, scratch);
 }
 
