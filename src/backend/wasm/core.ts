@@ -137,7 +137,9 @@ export interface CoreExports {
    * the update summed compensated into p + lo (lo: what the float32 sum of p lost); with clear
    * (1), g is zeroed as it is read.
    */
-  adamStepCompensated(...a: number[]): void;
+  adamStepCompensated(
+    ...a: [number, number, number, number, number, number, number, number, number, number, number]
+  ): void;
   /** (acc, x, n, lambda): acc = lambda acc + x for n floats (core-as/assembly/lif.ts). */
   lifAccumulate(acc: number, x: number, n: number, lambda: number): void;
   /** (A, Wt, bias, c, U, batch, nIn, nOut, scratch): U = A Wt + c bias (overwrites U). */

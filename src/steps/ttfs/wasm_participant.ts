@@ -38,13 +38,15 @@ export interface Participant {
   G: number[];
   /** The ranges it owns (`ownedRanges`). */
   ranges: OwnedRange[];
+  /** Their floats [lo, hi) in a parameter-shaped block, where it takes Adam's step. */
+  floats: [number, number][];
   v: Views;
   w: number;
   n: number;
 }
 
 /**
- * Participant w of n on its core: its ranges found once.
+ * Participant w of n on its core: its ranges and their floats found once.
  *
  * @example
  * ```ts ignore
@@ -57,14 +59,10 @@ export const participant = (
   v: Views,
   w: number,
   n: number,
-): Participant => ({
-  core,
-  G,
-  ranges: ownedRanges(core, w, n),
-  v,
-  w,
-  n,
-});
+): Participant => {
+  const ranges = ownedRanges(core, w, n);
+  return { core, G, ranges, floats: ranges.flatMap((r) => rangeFloats(core, r)), v, w, n };
+};
 
 /**
  * Participant w's part of step k after its backward pass (its conv layers' gradients in its G,
@@ -72,12 +70,11 @@ export const participant = (
  * (`wasm_ranges.ts`) the summed gradient and its sums of squares (posted: SUMS), then Adam's
  * step there (posted: DONE). Nobody waits for DONE here: the next step's `settle` does.
  */
-function exchange({ core, G, ranges, v, w, n }: Participant, k: number): void {
+function exchange({ core, G, ranges, floats, v, w, n }: Participant, k: number): void {
   barrier(v.ctl, ARRIVED, n, k);
-  const sums = new Array<number>(normTerms(core)).fill(0), floats: [number, number][] = [];
+  const sums = new Array<number>(normTerms(core)).fill(0);
   for (const r of ranges) {
     sums[r.m * core.slots.length + r.l] = formRange(core, r, G, readParts(v, n, r.m, r.l));
-    floats.push(...rangeFloats(core, r));
   }
   writeSums(v, w, sums); // the gradient norms' terms, this participant's ranges
   arrive(v.ctl, SUMS);

@@ -144,9 +144,9 @@ export function formRange(
 /**
  * dW^T rows [k0, k1) (float `lo` of the block at byte G) and dD (float `bias`, if owned) = the
  * dense layer's gradient over every participant's rows (module header), overwritten; the
- * copies and the product's scratch are freed after. (Forming it and taking Adam's step 32 rows
- * at a time, so that Adam finds the gradient in cache, measured slower: the product's passes
- * got shorter.)
+ * copies (of the inputs only their columns [k0, k1)) and the product's scratch are freed
+ * after. (Forming it and taking Adam's step 32 rows at a time, so that Adam finds the gradient
+ * in cache, measured slower: the product's passes got shorter.)
  */
 function denseRange(
   core: WasmCore,
@@ -157,12 +157,15 @@ function denseRange(
 ): void {
   const ex: CoreExports = core.exports, R = parts.reduce((n, p) => n + p.R, 0);
   const mark = core.top, ldo = nOut * 4, rows = k1 - k0, gW = at.G + at.lo * 4;
-  const x = core.alloc(R * nIn * 4), dA = core.alloc(R * nOut * 4);
+  const x = core.alloc(R * rows * 4), dA = core.alloc(R * nOut * 4); // x: columns [k0, k1)
   const scratch = core.alloc(rangeScratch(ex, rows, R, nOut));
   const f = core.f32();
   let row = 0;
   for (const p of parts) { // participant order: the batch's rows in order
-    f.copyWithin(x / 4 + row * nIn, p.cols / 4, p.cols / 4 + p.R * nIn);
+    for (let r = 0; r < p.R; r++) {
+      const from = p.cols / 4 + r * nIn + k0;
+      f.copyWithin(x / 4 + (row + r) * rows, from, from + rows);
+    }
     f.copyWithin(dA / 4 + row * nOut, p.dA / 4, p.dA / 4 + p.R * nOut);
     row += p.R;
   }
@@ -173,7 +176,7 @@ function denseRange(
   }
   f.fill(0, gW / 4, gW / 4 + rows * nOut);
   if (rows > 0 && R > 0) {
-    ex.accumulateAuto(gW, ldo, x + k0 * 4, 4, nIn * 4, dA, ldo, 4, rows, R, nOut, scratch);
+    ex.accumulateAuto(gW, ldo, x, 4, rows * 4, dA, ldo, 4, rows, R, nOut, scratch);
   }
   core.reset(mark);
 }
