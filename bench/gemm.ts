@@ -2,9 +2,9 @@
  * The GEMM against its peer, side by side: z = x W^T for n x n x n, float32, one thread, the
  * core's kernel versions 2 (zero-skipping rows) and 3 (4x8 register tiles over packed panels,
  * packing included in every call) against tfjs-backend-wasm's matMul (XNNPACK, one thread).
- * Where the engine has relaxed SIMD (Deno, Bun) version 3 also runs from the relaxed build
- * ("v3r": f32x4.relaxed_madd), which is then the core's default and the ratio's numerator;
- * `relaxedOverPlain` says whether it pays.
+ * Where the engine has relaxed SIMD (Deno, Bun, Node 20 with its flag set) version 3 also runs
+ * from the relaxed build ("v3r": f32x4.relaxed_madd), which is then the core's default and the
+ * ratio's numerator; `relaxedOverPlain` says whether it pays.
  * Alternates the sides each round; prints GFLOP/s min and median, the median ratios and the
  * load, and with `--json FILE` writes them (the runtime's name is in the report).
  *

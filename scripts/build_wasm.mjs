@@ -81,7 +81,7 @@ export const CORE_WASM_BASE64 =
 
 /**
  * The same sources built with relaxed SIMD (f32x4.relaxed_madd in the GEMM), base64: valid only
- * where the engine has relaxed SIMD (Deno, Bun; not Node 20).
+ * where the engine has relaxed SIMD (Deno, Bun; Node 20 once relaxed_simd.ts sets its flag).
  *
  * @example
  * \`\`\`ts

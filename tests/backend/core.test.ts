@@ -52,11 +52,20 @@ test("asking the arena for more than WebAssembly's 4 GiB is a ValueError that na
   });
 });
 
-test("the relaxed-SIMD build loads where the engine validates it (Deno, Bun) and nowhere else, and its 6-row GEMM tiles give the plain build's products within the float32 bound", () => {
+/** Whether this runtime can validate relaxed SIMD: Deno, Bun, Node 22, or Node 20.16+ with its flag. */
+function runtimeHasRelaxedSimd(): boolean {
+  if ("Deno" in globalThis || "Bun" in globalThis) return true;
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major > 20 || (major === 20 && minor >= 16);
+}
+
+test("the relaxed-SIMD build loads in Deno, Bun and Node (Node 20 after its flag is set) unless SPIKEPROOF_RELAXED_SIMD=0, and its 6-row GEMM tiles give the plain build's products within the float32 bound", () => {
+  const optedOut = process.env.SPIKEPROOF_RELAXED_SIMD === "0";
+  assert.equal(relaxedSimdDefault(), !optedOut && runtimeHasRelaxedSimd());
   const valid = WebAssembly.validate(
     Uint8Array.from(atob(CORE_WASM_RELAXED_BASE64), (c) => c.charCodeAt(0)),
   );
-  assert.equal(relaxedSimdDefault(), valid && process.env.SPIKEPROOF_RELAXED_SIMD !== "0");
+  if (!optedOut) assert.equal(valid, runtimeHasRelaxedSimd());
   if (!valid) {
     assert.throws(() => new WasmCore({ relaxed: true }), ValueError);
     return;
@@ -82,6 +91,30 @@ test("the relaxed-SIMD build loads where the engine validates it (Deno, Bun) and
     }
   }
 });
+
+test(
+  "in Node, SPIKEPROOF_RELAXED_SIMD=0 leaves V8's relaxed-SIMD flag alone: cores use the plain build and the engine's own answer stands",
+  { timeout: 60_000 },
+  () => {
+    const script = [
+      `import { relaxedSimdDefault, WasmCore } from "./src/backend/wasm/core.ts";`,
+      `import { CORE_WASM_RELAXED_BASE64 as b } from "./src/backend/wasm/core_module.ts";`,
+      `const bytes = Uint8Array.from(atob(b), (c) => c.charCodeAt(0));`,
+      `const before = WebAssembly.validate(bytes);`,
+      `const core = new WasmCore();`,
+      `console.log(JSON.stringify({ d: relaxedSimdDefault(), r: core.relaxed, before,`,
+      `  after: WebAssembly.validate(bytes) }));`,
+    ].join("\n");
+    const r = spawnSync("node", ["--import", "tsx", "--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, SPIKEPROOF_RELAXED_SIMD: "0" },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout.trim().split("\n").at(-1)!);
+    assert.deepEqual(out, { d: false, r: false, before: out.before, after: out.before });
+  },
+);
 
 test("cores made on one shared memory see each other's writes, also after a grow, and a shared memory past 1 GiB is a ValueError", () => {
   const memory = sharedCoreMemory(1 << 16);

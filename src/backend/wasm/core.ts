@@ -11,8 +11,9 @@
  *
  * Two builds of the same sources are embedded: the plain SIMD module, and one with relaxed SIMD
  * whose GEMM multiply-adds are `f32x4.relaxed_madd` (one FMA where the hardware has it). Where
- * the engine validates the relaxed module (Deno, Bun; not Node 20) a core uses it unless asked
- * not to (`new WasmCore({ relaxed: false })`, or SPIKEPROOF_RELAXED_SIMD=0 in the environment).
+ * the engine validates the relaxed module (Deno, Bun, and Node 20 once `relaxed_simd.ts` has set
+ * its flag) a core uses it unless asked not to (`new WasmCore({ relaxed: false })`, or
+ * SPIKEPROOF_RELAXED_SIMD=0 in the environment, which also leaves Node's flag alone).
  * A fused multiply-add rounds once instead of twice, so the two builds' float32 results differ
  * in the last bits; both sit inside the float32 bounds of proofs/backend-float32.md.
  *
@@ -24,6 +25,7 @@
  * @module
  */
 import { ValueError } from "../../errors.ts";
+import { relaxedSimdOptedOut, relaxedSimdValidates } from "./relaxed_simd.ts";
 import {
   CORE_WASM_BASE64,
   CORE_WASM_RELAXED_BASE64,
@@ -250,16 +252,15 @@ let relaxedValid: boolean | undefined;
  * ```
  */
 export function relaxedSimdDefault(): boolean {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  return env?.SPIKEPROOF_RELAXED_SIMD !== "0" && relaxedSimdValid();
+  return !relaxedSimdOptedOut() && relaxedSimdValid();
 }
 
-/** Whether the engine validates the relaxed-SIMD build (decoded and validated once). */
+/**
+ * Whether the engine validates the relaxed-SIMD build, Node 20's flag set where needed and not
+ * opted out (decided once per process).
+ */
 function relaxedSimdValid(): boolean {
-  return relaxedValid ??= WebAssembly.validate(
-    decodeBase64(CORE_WASM_RELAXED_BASE64) as BufferSource,
-  );
+  return relaxedValid ??= relaxedSimdValidates(decodeBase64(CORE_WASM_RELAXED_BASE64));
 }
 
 /** The compiled module of one build (compiled once per process, synchronously). */
