@@ -9,14 +9,15 @@
  *   gemmVsTfjs         bench/gemm.ts in Node, Deno and Bun (kernel v3 vs tfjs-backend-wasm)
  *   ttfsFc2VsTorch     one ttfs-fc2 epoch (train + test, wasm) vs PyTorch's MLP epoch
  *   lifSafEVsTorch     one lif-mlp batch (784-512-10, T = 6, Adam every step), SAF-E on wasm
- *                      (the fused step, as trainLif runs it),
- *                      vs PyTorch SAF-E (and, reported beside it, PyTorch OTTT_O as the
- *                      authors' code runs it); then the same in Node, Deno and Bun
- *                      (bench/lif_batch_time.ts, a fresh process per round:
- *                      lifSafEVsTorchByRuntime)
+ *                      (the fused step, as trainLif runs it) vs PyTorch SAF-E, in Node, Deno
+ *                      and Bun (bench/lif_batch_time.ts, a fresh process per round:
+ *                      lifSafEVsTorchByRuntime; the row is Node's); beside it, in this process,
+ *                      against PyTorch OTTT_O as the authors' code runs it
+ *                      (lifSafEVsTorchOtttO)
  *   lenet5VsTorch      one ttfs-lenet5 step (batch 64, wasm) vs PyTorch LeNet-5
  *   workers2Vs1        bench/workers.ts in Node, Deno and Bun: the fused ttfs-fc2 step (batch
- *                      64) over 2 workers vs 1 thread, images/s, alternating
+ *                      64) over 2 workers vs 1 thread, images/s, alternating; beside it the
+ *                      ttfs-lenet5 step the same way (workers2Vs1Lenet5)
  *   safEOverOtttOConv  lif-conv step time (batch 64, T = 6), fused wasm SAF-E over fused OTTT_O
  *                      as the authors run it (official variant, Replace's two products per
  *                      layer and step); beside it (safEOverOtttOConvLean) over spikeproof's
@@ -138,11 +139,18 @@ const gemmVsTfjs = () =>
   );
 type GemmRow = { n: number; v3OverTfjs: { median: number } };
 
-/** bench/workers.ts (ttfs-fc2, batch 64, 2 workers vs 1 thread, alternating) per runtime. */
-const workers2Vs1 = () =>
+/**
+ * bench/workers.ts (batch 64, 2 workers vs 1 thread, alternating) per runtime: ttfs-fc2 (the
+ * row), or `--model ttfs-lenet5` with 16 passes a round (`workers2Vs1Lenet5`, beside it).
+ */
+const workers2Vs1 = (model = "ttfs-fc2") =>
   inRuntimes(
     "bench/workers.ts",
-    ["--rounds", String(rounds)],
+    [
+      "--rounds",
+      String(rounds),
+      ...(model === "ttfs-fc2" ? [] : ["--model", model, "--passes", "16"]),
+    ],
     (rep: { ratio: { median: number; min: number }; load: number[] }) => rep.ratio.median,
   );
 
@@ -185,16 +193,12 @@ async function torchRows(rows: Record<string, Row | string>, data?: Data): Promi
     log("ttfs-fc2 epoch..."), (rows.ttfsFc2VsTorch = await ttfsFc2VsTorch(data!.train, data!.test));
   }
   if (runs("lifSafEVsTorch")) {
-    log("lif-mlp SAF-E...");
-    for (const [key, method] of [["lifSafEVsTorch", "saf-e"], ["lifSafEVsTorchOtttO", "ottt"]]) {
-      rows[key] = await sideBySide(
-        lifBatch("lif-mlp", "saf-e"),
-        () => torch(["lif", "--method", method, "--steps", "5"]).seconds as number,
-        "s/batch",
-      );
-    }
-  }
-  if (runs("lifSafEVsTorch")) {
+    log("lif-mlp SAF-E vs PyTorch OTTT_O...");
+    rows.lifSafEVsTorchOtttO = await sideBySide(
+      lifBatch("lif-mlp", "saf-e"),
+      () => torch(["lif", "--method", "ottt", "--steps", "5"]).seconds as number,
+      "s/batch",
+    );
     log("lif-mlp SAF-E in Node, Deno and Bun...");
     for (const [rt, cmd, pre] of RUNTIMES) {
       rows[`lifSafEVsTorch.${rt}`] = await sideBySide(
@@ -214,7 +218,10 @@ async function runRows(report: Record<string, unknown>, data?: Data) {
   const rows: Record<string, Row | string> = {};
   if (runs("gemmVsTfjs")) log("gemm..."), (report.gemmVsTfjs = gemmVsTfjs());
   await torchRows(rows, data);
-  if (runs("workers2Vs1")) log("workers..."), (report.workers2Vs1 = workers2Vs1());
+  if (runs("workers2Vs1")) {
+    log("workers..."), (report.workers2Vs1 = workers2Vs1());
+    log("workers, ttfs-lenet5..."), (report.workers2Vs1Lenet5 = workers2Vs1("ttfs-lenet5"));
+  }
   if (runs("safEOverOtttOConv")) {
     log("lif-conv SAF-E / OTTT_O...");
     const saf = lifBatch("lif-conv", "saf-e"), official = { variant: "official" as const };
@@ -248,11 +255,12 @@ async function main(): Promise<void> {
   const summary = {
     gemmVsTfjs: report.gemmVsTfjs,
     ttfsFc2VsTorch: r("ttfsFc2VsTorch"),
-    lifSafEVsTorch: r("lifSafEVsTorch"),
+    lifSafEVsTorch: r("lifSafEVsTorch.node"),
     lifSafEVsTorchByRuntime: rows["lifSafEVsTorch.node"] &&
       Object.fromEntries(RUNTIMES.map(([rt]) => [rt, r(`lifSafEVsTorch.${rt}`)])),
     lenet5VsTorch: r("lenet5VsTorch"),
     workers2Vs1: report.workers2Vs1,
+    workers2Vs1Lenet5: report.workers2Vs1Lenet5,
     safEOverOtttOConv: r("safEOverOtttOConv"),
     onb: (report.onb as { summary?: unknown } | undefined)?.summary,
     memoryVsT: report.memoryVsT && memoryVsTSummary(report.memoryVsT as MemoryVsT),
