@@ -3,7 +3,7 @@
  * it, on random images (batch 64, T = 6): bench/peers.ts's LIF rows and bench/lif_batch_time.ts.
  */
 import { backendByName } from "../src/backend/select.ts";
-import { LIF_MODELS } from "../src/cli/train_lif.ts";
+import { LIF_MODELS } from "../src/lif/models.ts";
 import { lifMethod } from "../src/lif/methods.ts";
 import { initLifNetwork } from "../src/lif/network.ts";
 import { buildLayers } from "../src/nn/architecture.ts";

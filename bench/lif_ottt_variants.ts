@@ -29,7 +29,7 @@ import { otttGradients } from "../src/lif/ottt.ts";
 import { safEGradients } from "../src/lif/saf.ts";
 import { buildLayers } from "../src/nn/architecture.ts";
 import { Rng } from "../src/nn/rng.ts";
-import { LIF_MODELS } from "../src/cli/train_lif.ts";
+import { LIF_MODELS } from "../src/lif/models.ts";
 
 const SIDES: [string, typeof otttGradients, MethodOptions][] = [
   ["SAF-E", safEGradients, {}],

@@ -19,7 +19,7 @@ import { loadavg } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { createWasmBackend } from "../src/backend/wasm.ts";
-import { LIF_MODELS } from "../src/cli/train_lif.ts";
+import { LIF_MODELS } from "../src/lif/models.ts";
 import { gatherBatch } from "../src/data/batching.ts";
 import { loadFashionMnist } from "../src/data/fashion_mnist.ts";
 import { codeInput } from "../src/lif/coding.ts";

@@ -17,7 +17,8 @@ import {
 } from "./args.ts";
 import { emitReport, reportOptions } from "./output.ts";
 import { runtimeName } from "./train.ts";
-import { LIF_MODELS, lifModelLayers, oneOf } from "./train_lif.ts";
+import { LIF_MODELS } from "../lif/models.ts";
+import { lifModelLayers, oneOf } from "./train_lif.ts";
 
 /** `experiment cost`'s options and help. */
 export const experimentCostSpec: CommandSpec = {

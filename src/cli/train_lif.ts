@@ -16,9 +16,9 @@ import type { InputCoding } from "../lif/coding.ts";
 import { LIF_MSE_WEIGHT } from "../lif/loss.ts";
 import type { LifNetwork } from "../lif/network.ts";
 import { LIF_CONV_TRAINING, LIF_METHODS, LIF_TRAINING } from "../lif/methods.ts";
+import { LIF_MODELS, lifModelSchedule } from "../lif/models.ts";
 import { SPEC_LIF } from "../lif/neuron.ts";
 import { buildLayers, type LayerSpec } from "../nn/architecture.ts";
-import type { TrainingSchedule } from "../nn/optim.ts";
 import {
   type CommandSpec,
   givenOptions,
@@ -32,31 +32,6 @@ import { dataOption, emitReport, plotOption, reportOptions, writePlot } from "./
 import { lifCurveCharts } from "../plot/charts.ts";
 import { formatDuration, stderrProgress } from "./progress.ts";
 import { runtimeName, withSchedule } from "./train.ts";
-
-/** The LIF models by name: layer descriptions on a 28x28x1 image. */
-export const LIF_MODELS: Record<string, LayerSpec[]> = {
-  "lif-mlp": [{ dense: 512 }, { dense: 10 }],
-  "lif-conv": [
-    { conv: 16, k: 3, pad: "same", pool: 2 },
-    { conv: 32, k: 3, pad: "same", pool: 2 },
-    { dense: 128 },
-    { dense: 10 },
-  ],
-};
-
-/**
- * The schedule `train` gives a LIF model: LIF_CONV_TRAINING for lif-conv, LIF_TRAINING
- * otherwise.
- *
- * @example
- * ```ts
- * import { lifModelSchedule } from "./train_lif.ts";
- * console.log(lifModelSchedule("lif-conv").epochs, lifModelSchedule("lif-mlp").epochs); // 20 8
- * ```
- */
-export function lifModelSchedule(model: string): Readonly<TrainingSchedule & { T: number }> {
-  return model === "lif-conv" ? LIF_CONV_TRAINING : LIF_TRAINING;
-}
 
 const choice = (help: string, value: string, def: string) => ({
   type: "string" as const,

@@ -12,7 +12,7 @@ import { buildLayers } from "../../src/nn/architecture.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { initB1Network } from "../../src/ttfs/b1.ts";
 import { saveB1Network } from "../../src/ttfs/checkpoint.ts";
-import { LIF_MODELS } from "../../src/cli/train_lif.ts";
+import { LIF_MODELS } from "../../src/lif/models.ts";
 import type { NirArray, NirNode } from "../../src/io/nir.ts";
 import { runCli, withTempDir } from "../_cli.ts";
 

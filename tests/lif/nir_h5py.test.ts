@@ -17,7 +17,7 @@ import { lifToNir } from "../../src/lif/nir.ts";
 import { lifForward } from "../../src/lif/simulate.ts";
 import { buildLayers } from "../../src/nn/architecture.ts";
 import { Rng } from "../../src/nn/rng.ts";
-import { LIF_MODELS } from "../../src/cli/train_lif.ts";
+import { LIF_MODELS } from "../../src/lif/models.ts";
 import { withTempDir } from "../_cli.ts";
 
 const PYTHON = process.env.SPIKEPROOF_PYTHON ?? "/usr/bin/python3";
