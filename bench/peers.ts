@@ -31,8 +31,11 @@
  *
  * The PyTorch side (bench/peers/torch_peers.py) runs with /usr/bin/python3 and Debian's
  * python3-torch on OpenBLAS (LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread; the
- * OPENBLAS_CORETYPE/L2_SIZE pins of this machine unset for that command), one thread; where
- * torch is absent its rows say so. `--json` makes the last stdout line one JSON object;
+ * OPENBLAS_CORETYPE/L2_SIZE pins of this machine unset for that command, so OpenBLAS picks its
+ * kernels for the CPU: AVX-512 where it has it), one thread; where torch is absent its rows say
+ * so. The PyTorch rows run once more against OpenBLAS's AVX2 (Haswell) kernels
+ * (`againstAvx2Torch`: the peer issue 16 describes), and the report gives both peers' matmul
+ * rates (`torchMatmulGflops`, `torchAvx2MatmulGflops`). `--json` makes the last stdout line one JSON object;
  * results/peers.json gets the whole report (`--out FILE` elsewhere; with `--only`, which runs
  * the named rows alone, nothing is written unless `--out` is given).
  *
@@ -62,6 +65,7 @@ import {
   RUNTIMES,
   sideBySide as alternate,
   torch,
+  type TorchKernels,
   torchMissing,
 } from "./peers_lib.ts";
 import { type MemoryVsT, memoryVsTRow, memoryVsTSummary, onbRow } from "./peers_memory.ts";
@@ -154,7 +158,11 @@ const workers2Vs1 = (model = "ttfs-fc2") =>
     (rep: { ratio: { median: number; min: number }; load: number[] }) => rep.ratio.median,
   );
 
-async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
+async function ttfsFc2VsTorch(
+  train: ImageSet,
+  test: ImageSet,
+  kernels: TorchKernels = "auto",
+): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), "spikeproof-peers-"));
   try {
     const files = rawImages(train, test, dir);
@@ -167,20 +175,21 @@ async function ttfsFc2VsTorch(train: ImageSet, test: ImageSet): Promise<Row> {
         seed: 0,
         backend: backendByName("wasm"),
       }).history[0].seconds;
-    return await sideBySide(ours, () => torch(["mlp", ...files]).seconds as number, "s/epoch");
+    const theirs = () => torch(["mlp", ...files], undefined, kernels).seconds as number;
+    return await sideBySide(ours, theirs, "s/epoch");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function lenet5VsTorch(): Promise<Row> {
+async function lenet5VsTorch(kernels: TorchKernels = "auto"): Promise<Row> {
   const layers = ttfsModelLayers("ttfs-lenet5", { h: 28, w: 28, c: 1 }, 10);
   const tr = new TwinTrainer(layers, { seed: 0, lr: 1e-3, backend: backendByName("wasm") });
   const rng = new Rng(2), x = Float64Array.from({ length: 64 * 784 }, () => rng.uniform());
   const labels = Int32Array.from({ length: 64 }, (_, k) => k % 10);
   return await sideBySide(
     () => perCall(() => tr.step(x, labels, 64), 3),
-    () => torch(["lenet5", "--steps", "20"]).seconds as number,
+    () => torch(["lenet5", "--steps", "20"], undefined, kernels).seconds as number,
     "s/step",
   );
 }
@@ -209,6 +218,32 @@ async function torchRows(rows: Record<string, Row | string>, data?: Data): Promi
     }
   }
   if (runs("lenet5VsTorch")) log("lenet5..."), (rows.lenet5VsTorch = await lenet5VsTorch());
+  await torchAvx2Rows(rows, data);
+}
+
+/**
+ * The same rows against PyTorch on OpenBLAS's AVX2 (Haswell) kernels: the peer issue 16's table
+ * describes and this machine's environment pins (the rows above run OpenBLAS's own choice,
+ * AVX-512 here, about twice the AVX2 kernels' rate). Node, in this process.
+ */
+async function torchAvx2Rows(rows: Record<string, Row | string>, data?: Data): Promise<void> {
+  if (torchMissing) return;
+  if (runs("ttfsFc2VsTorch")) {
+    log("ttfs-fc2 epoch, AVX2 peer...");
+    rows.ttfsFc2VsTorchAvx2 = await ttfsFc2VsTorch(data!.train, data!.test, "avx2");
+  }
+  if (runs("lifSafEVsTorch")) {
+    log("lif-mlp SAF-E, AVX2 peer...");
+    const lif = () => torch(["lif", "--method", "saf-e", "--steps", "5"], undefined, "avx2");
+    rows.lifSafEVsTorchAvx2 = await sideBySide(
+      lifBatch("lif-mlp", "saf-e"),
+      () => lif().seconds as number,
+      "s/batch",
+    );
+  }
+  if (runs("lenet5VsTorch")) {
+    log("lenet5, AVX2 peer..."), (rows.lenet5VsTorchAvx2 = await lenet5VsTorch("avx2"));
+  }
 }
 
 type Data = { train: ImageSet; test: ImageSet };
@@ -238,7 +273,10 @@ async function runRows(report: Record<string, unknown>, data?: Data) {
   const sizes = arg("onb-n")?.split(",").map(Number); // default 512,4096 (the protocol's)
   if (runs("onb")) report.onb = onbRow({ rounds, sizes });
   if (runs("memoryVsT")) report.memoryVsT = memoryVsTRow();
-  if (!torchMissing) report.torch = torch(["info"]);
+  if (!torchMissing) {
+    report.torch = torch(["info"]);
+    report.torchAvx2 = torch(["info"], undefined, "avx2");
+  }
   return rows;
 }
 
@@ -259,6 +297,11 @@ async function main(): Promise<void> {
     lifSafEVsTorchByRuntime: rows["lifSafEVsTorch.node"] &&
       Object.fromEntries(RUNTIMES.map(([rt]) => [rt, r(`lifSafEVsTorch.${rt}`)])),
     lenet5VsTorch: r("lenet5VsTorch"),
+    againstAvx2Torch: {
+      ttfsFc2VsTorch: r("ttfsFc2VsTorchAvx2"),
+      lifSafEVsTorch: r("lifSafEVsTorchAvx2"),
+      lenet5VsTorch: r("lenet5VsTorchAvx2"),
+    },
     workers2Vs1: report.workers2Vs1,
     workers2Vs1Lenet5: report.workers2Vs1Lenet5,
     safEOverOtttOConv: r("safEOverOtttOConv"),
@@ -267,8 +310,12 @@ async function main(): Promise<void> {
     load,
     blas: torchMissing
       ? null
-      : "openblas (pthread build), " + ((report.torch as { config?: string[] })?.config?.[0] ?? ""),
+      : "openblas (pthread build; its kernels for this CPU, and Haswell's for againstAvx2Torch); " +
+        "torch " + ((report.torch as { config?: string[] })?.config?.[0] ?? "").replace(/^- /, ""),
     threads: 1,
+    torchMatmulGflops: (report.torch as { matmulGflops?: unknown } | undefined)?.matmulGflops,
+    torchAvx2MatmulGflops: (report.torchAvx2 as { matmulGflops?: unknown } | undefined)
+      ?.matmulGflops,
   };
   report.summary = summary;
   if (out) await writeFileAtomic(out, JSON.stringify(report, null, 2) + "\n");

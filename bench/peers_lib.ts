@@ -3,7 +3,8 @@
  * statistics (min, median), the A B A B alternation, the three JS runtimes as child processes
  * and the PyTorch side (bench/peers/torch_peers.py under /usr/bin/python3 with Debian's
  * python3-torch on OpenBLAS: LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread, the
- * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE pins of this machine unset, one thread).
+ * OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE pins of this machine unset, or its Haswell kernels set
+ * (`TorchKernels`), one thread).
  */
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -72,12 +73,21 @@ export const RUNTIMES: readonly (readonly [string, string, readonly string[]])[]
 ];
 
 const PY = "/usr/bin/python3";
-const torchEnv = () => {
+/**
+ * Which OpenBLAS kernels the PyTorch side runs: "auto", the ones OpenBLAS picks for this CPU
+ * (AVX-512 where it has it: the strongest peer, the headline rows), or "avx2", its Haswell
+ * kernels (OPENBLAS_CORETYPE=Haswell: 256-bit AVX2 FMA, the peer issue 16 describes and this
+ * machine's own environment pins).
+ */
+export type TorchKernels = "auto" | "avx2";
+
+const torchEnv = (kernels: TorchKernels) => {
   const env: Record<string, string | undefined> = {
     ...process.env,
     LD_LIBRARY_PATH: "/usr/lib/x86_64-linux-gnu/openblas-pthread",
   };
   delete env.OPENBLAS_CORETYPE, delete env.OPENBLAS_L2_SIZE;
+  if (kernels === "avx2") env.OPENBLAS_CORETYPE = "Haswell";
   return { ...env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1" };
 };
 
@@ -87,12 +97,16 @@ export const torchMissing: string | undefined = (() => {
   return r.status === 0 ? undefined : `no torch for ${PY} (apt-get install python3-torch)`;
 })();
 
-/** One case of torch_peers.py in a fresh Python process: its JSON line. */
-export function torch(args: string[], timeoutMs?: number): Record<string, unknown> {
+/** One case of torch_peers.py in a fresh Python process, on `kernels`: its JSON line. */
+export function torch(
+  args: string[],
+  timeoutMs?: number,
+  kernels: TorchKernels = "auto",
+): Record<string, unknown> {
   const script = join(root, "bench", "peers", "torch_peers.py");
   const r = spawnSync(PY, [script, ...args], {
     encoding: "utf8",
-    env: torchEnv(),
+    env: torchEnv(kernels),
     timeout: timeoutMs,
   });
   if (r.status !== 0) throw new Error(`torch_peers.py ${args[0]}: ${r.error ?? r.stderr}`);

@@ -25,7 +25,8 @@ Written to be faithful to what spikeproof computes:
            writing 5 to /proc/self/clear_refs before the model is built (what the
            configuration added, as bench/onb.ts measures spikeproof), and ru_maxrss (the whole
            process, Python and torch included); torch has no allocator statistics on CPU.
-  info     the BLAS and threads only.
+  info     the BLAS and threads, and the BLAS's float32 matmul rate on one thread (GFLOP/s,
+           best of 5 after a warm-up): 64 x 784 by 784 x 512 (lif-mlp's product) and 512^3.
 Usage: python3 torch_peers.py CASE [--images F --labels F --count N --test-images F
        --test-labels F --test-count N] [--steps S] [--method ottt|saf-e] [--n N --T T
        --batch B]
@@ -228,6 +229,22 @@ def onb(a):
     }
 
 
+def matmul_rates():
+    rates = {}
+    for m, k, n in [(64, 784, 512), (512, 512, 512)]:
+        a, b = torch.randn(m, k), torch.randn(k, n)
+        reps = max(1, int(2e9 / (2 * m * k * n)))  # about 2 GFLOP a timing
+        a @ b
+        best = float("inf")
+        for _ in range(5):
+            t0 = time.perf_counter()
+            for _ in range(reps):
+                a @ b
+            best = min(best, (time.perf_counter() - t0) / reps)
+        rates[f"{m}x{k}x{n}"] = 2 * m * k * n / best / 1e9
+    return {"matmulGflops": rates}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("case", choices=["mlp", "lenet5", "lif", "onb", "info"])
@@ -241,7 +258,7 @@ def main():
     p.add_argument("--T", type=int, default=500)
     p.add_argument("--batch", type=int, default=16)
     a = p.parse_args()
-    out = {"mlp": mlp, "lenet5": lenet5, "lif": lif, "onb": onb, "info": lambda _: {}}[a.case](a)
+    out = {"mlp": mlp, "lenet5": lenet5, "lif": lif, "onb": onb, "info": lambda _: matmul_rates()}[a.case](a)
     print(json.dumps({"case": a.case, **out, **blas()}))
 
 
