@@ -34,6 +34,8 @@ import { wasmLifUnsupported } from "../../src/steps/lif/wasm.ts";
 import { trainBptt, trainSafF, trainSpikeRep } from "../../src/steps/lif/wasm_batch.ts";
 import type { LifBatchOptions } from "../../src/steps/lif/wasm_buffers.ts";
 import { LifCore } from "../../src/steps/lif/wasm_core.ts";
+import { scratchBytes } from "../../src/steps/lif/wasm_layers.ts";
+import { WasmCore } from "../../src/backend/wasm/core.ts";
 import { B, compareOneBatch, setup, smallCase } from "./_lif_wasm.ts";
 
 const METHODS = [
@@ -134,7 +136,7 @@ test("one training batch of the fused wasm SAF-F, Spike Representation and BPTT 
   }
 });
 
-test("the fused BPTT batch keeps every step's input, spikes, surrogate factors and dL/do in the core: its buffers grow by batch (nIn + 2 sum(hidden) + classes) floats per step, and SAF-F's and Spike Representation's do not grow with T", () => {
+test("the fused BPTT batch keeps every step's input, spikes, surrogate factors, dL/do and first-layer currents in the core: its buffers grow by batch (nIn + 2 sum(hidden) + classes + hidden_1) floats per step and the products' scratch for T batch rows, and SAF-F's and Spike Representation's do not grow with T", () => {
   const sizes = [20, 16, 12, 5], batch = 8, rng = new Rng(2);
   const net = initLifNetwork(sizes, new Rng(1), undefined, 3);
   const top = (m: Method, T: number) => {
@@ -148,10 +150,14 @@ test("the fused BPTT batch keeps every step's input, spikes, surrogate factors a
     m.train(core, xs, [0, 1, 2, 3, 4, 0, 1, 2], batch, net, options(m));
     return core.core.top - start; // the batch's buffers stay until the next batch
   };
-  const perStep = 4 * batch * (20 + 2 * (16 + 12) + 5);
+  const perStep = 4 * batch * (20 + 2 * (16 + 12) + 5 + 16);
+  const { slots } = new LifCore(sizes, adamSettings({}));
+  const scratch = (T: number) =>
+    Math.ceil(scratchBytes(new WasmCore().exports, slots, batch * T) / 16) * 16;
   for (const m of METHODS) {
     const growth = top(m, 6) - top(m, 2);
-    assert.equal(growth, m.name === "bptt" ? 4 * perStep : 0, `${m.name}: bytes from T = 2 to 6`);
+    const want = m.name === "bptt" ? 4 * perStep + scratch(6) - scratch(2) : 0;
+    assert.equal(growth, want, `${m.name}: bytes from T = 2 to 6`);
   }
 });
 
@@ -167,4 +173,27 @@ test("createLifStep picks the fused step on the wasm backend for saf-f, spikerep
     fused.read(net);
     assert.notDeepEqual(net.layers[0].w, before, `${name}: read copies the trained weights`);
   }
+});
+
+test("the fused BPTT batch on one input array for every step (direct coding: the first layer's currents once, its deltas summed over the steps) gives the weights of T separate copies (T steps' rows in one product) within 1e-6 of the largest weight", () => {
+  const sizes = [30, 16, 5], batch = 6, T = 5, rng = new Rng(3);
+  const net = initLifNetwork(sizes, new Rng(4), undefined, 3);
+  const x = Float64Array.from({ length: batch * 30 }, () => rng.uniform());
+  const run = (xs: Float64Array[]) => {
+    const core = new LifCore(sizes, adamSettings({ lr: 1e-2 }));
+    core.load(net);
+    const m = METHODS[2], r = m.train(core, xs, [0, 1, 2, 3, 4, 0], batch, net, options(m));
+    const out = initLifNetwork(sizes, new Rng(0));
+    core.read(out);
+    return { r, W: out.layers.flatMap((l) => [...l.w, ...l.b]) };
+  };
+  const one = run(Array.from({ length: T }, () => x));
+  const copies = run(Array.from({ length: T }, () => x.slice()));
+  assert.equal(one.r.spikes, copies.r.spikes);
+  assert.ok(Math.abs(one.r.loss - copies.r.loss) <= 1e-6 * copies.r.loss);
+  const scale = Math.max(...copies.W.map(Math.abs));
+  const diff = Math.max(...one.W.map((w, i) => Math.abs(w - copies.W[i])));
+  assert.ok(diff <= 1e-6 * scale, `max |dW| ${diff} > 1e-6 ${scale}`);
+  const W0 = net.layers.flatMap((l) => [...l.w, ...l.b]);
+  assert.ok(one.W.some((w, i) => Math.abs(w - W0[i]) > 1e-3), "Adam moved the weights");
 });

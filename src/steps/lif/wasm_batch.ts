@@ -157,9 +157,43 @@ function rateBatch(
 }
 
 /**
+ * BPTT's first layer where it is dense (`firstLayer`): its input x[t] does not depend on the
+ * network's state, so its currents for all T steps are one product before the time loop, over
+ * T batch rows (over the batch once where every step's input is the same array: direct
+ * coding), and its weight gradient one product after the backward loop, from the deltas kept
+ * per step in the currents' place (or their sum over the steps, for one input).
+ */
+interface FirstLayer {
+  /** I_1 [rows, N]: the currents, then the deltas (or their sum). */
+  I: number;
+  /** Rows of I: T batch, or batch where every step's input is the same. */
+  rows: number;
+  /** Every step's input the same array. */
+  same: boolean;
+  /** A step's delta [batch, N] before it is added to the sum (same), else 0. */
+  delta: number;
+}
+
+/** Computes the first layer's currents of all steps at once (FirstLayer), where it is dense. */
+function firstLayer(
+  core: LifCore,
+  xs: Float64Array[],
+  batch: number,
+  x: number,
+): FirstLayer | undefined {
+  const s0 = core.slots[0];
+  if (s0.conv) return undefined;
+  const same = xs.every((v) => v === xs[0]), rows = same ? batch : xs.length * batch;
+  const I = core.core.alloc(4 * rows * s0.N), delta = same ? core.core.alloc(4 * batch * s0.N) : 0;
+  core.current(0, x, 1, I, rows); // I_1[t] = W_1 x[t] + b_1 for every t (x[t] at x + t batch nIn)
+  return { I, rows, same, delta };
+}
+
+/**
  * One BPTT batch (module header) on `core`'s resident network: the forward keeps the history
  * of all T steps in the core (x, spikes, surrogate factors, dL/do), then the backward runs
- * through time.
+ * through time. A dense first layer's products run over all steps' rows at once
+ * (`FirstLayer`).
  *
  * @example
  * ```ts
@@ -184,8 +218,9 @@ export function trainBptt(
   const ex = core.ex, T = xs.length, S = core.slots, L = S.length - 1, C = core.classes;
   const bufs = core.buffers(batch, labels, T), { lambda, vth, surrogateSlope } = net;
   const at = (p: number, t: number, n: number) => p + 4 * t * batch * n; // step t of a history
-  const f = core.core.f32();
-  xs.forEach((x, t) => f.set(x, at(bufs.x, t, core.nIn) / 4)); // every step's input, float32
+  xs.forEach((x, t) => core.core.f32().set(x, at(bufs.x, t, core.nIn) / 4)); // float32 inputs
+  const first = firstLayer(core, xs, batch, bufs.x), n0 = core.span(0);
+  const I0 = (t: number) => first!.same ? first!.I : at(first!.I, t, S[0].N);
   // y_{l-1}[t], the input of layer l at step t (x[t] for layer 1)
   const y = (l: number, t: number) =>
     l === 0 ? at(bufs.x, t, core.nIn) : at(bufs.y[l - 1], t, S[l - 1].nOut);
@@ -193,7 +228,8 @@ export function trainBptt(
   for (let t = 0; t < T; t++) {
     bufs.U.forEach((U, l) => {
       const [s, g] = [at(bufs.s[l], t, S[l].neurons), at(bufs.g[l], t, S[l].neurons)];
-      core.current(l, y(l, t), 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
+      if (l === 0 && first) core.core.f32().copyWithin(U / 4, I0(t) / 4, I0(t) / 4 + n0);
+      else core.current(l, y(l, t), 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.lifNeuron(U, bufs.v[l], s, g, core.span(l), lambda, vth, surrogateSlope);
       core.pool(l, s, y(l + 1, t)); // y_l[t] = pool(s_l[t])
     });
@@ -203,11 +239,15 @@ export function trainBptt(
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, dO, bufs.scores, batch, C, m, 1 / T);
   }
   core.zeroGrads(); // bufs.acc (zero): the carry delta_l[t+1], none after T
+  if (first?.same) core.core.f32().fill(0, first.I / 4, first.I / 4 + n0); // the deltas' sum
   for (let t = T - 1; t >= 0; t--) {
     const hidden = bufs.g.map((g, l) => ({ pre: y(l, t), k: 1, g: at(g, t, S[l].neurons) }));
-    const carry = { at: bufs.acc, lambda };
-    core.backward(at(bufs.dO, t, C), { pre: y(L, t), k: 1 }, hidden, carry);
+    const into = first && (first.same ? first.delta : I0(t)); // delta_1[t] kept, not added yet
+    if (into !== undefined) Object.assign(hidden[0], { deferTo: into });
+    core.backward(at(bufs.dO, t, C), { pre: y(L, t), k: 1 }, hidden, { at: bufs.acc, lambda });
+    if (first?.same) ex.lifAccumulate(first.I, first.delta, n0, 1); // sum_t delta_1[t]
   }
+  if (first) core.weightGrad(0, first.I, bufs.x, 1, first.rows); // gW_1 += x^T delta_1, once
   core.adam();
   return { loss, correct: core.correct(bufs), spikes };
 }

@@ -160,7 +160,7 @@ export function batchBuffers(
     scores: zeros(batch * top.N),
     labels: c.alloc(batch * 4),
     w: c.alloc(4 * Math.max(1, ...slots.map((h) => h.K * h.N))),
-    scratch: c.alloc(scratchBytes(c.exports, slots, batch)),
+    scratch: c.alloc(scratchBytes(c.exports, slots, batch * steps)), // BPTT: all steps' rows
   };
   const i32 = new Int32Array(c.exports.memory.buffer, bufs.labels, batch);
   for (let b = 0; b < batch; b++) i32[b] = labels[b];

@@ -47,6 +47,11 @@ export interface Factor {
   pre: number;
   k: number;
   same?: boolean;
+  /**
+   * Where the layer's delta is copied instead of its weight gradient being added (the caller
+   * adds it later over many steps' rows at once: `weightGrad`).
+   */
+  deferTo?: number;
 }
 
 /** A LIF network resident in one WASM core (module header). */
@@ -164,18 +169,29 @@ export class LifCore {
     return this.#bufs;
   }
 
-  /** Layer l's products on the current batch's buffers. */
-  #call(l: number): LayerCall {
+  /** Layer l's products on the current batch's buffers, over `rows` samples. */
+  #call(l: number, rows = this.#batch): LayerCall {
     const { cols, scratch } = this.#bufs!;
-    return { ex: this.ex, s: this.slots[l], batch: this.#batch, cols: cols[l], scratch };
+    return { ex: this.ex, s: this.slots[l], batch: rows, cols: cols[l], scratch };
   }
 
   /**
    * out = A W_l^T + k b_l for layer l on the current batch (U or I of a hidden layer, z, or the
-   * logits); a conv layer's patches of A stay in its cols until its next product.
+   * logits); a conv layer's patches of A stay in its cols until its next product. With `rows`
+   * (a dense layer only), over that many samples of A instead of the batch's: several steps'
+   * inputs at once.
    */
-  current(l: number, A: number, k: number, out: number): void {
-    layerCurrent(this.#call(l), this.P, A, k, out);
+  current(l: number, A: number, k: number, out: number, rows?: number): void {
+    layerCurrent(this.#call(l, rows), this.P, A, k, out);
+  }
+
+  /**
+   * G_l += the weight and bias gradients of dense layer l from delta [rows, N] and its
+   * presynaptic factor p [rows, nIn] (bias factor k): a delta `backward` deferred
+   * (`Factor.deferTo`), for many steps' rows in one product.
+   */
+  weightGrad(l: number, delta: number, p: number, k: number, rows: number): void {
+    layerWeightGrad(this.#call(l, rows), this.G, delta, p, k);
   }
 
   /** Hidden layer l's pooled `src` (spikes or accumulation) into `y` (none without a pool). */
@@ -231,8 +247,9 @@ export class LifCore {
         ex.lifAccumulate(carry.at[l], dy, n, carry.lambda); // + lambda delta[t+1]
         delta = carry.at[l];
       }
-      const { pre, k, same } = hidden[l]; // A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; c[t] or 1
-      layerWeightGrad(this.#call(l), this.G, delta, pre, k, same);
+      const { pre, k, same, deferTo } = hidden[l]; // A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; c[t] or 1
+      if (deferTo === undefined) layerWeightGrad(this.#call(l), this.G, delta, pre, k, same);
+      else this.core.f32().copyWithin(deferTo / 4, delta / 4, delta / 4 + n);
       dz = delta;
     }
   }
