@@ -11,7 +11,8 @@
  *             g_l = [0 <= z_l <= V_th] / V_th; the loss and backward as SAF-F's
  *   BPTT:     the LIF forward with L[t] = mixedLoss(o[t], scale 1/T) at every step, keeping
  *             x[t], s_l[t], g_l[t] and dL/do[t] of all T steps; then for t = T..1 the backward
- *             through the layers with delta_l[t] += lambda delta_l[t+1], factors y_{l-1}[t]
+ *             through the layers with delta_l[t] += lambda delta_l[t+1], factors y_{l-1}[t];
+ *             a dense first layer's two products run once over all T steps' rows (FirstLayer)
  *
  * Scores: the rate readout (SAF-F, SpikeRep) or sum_t o[t] (BPTT), as the reference's. The
  * reference's forwards also compute o[t] at every step for SAF-F and SpikeRep, and the traces
