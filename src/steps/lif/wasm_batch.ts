@@ -14,6 +14,10 @@
  *             through the layers with delta_l[t] += lambda delta_l[t+1], factors y_{l-1}[t];
  *             a dense first layer's two products run once over all T steps' rows (FirstLayer)
  *
+ * Where every step's input is the same array (direct coding) and the first layer is dense, its
+ * product runs once per batch (`constantCurrent`): Z = W_1 x + b_1 is Spike Representation's and
+ * BPTT's current at every step, and SAF-F's is U_1[t] = lambda U_1[t-1] + Z.
+ *
  * Scores: the rate readout (SAF-F, SpikeRep) or sum_t o[t] (BPTT), as the reference's. The
  * reference's forwards also compute o[t] at every step for SAF-F and SpikeRep, and the traces
  * for BPTT, which their gradients never read; these batches skip them.
@@ -24,6 +28,25 @@ import { constantTraces, type LifParams } from "../../lif/neuron.ts";
 import type { LifStepFigures } from "./ref.ts";
 import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
 import type { LifCore } from "./wasm_core.ts";
+
+/**
+ * Z = W_1 x + b_1 [batch, N] of a dense first layer whose input is the same array at every step
+ * (direct coding), or undefined: SAF-F, Spike Representation and BPTT then run that product once
+ * per batch instead of once per step (the weights do not change within their batch). Writes
+ * xs[0] into `x` (float32).
+ */
+function constantCurrent(
+  core: LifCore,
+  xs: Float64Array[],
+  batch: number,
+  x: number,
+): number | undefined {
+  if (core.slots[0].conv || !xs.every((v) => v === xs[0])) return undefined;
+  core.core.f32().set(xs[0], x / 4);
+  const Z = core.core.alloc(4 * batch * core.slots[0].N);
+  core.current(0, x, 1, Z);
+  return Z;
+}
 
 /**
  * One SAF-F batch (module header) on `core`'s resident network.
@@ -50,6 +73,7 @@ export function trainSafF(
 ): LifStepFigures {
   const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels, 1, false); // SAF: no v
   const { lambda, vth, surrogateSlope } = net, ct = constantTraces(lambda, T);
+  const Z = constantCurrent(core, xs, batch, bufs.x); // W_1 x + b_1, for one input array
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
@@ -57,7 +81,9 @@ export function trainSafF(
     let A = bufs.a0;
     bufs.acc.forEach((acc, l) => {
       const [U, s, g, n] = [bufs.U[l], bufs.s[l], bufs.g[l], core.span(l)];
-      core.current(l, A, ct[t], U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
+      // U_1[t] = lambda U_1[t-1] + W_1 x + b_1: the same sum for A_0[t] = lambda A_0[t-1] + x
+      if (l === 0 && Z !== undefined) ex.lifAccumulate(U, Z, n, lambda);
+      else core.current(l, A, ct[t], U); // U_l[t] = W_l A_{l-1}[t] + b_l c[t]
       spikes += t < T - 1
         ? ex.safFire(U, acc, s, n, lambda, vth)
         : ex.safNeuron(U, acc, s, g, n, lambda, vth, surrogateSlope); // g = H'(u[T] - V_th)
@@ -93,7 +119,7 @@ export function trainSpikeRep(
   opts: LifBatchOptions,
 ): LifStepFigures {
   const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels);
-  const { lambda, vth } = net;
+  const { lambda, vth } = net, Z = constantCurrent(core, xs, batch, bufs.x);
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
@@ -101,7 +127,8 @@ export function trainSpikeRep(
     let sIn = bufs.x;
     bufs.acc.forEach((acc, l) => {
       const [U, s, n] = [bufs.U[l], bufs.s[l], core.span(l)];
-      core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
+      if (l === 0 && Z !== undefined) core.core.f32().copyWithin(U / 4, Z / 4, Z / 4 + n);
+      else core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.lifNeuron(U, bufs.v[l], s, 0, n, lambda, vth, 0); // no surrogate
       ex.lifAccumulate(acc, s, n, lambda); // a_hat_l[t] (pooled at T: pool(a_hat_l[T]))
       core.pool(l, s, bufs.y[l]); // y_l[t] = pool(s_l[t])
@@ -182,12 +209,14 @@ function firstLayer(
   batch: number,
   x: number,
 ): FirstLayer | undefined {
-  const s0 = core.slots[0];
+  const s0 = core.slots[0], Z = constantCurrent(core, xs, batch, x);
+  if (Z !== undefined) {
+    return { I: Z, rows: batch, same: true, delta: core.core.alloc(4 * batch * s0.N) };
+  }
   if (s0.conv) return undefined;
-  const same = xs.every((v) => v === xs[0]), rows = same ? batch : xs.length * batch;
-  const I = core.core.alloc(4 * rows * s0.N), delta = same ? core.core.alloc(4 * batch * s0.N) : 0;
+  const rows = xs.length * batch, I = core.core.alloc(4 * rows * s0.N);
   core.current(0, x, 1, I, rows); // I_1[t] = W_1 x[t] + b_1 for every t (x[t] at x + t batch nIn)
-  return { I, rows, same, delta };
+  return { I, rows, same: false, delta: 0 };
 }
 
 /**
