@@ -33,6 +33,7 @@ import { createLifStep } from "../../src/steps/lif/select.ts";
 import { wasmLifUnsupported } from "../../src/steps/lif/wasm.ts";
 import { trainBptt, trainSafF, trainSpikeRep } from "../../src/steps/lif/wasm_batch.ts";
 import type { LifBatchOptions } from "../../src/steps/lif/wasm_buffers.ts";
+import { trainOnline } from "../../src/steps/lif/wasm_online.ts";
 import { LifCore } from "../../src/steps/lif/wasm_core.ts";
 import { scratchBytes } from "../../src/steps/lif/wasm_layers.ts";
 import { WasmCore } from "../../src/backend/wasm/core.ts";
@@ -175,16 +176,26 @@ test("createLifStep picks the fused step on the wasm backend for saf-f, spikerep
   }
 });
 
-test("the fused SAF-F, Spike Representation and BPTT batches on one input array for every step (direct coding: the first layer's product once per batch, BPTT's deltas summed over the steps) give the weights of T separate copies (T products, or T steps' rows in one) within 1e-6 of the largest weight", () => {
+test("the fused SAF-F, Spike Representation, BPTT and OTTT_A (both variants) batches on one input array for every step (direct coding: the first layer's product once per batch, BPTT's and OTTT_A's deltas summed over the steps) give the weights of T separate copies (T products, or T steps' rows in one) within 1e-6 of the largest weight", () => {
   const sizes = [30, 16, 5], batch = 6, T = 5, rng = new Rng(3);
   const net = initLifNetwork(sizes, new Rng(4), undefined, 3);
   const x = Float64Array.from({ length: batch * 30 }, () => rng.uniform());
   const W0 = net.layers.flatMap((l) => [...l.w, ...l.b]);
-  for (const m of METHODS) {
+  const otttA = (variant: "trace" | "official") => ({
+    name: `ottt-a ${variant}`,
+    train: trainOnline,
+    opts: { ...options(METHODS[0]), forward: "ottt", variant } as LifBatchOptions,
+  });
+  const all = [
+    ...METHODS.map((m) => ({ ...m, opts: options(m) })),
+    otttA("trace"),
+    otttA("official"),
+  ];
+  for (const m of all) {
     const run = (xs: Float64Array[]) => {
       const core = new LifCore(sizes, adamSettings({ lr: 1e-2 }));
       core.load(net);
-      const r = m.train(core, xs, [0, 1, 2, 3, 4, 0], batch, net, options(m));
+      const r = m.train(core, xs, [0, 1, 2, 3, 4, 0], batch, net, m.opts);
       const out = initLifNetwork(sizes, new Rng(0));
       core.read(out);
       return { r, W: out.layers.flatMap((l) => [...l.w, ...l.b]) };

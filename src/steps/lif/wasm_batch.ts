@@ -31,11 +31,16 @@ import type { LifCore } from "./wasm_core.ts";
 
 /**
  * Z = W_1 x + b_1 [batch, N] of a dense first layer whose input is the same array at every step
- * (direct coding), or undefined: SAF-F, Spike Representation and BPTT then run that product once
- * per batch instead of once per step (the weights do not change within their batch). Writes
- * xs[0] into `x` (float32).
+ * (direct coding), or undefined: SAF-F, Spike Representation, BPTT and OTTT_A then run that
+ * product once per batch instead of once per step (the weights do not change within their
+ * batch). Writes xs[0] into `x` (float32).
+ *
+ * @example
+ * ```ts ignore
+ * const Z = constantCurrent(core, xs, batch, bufs.x); // Z = W_1 x + b_1 [batch, N], or undefined
+ * ```
  */
-function constantCurrent(
+export function constantCurrent(
   core: LifCore,
   xs: Float64Array[],
   batch: number,

@@ -12,6 +12,9 @@
  *   official variant), bias factor c[t] (1 in the official variant); the readout's A_{L-1}[t]
  *   (or y_{L-1}[t] with the "spike" readout)
  *
+ * OTTT_A with one input array at every step and a dense first layer runs that layer's two
+ * products once per batch (`hoisted`): its weights do not change within the batch.
+ *
  * @module
  */
 import type { LifParams } from "../../lif/neuron.ts";
@@ -19,6 +22,7 @@ import { constantTraces } from "../../lif/neuron.ts";
 import type { LifStepFigures } from "./ref.ts";
 import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
 import type { Factor, LifCore } from "./wasm_core.ts";
+import { constantCurrent } from "./wasm_batch.ts";
 
 /**
  * One SAF-E or OTTT batch (module header) on `core`'s resident network.
@@ -48,19 +52,23 @@ export function trainOnline(
   const bufs = core.buffers(batch, labels, 1, ottt), ct = constantTraces(net.lambda, T); // SAF: no v
   const classes = core.classes, perStep = opts.update === "step";
   const replace = ottt && opts.otttForward === "replace";
+  const hoist = ottt && !perStep && !replace ? hoisted(core, xs, batch, bufs.x) : undefined;
   let loss = 0, spikes = 0;
   core.zeroGrads();
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4); // the step's input, float32
     const k = official ? 1 : ct[t]; // the bias factor (the trace of a constant 1, or 1)
-    const hidden = bufs.acc.map((_, l) => ({
+    const hidden: (Factor & { g: number })[] = bufs.acc.map((_, l) => ({
       pre: l === 0 ? (official ? bufs.x : bufs.a0) : bufs.A[l - 1], // layer 1 sees x[t]
       k,
       g: bufs.g[l],
       // the factor is the input of the layer's last product (its patches are in cols)
       same: !ottt || replace || (official && l === 0),
+      // layer 1's delta kept, its product once after the steps (hoisted)
+      deferTo: l === 0 ? hoist?.delta : undefined,
     }));
-    const f = forward(core, bufs, batch, net, ct[t], ottt ? { replace, hidden } : undefined);
+    const o = ottt ? { replace, hidden, Z: hoist?.Z } : undefined;
+    const f = forward(core, bufs, batch, net, ct[t], o);
     spikes += f.spikes;
     core.current(L, f.sIn, 1, bufs.o); // o[t] = W_L y_{L-1}[t] + b_L
     opts.probe?.(t, core.probed(bufs));
@@ -69,10 +77,29 @@ export function trainOnline(
     const m = opts.mseWeight;
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
     core.backward(bufs.dO, readout, hidden);
+    if (hoist) { // D += k delta_1[t]: the factor is k x (x[t] = x; A_0[t] = c[t] x)
+      ex.lifScale(hoist.delta, hoist.n, k);
+      ex.lifAccumulate(hoist.D, hoist.delta, hoist.n, 1);
+    }
     if (perStep) core.adam(true); // G zeroed as Adam reads it: the next step's sums start at 0
   }
+  if (hoist) core.weightGrad(0, hoist.D, bufs.x, 1, batch); // gW_1 += x^T D, gb_1 += colsum D
   if (!perStep) core.adam();
   return { loss, correct: core.correct(bufs), spikes };
+}
+
+/**
+ * OTTT_A's dense first layer with one input array at every step (direct coding) and the weights
+ * fixed for the batch: its current Z = W_1 x + b_1 once (`constantCurrent`), and its weight
+ * gradient once after the steps from D = sum_t k_t delta_1[t] (the factor k_t x: x in the
+ * official variant, A_0[t] = c[t] x in the trace one); `delta` holds a step's delta.
+ */
+function hoisted(core: LifCore, xs: Float64Array[], batch: number, x: number) {
+  const Z = constantCurrent(core, xs, batch, x);
+  if (Z === undefined) return undefined;
+  const n = core.span(0), D = core.core.alloc(4 * n), delta = core.core.alloc(4 * n);
+  core.core.f32().fill(0, D / 4, D / 4 + n);
+  return { Z, D, delta, n };
 }
 
 /**
@@ -89,7 +116,7 @@ function forward(
   batch: number,
   net: LifParams,
   ct: number,
-  ottt?: { replace: boolean; hidden: Factor[] },
+  ottt?: { replace: boolean; hidden: Factor[]; Z?: number },
 ): { A: number; sIn: number; spikes: number } {
   const ex = core.ex, { lambda, vth, surrogateSlope } = net;
   ex.lifAccumulate(bufs.a0, bufs.x, batch * core.nIn, lambda); // A_0[t]
@@ -97,7 +124,9 @@ function forward(
   for (let l = 0; l < bufs.acc.length; l++) {
     const [U, acc, s, g] = [bufs.U[l], bufs.acc[l], bufs.s[l], bufs.g[l]], n = core.span(l);
     if (ottt) {
-      core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
+      if (l === 0 && ottt.Z !== undefined) {
+        core.core.f32().copyWithin(U / 4, ottt.Z / 4, ottt.Z / 4 + n);
+      } else core.current(l, sIn, 1, U); // I_l[t] = W_l y_{l-1}[t] + b_l
       spikes += ex.otttNeuron(U, bufs.v[l], acc, s, g, n, lambda, vth, surrogateSlope);
       const { pre, k } = ottt.hidden[l];
       if (ottt.replace && !(pre === sIn && k === 1)) core.current(l, pre, k, bufs.dy[l]);
