@@ -28,6 +28,7 @@ import { initLifNetwork, type LifNetwork } from "../../src/lif/network.ts";
 import { SafForward } from "../../src/lif/saf.ts";
 import { lifForward } from "../../src/lif/simulate.ts";
 import { adamSettings } from "../../src/nn/optim.ts";
+import { buildLayers, toLayers } from "../../src/nn/architecture.ts";
 import { Rng } from "../../src/nn/rng.ts";
 import { createLifStep } from "../../src/steps/lif/select.ts";
 import { wasmLifUnsupported } from "../../src/steps/lif/wasm.ts";
@@ -176,11 +177,13 @@ test("createLifStep picks the fused step on the wasm backend for saf-f, spikerep
   }
 });
 
-test("the fused SAF-F, Spike Representation, BPTT and OTTT_A (both variants) batches on one input array for every step (direct coding: the first layer's product once per batch, BPTT's and OTTT_A's deltas summed over the steps) give the weights of T separate copies (T products, or T steps' rows in one) within 1e-6 of the largest weight", () => {
-  const sizes = [30, 16, 5], batch = 6, T = 5, rng = new Rng(3);
-  const net = initLifNetwork(sizes, new Rng(4), undefined, 3);
-  const x = Float64Array.from({ length: batch * 30 }, () => rng.uniform());
-  const W0 = net.layers.flatMap((l) => [...l.w, ...l.b]);
+test("the fused SAF-F, Spike Representation, BPTT and OTTT_A (both variants) batches on one input array for every step (direct coding: the first layer's product once per batch, BPTT's and OTTT_A's deltas summed over the steps) give the weights of T separate copies (T products, or T steps' rows in one) within 1e-6 of the largest weight, on a dense and on a conv net", () => {
+  const batch = 6, T = 5, rng = new Rng(3);
+  const conv = buildLayers({ h: 8, w: 8, c: 2 }, [
+    { conv: 4, k: 3, pad: "same", pool: 2 },
+    { conv: 3, k: 3, pad: "same" },
+    { dense: 5 },
+  ]);
   const otttA = (variant: "trace" | "official") => ({
     name: `ottt-a ${variant}`,
     train: trainOnline,
@@ -191,26 +194,29 @@ test("the fused SAF-F, Spike Representation, BPTT and OTTT_A (both variants) bat
     otttA("trace"),
     otttA("official"),
   ];
-  for (const m of all) {
-    const run = (xs: Float64Array[]) => {
-      const core = new LifCore(sizes, adamSettings({ lr: 1e-2 }));
-      core.load(net);
-      const r = m.train(core, xs, [0, 1, 2, 3, 4, 0], batch, net, m.opts);
-      const out = initLifNetwork(sizes, new Rng(0));
-      core.read(out);
-      return { r, W: out.layers.flatMap((l) => [...l.w, ...l.b]) };
-    };
-    const one = run(Array.from({ length: T }, () => x));
-    const copies = run(Array.from({ length: T }, () => x.slice()));
-    assert.equal(one.r.spikes, copies.r.spikes, `${m.name}: spikes`);
-    assert.ok(Math.abs(one.r.loss - copies.r.loss) <= 1e-6 * copies.r.loss, `${m.name}: loss`);
-    const scale = Math.max(...copies.W.map(Math.abs));
-    const diff = Math.max(...one.W.map((w, i) => Math.abs(w - copies.W[i])));
-    assert.ok(diff <= 1e-6 * scale, `${m.name}: max |dW| ${diff} > 1e-6 ${scale}`);
-    assert.ok(one.r.spikes > 0, `${m.name}: some spikes`);
-    assert.ok(
-      one.W.some((w, i) => Math.abs(w - W0[i]) > 1e-3),
-      `${m.name}: Adam moved the weights`,
-    );
+  for (const [kind, layers] of [["dense", toLayers([30, 16, 5])], ["conv", conv]] as const) {
+    const net = initLifNetwork(layers, new Rng(4), undefined, 3);
+    const x = Float64Array.from({ length: batch * layers[0].nIn }, () => rng.uniform());
+    const W0 = net.layers.flatMap((l) => [...l.w, ...l.b]);
+    for (const m of all) {
+      const tag = `${kind} ${m.name}`;
+      const run = (xs: Float64Array[]) => {
+        const core = new LifCore(layers, adamSettings({ lr: 1e-2 }));
+        core.load(net);
+        const r = m.train(core, xs, [0, 1, 2, 3, 4, 0], batch, net, m.opts);
+        const out = initLifNetwork(layers, new Rng(0));
+        core.read(out);
+        return { r, W: out.layers.flatMap((l) => [...l.w, ...l.b]) };
+      };
+      const one = run(Array.from({ length: T }, () => x));
+      const copies = run(Array.from({ length: T }, () => x.slice()));
+      assert.equal(one.r.spikes, copies.r.spikes, `${tag}: spikes`);
+      assert.ok(Math.abs(one.r.loss - copies.r.loss) <= 1e-6 * copies.r.loss, `${tag}: loss`);
+      const scale = Math.max(...copies.W.map(Math.abs));
+      const diff = Math.max(...one.W.map((w, i) => Math.abs(w - copies.W[i])));
+      assert.ok(diff <= 1e-6 * scale, `${tag}: max |dW| ${diff} > 1e-6 ${scale}`);
+      assert.ok(one.r.spikes > 0, `${tag}: some spikes`);
+      assert.ok(one.W.some((w, i) => Math.abs(w - W0[i]) > 1e-3), `${tag}: Adam moved weights`);
+    }
   }
 });

@@ -12,11 +12,11 @@
  *   BPTT:     the LIF forward with L[t] = mixedLoss(o[t], scale 1/T) at every step, keeping
  *             x[t], s_l[t], g_l[t] and dL/do[t] of all T steps; then for t = T..1 the backward
  *             through the layers with delta_l[t] += lambda delta_l[t+1], factors y_{l-1}[t];
- *             a dense first layer's two products run once over all T steps' rows (FirstLayer)
+ *             the first layer's two products run once over all steps (FirstLayer)
  *
- * Where every step's input is the same array (direct coding) and the first layer is dense, its
- * product runs once per batch (`constantCurrent`): Z = W_1 x + b_1 is Spike Representation's and
- * BPTT's current at every step, and SAF-F's is U_1[t] = lambda U_1[t-1] + Z.
+ * Where every step's input is the same array (direct coding), the first layer's product runs
+ * once per batch (`constantCurrent`, dense or conv): Z = W_1 x + b_1 is Spike Representation's
+ * and BPTT's current at every step, and SAF-F's is U_1[t] = lambda U_1[t-1] + Z.
  *
  * Scores: the rate readout (SAF-F, SpikeRep) or sum_t o[t] (BPTT), as the reference's. The
  * reference's forwards also compute o[t] at every step for SAF-F and SpikeRep, and the traces
@@ -30,14 +30,14 @@ import type { BatchBuffers, LifBatchOptions } from "./wasm_buffers.ts";
 import type { LifCore } from "./wasm_core.ts";
 
 /**
- * Z = W_1 x + b_1 [batch, N] of a dense first layer whose input is the same array at every step
- * (direct coding), or undefined: SAF-F, Spike Representation, BPTT and OTTT_A then run that
- * product once per batch instead of once per step (the weights do not change within their
- * batch). Writes xs[0] into `x` (float32).
+ * Z = W_1 x + b_1 [batch P, N] of the first layer (dense, or conv with P positions) where every
+ * step's input is the same array (direct coding), or undefined: SAF-F, Spike Representation,
+ * BPTT and OTTT_A then run that product once per batch instead of once per step (the weights do
+ * not change within their batch). Writes xs[0] into `x` (float32).
  *
  * @example
  * ```ts ignore
- * const Z = constantCurrent(core, xs, batch, bufs.x); // Z = W_1 x + b_1 [batch, N], or undefined
+ * const Z = constantCurrent(core, xs, batch, bufs.x); // W_1 x + b_1 [batch P, N], or undefined
  * ```
  */
 export function constantCurrent(
@@ -46,9 +46,9 @@ export function constantCurrent(
   batch: number,
   x: number,
 ): number | undefined {
-  if (core.slots[0].conv || !xs.every((v) => v === xs[0])) return undefined;
+  if (!xs.every((v) => v === xs[0])) return undefined;
   core.core.f32().set(xs[0], x / 4);
-  const Z = core.core.alloc(4 * batch * core.slots[0].N);
+  const Z = core.core.alloc(4 * core.span(0)); // [batch P, N]: a conv layer's P positions too
   core.current(0, x, 1, Z);
   return Z;
 }
@@ -190,24 +190,24 @@ function rateBatch(
 }
 
 /**
- * BPTT's first layer where it is dense (`firstLayer`): its input x[t] does not depend on the
- * network's state, so its currents for all T steps are one product before the time loop, over
- * T batch rows (over the batch once where every step's input is the same array: direct
- * coding), and its weight gradient one product after the backward loop, from the deltas kept
- * per step in the currents' place (or their sum over the steps, for one input).
+ * BPTT's first layer (`firstLayer`): its input x[t] does not depend on the network's state, so
+ * its currents for all T steps are one product before the time loop, over T batch rows where it
+ * is dense (over the batch once, dense or conv, where every step's input is the same array:
+ * direct coding), and its weight gradient one product after the backward loop, from the deltas
+ * kept per step in the currents' place (or their sum over the steps, for one input).
  */
 interface FirstLayer {
-  /** I_1 [rows, N]: the currents, then the deltas (or their sum). */
+  /** I_1 [rows P, N]: the currents, then the deltas (or their sum). */
   I: number;
   /** Rows of I: T batch, or batch where every step's input is the same. */
   rows: number;
   /** Every step's input the same array. */
   same: boolean;
-  /** A step's delta [batch, N] before it is added to the sum (same), else 0. */
+  /** A step's delta [batch P, N] before it is added to the sum (same), else 0. */
   delta: number;
 }
 
-/** Computes the first layer's currents of all steps at once (FirstLayer), where it is dense. */
+/** Computes the first layer's currents of all steps at once (FirstLayer), where it can. */
 function firstLayer(
   core: LifCore,
   xs: Float64Array[],
@@ -216,9 +216,9 @@ function firstLayer(
 ): FirstLayer | undefined {
   const s0 = core.slots[0], Z = constantCurrent(core, xs, batch, x);
   if (Z !== undefined) {
-    return { I: Z, rows: batch, same: true, delta: core.core.alloc(4 * batch * s0.N) };
+    return { I: Z, rows: batch, same: true, delta: core.core.alloc(4 * core.span(0)) };
   }
-  if (s0.conv) return undefined;
+  if (s0.conv) return undefined; // T steps' patches would need T times its cols buffer
   const rows = xs.length * batch, I = core.core.alloc(4 * rows * s0.N);
   core.current(0, x, 1, I, rows); // I_1[t] = W_1 x[t] + b_1 for every t (x[t] at x + t batch nIn)
   return { I, rows, same: false, delta: 0 };
@@ -227,7 +227,7 @@ function firstLayer(
 /**
  * One BPTT batch (module header) on `core`'s resident network: the forward keeps the history
  * of all T steps in the core (x, spikes, surrogate factors, dL/do), then the backward runs
- * through time. A dense first layer's products run over all steps' rows at once
+ * through time. The first layer's products run over all steps' rows at once
  * (`FirstLayer`).
  *
  * @example

@@ -12,7 +12,7 @@
  *   official variant), bias factor c[t] (1 in the official variant); the readout's A_{L-1}[t]
  *   (or y_{L-1}[t] with the "spike" readout)
  *
- * OTTT_A with one input array at every step and a dense first layer runs that layer's two
+ * OTTT_A with one input array at every step runs its first layer's two
  * products once per batch (`hoisted`): its weights do not change within the batch.
  *
  * @module
@@ -89,7 +89,7 @@ export function trainOnline(
 }
 
 /**
- * OTTT_A's dense first layer with one input array at every step (direct coding) and the weights
+ * OTTT_A's first layer with one input array at every step (direct coding) and the weights
  * fixed for the batch: its current Z = W_1 x + b_1 once (`constantCurrent`), and its weight
  * gradient once after the steps from D = sum_t k_t delta_1[t] (the factor k_t x: x in the
  * official variant, A_0[t] = c[t] x in the trace one); `delta` holds a step's delta.
