@@ -186,9 +186,9 @@ export class LifCore {
   }
 
   /**
-   * G_l += the weight and bias gradients of dense layer l from delta [rows, N] and its
-   * presynaptic factor p [rows, nIn] (bias factor k): a delta `backward` deferred
-   * (`Factor.deferTo`), for many steps' rows in one product.
+   * G_l += the weight and bias gradients of layer l from delta [rows P, N] and its presynaptic
+   * factor p [rows, nIn] (bias factor k): a delta `backward` deferred (`Factor.deferTo`), for
+   * many steps' rows in one product (a conv layer: at most the batch's rows, its cols' size).
    */
   weightGrad(l: number, delta: number, p: number, k: number, rows: number): void {
     layerWeightGrad(this.#call(l, rows), this.G, delta, p, k);
@@ -247,7 +247,8 @@ export class LifCore {
         ex.lifAccumulate(carry.at[l], dy, n, carry.lambda); // + lambda delta[t+1]
         delta = carry.at[l];
       }
-      const { pre, k, same, deferTo } = hidden[l]; // A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; c[t] or 1
+      // pre: A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; k: c[t] or 1
+      const { pre, k, same, deferTo } = hidden[l];
       if (deferTo === undefined) layerWeightGrad(this.#call(l), this.G, delta, pre, k, same);
       else this.core.f32().copyWithin(deferTo / 4, delta / 4, delta / 4 + n);
       dz = delta;

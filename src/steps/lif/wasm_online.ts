@@ -12,8 +12,8 @@
  *   official variant), bias factor c[t] (1 in the official variant); the readout's A_{L-1}[t]
  *   (or y_{L-1}[t] with the "spike" readout)
  *
- * OTTT_A with one input array at every step runs its first layer's two
- * products once per batch (`hoisted`): its weights do not change within the batch.
+ * OTTT_A with one input array at every step runs its first layer's two products once per batch
+ * (`hoisted`): its weights do not change within the batch.
  *
  * @module
  */
@@ -94,7 +94,12 @@ export function trainOnline(
  * gradient once after the steps from D = sum_t k_t delta_1[t] (the factor k_t x: x in the
  * official variant, A_0[t] = c[t] x in the trace one); `delta` holds a step's delta.
  */
-function hoisted(core: LifCore, xs: Float64Array[], batch: number, x: number) {
+function hoisted(
+  core: LifCore,
+  xs: Float64Array[],
+  batch: number,
+  x: number,
+): { Z: number; D: number; delta: number; n: number } | undefined {
   const Z = constantCurrent(core, xs, batch, x);
   if (Z === undefined) return undefined;
   const n = core.span(0), D = core.core.alloc(4 * n), delta = core.core.alloc(4 * n);
