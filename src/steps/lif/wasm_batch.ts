@@ -37,13 +37,12 @@ import type { LifCore } from "./wasm_core.ts";
  *
  * @example
  * ```ts ignore
- * const Z = constantCurrent(core, xs, batch, bufs.x); // W_1 x + b_1 [batch P, N], or undefined
+ * const Z = constantCurrent(core, xs, bufs.x); // W_1 x + b_1 [batch P, N], or undefined
  * ```
  */
 export function constantCurrent(
   core: LifCore,
   xs: Float64Array[],
-  batch: number,
   x: number,
 ): number | undefined {
   if (!xs.every((v) => v === xs[0])) return undefined;
@@ -78,7 +77,7 @@ export function trainSafF(
 ): LifStepFigures {
   const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels, 1, false); // SAF: no v
   const { lambda, vth, surrogateSlope } = net, ct = constantTraces(lambda, T);
-  const Z = constantCurrent(core, xs, batch, bufs.x); // W_1 x + b_1, for one input array
+  const Z = constantCurrent(core, xs, bufs.x); // W_1 x + b_1, for one input array
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
@@ -124,7 +123,7 @@ export function trainSpikeRep(
   opts: LifBatchOptions,
 ): LifStepFigures {
   const ex = core.ex, T = xs.length, bufs = core.buffers(batch, labels);
-  const { lambda, vth } = net, Z = constantCurrent(core, xs, batch, bufs.x);
+  const { lambda, vth } = net, Z = constantCurrent(core, xs, bufs.x);
   let spikes = 0;
   for (let t = 0; t < T; t++) {
     core.core.f32().set(xs[t], bufs.x / 4);
@@ -214,7 +213,7 @@ function firstLayer(
   batch: number,
   x: number,
 ): FirstLayer | undefined {
-  const s0 = core.slots[0], Z = constantCurrent(core, xs, batch, x);
+  const s0 = core.slots[0], Z = constantCurrent(core, xs, x);
   if (Z !== undefined) {
     return { I: Z, rows: batch, same: true, delta: core.core.alloc(4 * core.span(0)) };
   }

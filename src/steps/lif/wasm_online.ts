@@ -52,7 +52,7 @@ export function trainOnline(
   const bufs = core.buffers(batch, labels, 1, ottt), ct = constantTraces(net.lambda, T); // SAF: no v
   const classes = core.classes, perStep = opts.update === "step";
   const replace = ottt && opts.otttForward === "replace";
-  const hoist = ottt && !perStep && !replace ? hoisted(core, xs, batch, bufs.x) : undefined;
+  const hoist = ottt && !perStep && !replace ? hoisted(core, xs, bufs.x) : undefined;
   let loss = 0, spikes = 0;
   core.zeroGrads();
   for (let t = 0; t < T; t++) {
@@ -97,10 +97,9 @@ export function trainOnline(
 function hoisted(
   core: LifCore,
   xs: Float64Array[],
-  batch: number,
   x: number,
 ): { Z: number; D: number; delta: number; n: number } | undefined {
-  const Z = constantCurrent(core, xs, batch, x);
+  const Z = constantCurrent(core, xs, x);
   if (Z === undefined) return undefined;
   const n = core.span(0), D = core.core.alloc(4 * n), delta = core.core.alloc(4 * n);
   core.core.f32().fill(0, D / 4, D / 4 + n);
