@@ -39,6 +39,7 @@ export {
 export {
   adamStepCompensated,
   lifAccumulate,
+  lifAxpy,
   lifCorrect,
   lifCurrent,
   lifMixedLoss,

@@ -41,6 +41,22 @@ export function lifAccumulate(acc: usize, x: usize, n: i32, lambda: f32): void {
 }
 
 /**
+ * y[k] += a x[k] for n floats (the product a x rounded, then added): a deferred delta summed
+ * over steps with its bias factor (src/steps/lif/wasm_core.ts, `Factor.deferTo`).
+ */
+export function lifAxpy(y: usize, x: usize, n: i32, a: f32): void {
+  const n4 = n & ~3, va = f32x4.splat(a);
+  for (let k = 0; k < n4; k += 4) {
+    const o = <usize> k * 4;
+    v128.store(y + o, f32x4.add(v128.load(y + o), f32x4.mul(va, v128.load(x + o))));
+  }
+  for (let k = n4; k < n; k++) {
+    const o = <usize> k * 4;
+    store<f32>(y + o, load<f32>(y + o) + a * load<f32>(x + o));
+  }
+}
+
+/**
  * U[b, i] = c bias[i] + sum_j A[b, j] Wt[j, i]  (overwrites U), zeros of A skipped where A is
  * sparse (`accumulateAuto`; scratch: denseScratchBytes(batch, 0, 0, 0) + gemmScratchBytes).
  */

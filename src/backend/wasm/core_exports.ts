@@ -115,6 +115,8 @@ export interface CoreExports {
   ): void;
   /** (acc, x, n, lambda): acc = lambda acc + x for n floats (core-as/assembly/lif.ts). */
   lifAccumulate(acc: number, x: number, n: number, lambda: number): void;
+  /** (y, x, n, a): y += a x for n floats (the product rounded, then added). */
+  lifAxpy(y: number, x: number, n: number, a: number): void;
   /** (A, Wt, bias, c, U, batch, nIn, nOut, scratch): U = A Wt + c bias (overwrites U). */
   lifCurrent(
     ...a: [number, number, number, number, number, number, number, number, number]

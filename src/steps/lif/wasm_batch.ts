@@ -202,8 +202,6 @@ interface FirstLayer {
   rows: number;
   /** Every step's input the same array. */
   same: boolean;
-  /** A step's delta [batch P, N] before it is added to the sum (same), else 0. */
-  delta: number;
 }
 
 /** Computes the first layer's currents of all steps at once (FirstLayer), where it can. */
@@ -214,13 +212,11 @@ function firstLayer(
   x: number,
 ): FirstLayer | undefined {
   const s0 = core.slots[0], Z = constantCurrent(core, xs, x);
-  if (Z !== undefined) {
-    return { I: Z, rows: batch, same: true, delta: core.core.alloc(4 * core.span(0)) };
-  }
+  if (Z !== undefined) return { I: Z, rows: batch, same: true };
   if (s0.conv) return undefined; // T steps' patches would need T times its cols buffer
   const rows = xs.length * batch, I = core.core.alloc(4 * rows * s0.N);
   core.current(0, x, 1, I, rows); // I_1[t] = W_1 x[t] + b_1 for every t (x[t] at x + t batch nIn)
-  return { I, rows, same: false, delta: 0 };
+  return { I, rows, same: false };
 }
 
 /**
@@ -273,13 +269,16 @@ export function trainBptt(
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, dO, bufs.scores, batch, C, m, 1 / T);
   }
   core.zeroGrads(); // bufs.acc (zero): the carry delta_l[t+1], none after T
-  if (first?.same) core.core.f32().fill(0, first.I / 4, first.I / 4 + n0); // the deltas' sum
+  // the currents are spent: I_1 now takes the deltas delta_1[t] (or their sum), not yet added
+  if (first) core.core.f32().fill(0, first.I / 4, first.I / 4 + first.rows * S[0].neurons);
   for (let t = T - 1; t >= 0; t--) {
-    const hidden = bufs.g.map((g, l) => ({ pre: y(l, t), k: 1, g: at(g, t, S[l].neurons) }));
-    const into = first && (first.same ? first.delta : I0(t)); // delta_1[t] kept, not added yet
-    if (into !== undefined) Object.assign(hidden[0], { deferTo: into });
+    const hidden = bufs.g.map((g, l) => ({
+      pre: y(l, t),
+      k: 1,
+      g: at(g, t, S[l].neurons),
+      deferTo: l === 0 && first ? I0(t) : undefined, // delta_1[t] added into I_1, not into G
+    }));
     core.backward(at(bufs.dO, t, C), { pre: y(L, t), k: 1 }, hidden, { at: bufs.acc, lambda });
-    if (first?.same) ex.lifAccumulate(first.I, first.delta, n0, 1); // sum_t delta_1[t]
   }
   if (first) core.weightGrad(0, first.I, bufs.x, 1, first.rows); // gW_1 += x^T delta_1, once
   core.adam();

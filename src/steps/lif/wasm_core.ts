@@ -48,8 +48,9 @@ export interface Factor {
   k: number;
   same?: boolean;
   /**
-   * Where the layer's delta is copied instead of its weight gradient being added (the caller
-   * adds it later over many steps' rows at once: `weightGrad`).
+   * Where k delta is added instead of the layer's weight gradient (pre must then be k times
+   * the factor the caller later gives `weightGrad`, which adds the gradient of the deferred
+   * deltas over many steps' rows, or of their sum, in one product).
    */
   deferTo?: number;
 }
@@ -250,7 +251,7 @@ export class LifCore {
       // pre: A_{l-1}[t], x[t], y_{l-1}[t] or r_{l-1}; k: c[t] or 1
       const { pre, k, same, deferTo } = hidden[l];
       if (deferTo === undefined) layerWeightGrad(this.#call(l), this.G, delta, pre, k, same);
-      else this.core.f32().copyWithin(deferTo / 4, delta / 4, delta / 4 + n);
+      else ex.lifAxpy(deferTo, delta, n, k); // deferTo += k delta: (k p)^T delta = p^T (k delta)
       dz = delta;
     }
   }

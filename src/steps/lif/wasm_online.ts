@@ -64,8 +64,8 @@ export function trainOnline(
       g: bufs.g[l],
       // the factor is the input of the layer's last product (its patches are in cols)
       same: !ottt || replace || (official && l === 0),
-      // layer 1's delta kept, its product once after the steps (hoisted)
-      deferTo: l === 0 ? hoist?.delta : undefined,
+      // layer 1's k delta summed, its product once after the steps (hoisted)
+      deferTo: l === 0 ? hoist?.D : undefined,
     }));
     const o = ottt ? { replace, hidden, Z: hoist?.Z } : undefined;
     const f = forward(core, bufs, batch, net, ct[t], o);
@@ -76,11 +76,7 @@ export function trainOnline(
     if (replace && readout.pre !== f.sIn) core.current(L, f.A, k, bufs.dO); // unread W A + k b
     const m = opts.mseWeight;
     loss += ex.lifMixedLoss(bufs.o, bufs.labels, bufs.dO, bufs.scores, batch, classes, m, 1 / T);
-    core.backward(bufs.dO, readout, hidden);
-    if (hoist) { // D += k delta_1[t]: the factor is k x (x[t] = x; A_0[t] = c[t] x)
-      ex.lifScale(hoist.delta, hoist.n, k);
-      ex.lifAccumulate(hoist.D, hoist.delta, hoist.n, 1);
-    }
+    core.backward(bufs.dO, readout, hidden); // hoisted: D += k delta_1[t] (A_0[t] = c[t] x)
     if (perStep) core.adam(true); // G zeroed as Adam reads it: the next step's sums start at 0
   }
   if (hoist) core.weightGrad(0, hoist.D, bufs.x, 1, batch); // gW_1 += x^T D, gb_1 += colsum D
@@ -92,18 +88,19 @@ export function trainOnline(
  * OTTT_A's first layer with one input array at every step (direct coding) and the weights
  * fixed for the batch: its current Z = W_1 x + b_1 once (`constantCurrent`), and its weight
  * gradient once after the steps from D = sum_t k_t delta_1[t] (the factor k_t x: x in the
- * official variant, A_0[t] = c[t] x in the trace one); `delta` holds a step's delta.
+ * official variant, A_0[t] = c[t] x in the trace one), which `backward` adds up
+ * (`Factor.deferTo`).
  */
 function hoisted(
   core: LifCore,
   xs: Float64Array[],
   x: number,
-): { Z: number; D: number; delta: number; n: number } | undefined {
+): { Z: number; D: number } | undefined {
   const Z = constantCurrent(core, xs, x);
   if (Z === undefined) return undefined;
-  const n = core.span(0), D = core.core.alloc(4 * n), delta = core.core.alloc(4 * n);
+  const n = core.span(0), D = core.core.alloc(4 * n);
   core.core.f32().fill(0, D / 4, D / 4 + n);
-  return { Z, D, delta, n };
+  return { Z, D };
 }
 
 /**
